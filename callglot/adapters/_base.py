@@ -1,0 +1,443 @@
+"""What every dialect shares: the Dialect contract, wire converters, encode context.
+
+Adapters are pure codecs (no I/O). Each dialect module declares its wire
+classes, a route table and a capability table; this module turns those into
+``encode``/``decode`` with uniform errors and policy handling.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import types
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, ClassVar, Final
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from callglot._wire import HttpRequest
+from callglot.canonical import COMMANDS, Command
+from callglot.capabilities import Action, Adaptation, Capability, Policy, Support, Translation
+from callglot.errors import (
+    DecodeError,
+    InvalidMessage,
+    InvalidValue,
+    UnsupportedCommand,
+    UnsupportedField,
+)
+
+__all__ = ["Decoded", "Dialect", "Encoding"]
+
+wire = attrs.frozen(kw_only=True)
+
+#: A call id must be one safe path segment (no '/', '..', '%', spaces).
+CALL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+MAX_STRING = 100_000  # longest string accepted anywhere on the wire
+
+
+@attrs.frozen(kw_only=True)
+class Decoded:
+    """A decoded command with where it was addressed and its idempotency key.
+
+    ``leniencies`` names the dialect's documented leniency rules that were
+    applied to accept a message that strays from the vendor's spec (empty for
+    messages in spec form).
+    """
+
+    command: Command
+    call_id: str | None = None
+    command_id: str | None = None
+    leniencies: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- wire converters
+
+
+class WireTypeError(Exception):
+    """A JSON value of the wrong type (caught and turned into a DecodeError)."""
+
+
+def _strict_str(value: Any, _type: Any) -> Any:
+    if _type is not str and isinstance(_type, type) and issubclass(_type, enum.Enum):
+        for option in _type:
+            if option.value == value:
+                return option
+        raise WireTypeError(_choices(_type))
+    if type(value) is not str:
+        raise WireTypeError(f"expected a string, got {_json_type(value)}")
+    if len(value) > MAX_STRING:
+        raise WireTypeError(f"string longer than {MAX_STRING} characters")
+    return value
+
+
+def _choices(kind: type[enum.Enum]) -> str:
+    values = [str(option.value) for option in kind]
+    if len(values) <= 12:
+        return f"must be one of {', '.join(values)}"
+    return f"must be a {kind.__name__} name such as {', '.join(values[:5])}, ... ({len(values)} names)"
+
+
+def _is_optional(tp: Any) -> bool:
+    return typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in typing.get_args(tp)
+
+
+def _optional_factory(tp: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    """``T | None``: an absent key means None; an explicit null is an error (one normal form)."""
+    rest = tuple(arg for arg in typing.get_args(tp) if arg is not type(None))
+    inner: Any = rest[0] if len(rest) == 1 else typing.Union[rest]  # noqa: UP007
+    hook = conv.get_structure_hook(inner)
+
+    def structure_optional(value: Any, _type: Any) -> Any:
+        if value is None:
+            raise WireTypeError("null is not allowed: omit the field instead")
+        return hook(value, inner)
+
+    return structure_optional
+
+
+def _is_list(tp: Any) -> bool:
+    return typing.get_origin(tp) is list
+
+
+def _list_factory(tp: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    """``list[T]`` from a JSON array only (cattrs would take any iterable: an object's keys, a string's letters)."""
+    (item_type,) = typing.get_args(tp)
+    hook = conv.get_structure_hook(item_type)
+
+    def structure_list(value: Any, _type: Any) -> list[Any]:
+        if type(value) is not list:
+            raise WireTypeError(f"expected an array, got {_json_type(value)}")
+        out = []
+        for index, item in enumerate(value):
+            try:
+                out.append(hook(item, item_type))
+            except Exception as exc:
+                exc.__notes__ = [
+                    *getattr(exc, "__notes__", []),
+                    IterableValidationNote(f"@ index {index}", index, item_type),
+                ]
+                raise IterableValidationError("While structuring an array", [exc], tp) from None
+        return out
+
+    return structure_list
+
+
+def _strict_int(value: Any, _type: Any) -> int:
+    if type(value) is not int:
+        if type(value) is float and value.is_integer() and abs(value) < 2**53:
+            return int(value)  # JSON has one number type: 3.0 is the integer 3
+        raise WireTypeError(f"expected an integer, got {_json_type(value)}")
+    return value
+
+
+def _strict_float(value: Any, _type: Any) -> float:
+    if type(value) is int:
+        return value  # ints are exact; keep them so re-encoding is identical
+    if type(value) is not float:
+        raise WireTypeError(f"expected a number, got {_json_type(value)}")
+    return value
+
+
+def _strict_bool(value: Any, _type: Any) -> bool:
+    if type(value) is not bool:
+        raise WireTypeError(f"expected a boolean, got {_json_type(value)}")
+    return value
+
+
+def _any_json(value: Any, _type: Any) -> Any:
+    return value
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def make_converter() -> cattrs.Converter:
+    """A converter that never coerces: wrong JSON types are errors, extra keys too."""
+    conv = cattrs.Converter(forbid_extra_keys=True)
+    # cattrs consults singledispatch first, so these replace its coercing builtins;
+    # StrEnum subclasses of str arrive at the str hook, which handles them.
+    conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(int, _strict_int)
+    conv.register_structure_hook(float, _strict_float)
+    conv.register_structure_hook(bool, _strict_bool)
+    conv.register_structure_hook_func(lambda t: t is Any, _any_json)
+    conv.register_structure_hook_factory(_is_optional, _optional_factory)
+    conv.register_structure_hook_factory(_is_list, _list_factory)
+    return conv
+
+
+def register_wire(conv: cattrs.Converter, cls: type, renames: Mapping[str, str] | None = None) -> None:
+    """Register ``cls`` both ways: renamed keys, no extra keys, None fields omitted."""
+    overrides: dict[str, Any] = {name: override(rename=key) for name, key in (renames or {}).items()}
+    for attribute in attrs.fields(cls):
+        if attribute.name not in overrides and attribute.name.endswith("_"):
+            overrides[attribute.name] = override(rename=attribute.name.rstrip("_"))  # from_ -> from
+    conv.register_structure_hook(cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **overrides))
+    conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **overrides))
+    _WIRE_KEYS[cls] = {
+        attribute.name: (overrides[attribute.name].rename or attribute.name)
+        if attribute.name in overrides
+        else attribute.name
+        for attribute in attrs.fields(cls)
+    }
+
+
+#: attribute name -> wire key, per registered wire class (for error paths).
+_WIRE_KEYS: dict[type, dict[str, str]] = {}
+
+
+def wire_key(cls: type, name: str) -> str | None:
+    return _WIRE_KEYS.get(cls, {}).get(name)
+
+
+def structure(conv: cattrs.Converter, data: Any, cls: type[Any], path: str = "$") -> Any:
+    """Structure ``data`` into ``cls``, turning any failure into InvalidMessage at a JSON path."""
+    if not isinstance(data, dict):
+        raise InvalidMessage(path, f"expected a JSON object, got {_json_type(data)}")
+    try:
+        return conv.structure(data, cls)
+    except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as exc:
+        where, reason = _first_error(exc, cls, path)
+        raise InvalidMessage(where, reason) from None
+    except InvalidValue as exc:  # a canonical constructor rejected a field
+        raise InvalidMessage(f"{path}.{exc.field}", exc.reason) from None
+    except RecursionError:
+        raise InvalidMessage(path, "nesting too deep") from None
+
+
+def _first_error(exc: BaseException, cls: type | None, path: str) -> tuple[str, str]:
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return path, f"unexpected field(s): {', '.join(sorted(exc.extra_fields))}"
+    if isinstance(exc, ClassValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            key = (wire_key(cls, note.name) if cls else None) or note.name
+            sub_cls = note.type if attrs.has(note.type) else None
+            return _first_error(sub, sub_cls, f"{path}.{key}")
+        if without:
+            return _first_error(without[0], cls, path)
+        return path, "invalid object"
+    if isinstance(exc, IterableValidationError):
+        with_inotes, iwithout = exc.group_exceptions()
+        for sub, inote in with_inotes:
+            sub_cls = inote.type if attrs.has(inote.type) else None
+            return _first_error(sub, sub_cls, f"{path}[{inote.index}]")
+        if iwithout:
+            return _first_error(iwithout[0], cls, path)
+        return path, "invalid array"
+    if isinstance(exc, KeyError):
+        return path, "required field missing"
+    if isinstance(exc, WireTypeError):
+        return path, str(exc)
+    if isinstance(exc, InvalidValue):
+        return f"{path}.{exc.field}", exc.reason
+    if isinstance(exc, AttributeError | TypeError):
+        return path, "expected a JSON object" if cls is not None else "wrong JSON type"
+    if isinstance(exc, ValueError):
+        return path, f"invalid value ({exc})"
+    return path, f"invalid value ({type(exc).__name__})"
+
+
+@contextmanager
+def at(path: str) -> Iterator[None]:
+    """Report canonical validation errors raised in the block at wire ``path``."""
+    try:
+        yield
+    except InvalidValue as exc:
+        raise InvalidMessage(path, exc.reason) from None
+
+
+# ---------------------------------------------------------------- encoding context
+
+
+class Encoding:
+    """Collects the report of one encode and applies the policy to each loss."""
+
+    __slots__ = ("_capability", "_command", "_dialect", "policy", "report")
+
+    def __init__(self, dialect: str, command: str, capability: Capability, policy: Policy) -> None:
+        self._dialect = dialect
+        self._command = command
+        self._capability = capability
+        self.policy = policy
+        self.report: list[Adaptation] = []
+
+    def lose(self, field: str, *, droppable: bool = True) -> None:
+        """``field`` (declared in the capability) cannot be said: raise or record."""
+        note = self._capability.fields.get(field)
+        if note is None:
+            raise AssertionError(f"{self._dialect}: undeclared loss of {self._command}.{field}")
+        if self.policy is Policy.STRICT or not droppable:
+            raise UnsupportedField(self._dialect, self._command, field, note)
+        self.report.append(Adaptation(command=self._command, action=Action.DROPPED, field=field, note=note))
+
+    def generated(self, field: str, note: str) -> None:
+        self.report.append(Adaptation(command=self._command, action=Action.GENERATED, field=field, note=note))
+
+
+# ---------------------------------------------------------------- the dialect contract
+
+
+class Dialect:
+    """A vendor dialect: encode canonical commands to requests, decode requests back.
+
+    Subclasses set ``name``, ``summary``, ``capabilities`` (every canonical
+    command), ``carries_command_id`` and implement ``_encode`` / ``_decode``.
+    """
+
+    name: ClassVar[str]
+    summary: ClassVar[str] = ""
+    schema_file: ClassVar[str]
+    capabilities: ClassVar[Mapping[type, Capability]]
+    #: Whether the wire has an idempotency key (gateway ``command_uid``).
+    carries_command_id: ClassVar[bool] = False
+    command_id_note: ClassVar[str] = "the dialect has no idempotency key"
+
+    # -- encode
+
+    def encode(
+        self,
+        command: Command,
+        *,
+        call_id: str | None = None,
+        command_id: str | None = None,
+        policy: Policy = Policy.STRICT,
+    ) -> Translation[HttpRequest]:
+        """Encode ``command`` for the call ``call_id``.
+
+        Raises UnsupportedCommand when the dialect cannot say the command at all,
+        and (under STRICT) UnsupportedField when a field would be lost.
+        """
+        cls = type(command)
+        name = cls.__name__
+        capability = self.capabilities.get(cls)
+        if capability is None:
+            raise TypeError(f"not a canonical command: {name}")
+        if capability.support is Support.UNSUPPORTED:
+            raise UnsupportedCommand(self.name, name, capability.note)
+        if call_id is not None and (type(call_id) is not str or CALL_ID.fullmatch(call_id) is None):
+            raise InvalidValue("call_id", "must be 1..128 characters of letters, digits and ._:- (one path segment)")
+        if command_id is not None and (type(command_id) is not str or COMMAND_ID.fullmatch(command_id) is None):
+            raise InvalidValue("command_id", "must be 1..128 characters of letters, digits and ._-")
+        ctx = Encoding(self.name, name, capability, policy)
+        if capability.support is Support.EMULATED:
+            ctx.report.append(Adaptation(command=name, action=Action.EMULATED, note=capability.note))
+        if command_id is not None and not self.carries_command_id:
+            if policy is Policy.STRICT:
+                raise UnsupportedField(self.name, name, "command_id", self.command_id_note)
+            ctx.report.append(
+                Adaptation(command=name, action=Action.DROPPED, field="command_id", note=self.command_id_note)
+            )
+            command_id = None
+        if call_id is None and cls not in self.call_free:
+            raise InvalidValue("call_id", f"{name} is addressed to a call: give call_id")
+        request = self._encode(command, ctx, call_id, command_id)
+        return Translation(value=request, report=tuple(ctx.report))
+
+    #: Commands sent without a call id (they create the call).
+    call_free: ClassVar[frozenset[type]] = frozenset()
+
+    def _encode(self, command: Command, ctx: Encoding, call_id: str | None, command_id: str | None) -> HttpRequest:
+        raise NotImplementedError
+
+    # -- decode
+
+    def decode(self, request: HttpRequest) -> Decoded:
+        """Decode a request; raises DecodeError (with a JSON path) for anything wrong."""
+        if not isinstance(request, HttpRequest):
+            raise InvalidMessage("$", f"expected an HttpRequest, got {type(request).__name__}")
+        if type(request.method) is not str or type(request.path) is not str:
+            raise InvalidMessage("$", "method and path must be strings")
+        try:
+            return self._decode(request)
+        except DecodeError:
+            raise
+        except InvalidValue as exc:  # a canonical constructor outside any at(...) block
+            raise InvalidMessage("$", str(exc)) from None
+        except RecursionError:
+            raise InvalidMessage("$", "nesting too deep") from None
+
+    def _decode(self, request: HttpRequest) -> Decoded:
+        raise NotImplementedError
+
+    def request_for_body(self, body: Any, call_id: str | None) -> HttpRequest:
+        """The request a bare body stands for (CLI input without method and path)."""
+        raise InvalidMessage("$", f"{self.name} commands are named by the URL path: give {{method, path, body}}")
+
+    # -- schema
+
+    def schema(self) -> dict[str, Any]:
+        """This dialect's JSON Schema (2020-12), loaded lazily from package data."""
+        from callglot.schemas import load_schema
+
+        return load_schema(self.name)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"
+
+
+COMMAND_ID = re.compile(r"[a-zA-Z0-9._-]{1,128}")
+
+Decoder = Callable[[Any], Command]
+
+
+def check_call_id(call_id: str, path: str = "$") -> str:
+    if CALL_ID.fullmatch(call_id) is None:
+        raise InvalidMessage(path, "call id must be 1..128 characters of letters, digits and ._:-")
+    return call_id
+
+
+def require_call_id(call_id: str | None) -> str:
+    """A bare body needs the call id from elsewhere (the CLI's --call-id)."""
+    if call_id is None:
+        raise InvalidValue("call_id", "a bare body needs a call id: pass --call-id or give {method, path, body}")
+    if CALL_ID.fullmatch(call_id) is None:
+        raise InvalidValue("call_id", "must be 1..128 characters of letters, digits and ._:- (one path segment)")
+    return call_id
+
+
+def check_capability_table(dialect: type[Dialect]) -> None:
+    """Fail at import when a dialect's table misses a canonical command."""
+    missing = [cls.__name__ for cls in COMMANDS if cls not in dialect.capabilities]
+    if missing:
+        raise AssertionError(f"{dialect.name}: no capability for {', '.join(missing)}")
+
+
+NO_BODY: Final = object()
+
+
+def enum_value(kind: type[Any], value: str, path: str, allowed: Any = None) -> Any:
+    """Map a wire string to ``kind`` (restricted to ``allowed``) or fail at ``path``."""
+    options: list[Any] = list(allowed) if allowed is not None else [*kind.__members__.values()]
+    for option in options:
+        if option.value == value:
+            return option
+    raise InvalidMessage(path, f"must be one of {', '.join(str(o.value) for o in options)}")
+
+
+def route_for(table: Mapping[str, Any], key: Any, path: str, what: str) -> Any:
+    """Look ``key`` up in a route table or raise UnknownCommand at ``path``."""
+    from callglot.errors import UnknownCommand
+
+    if type(key) is not str:
+        raise InvalidMessage(path, f"{what} must be a string, got {_json_type(key)}")
+    try:
+        return table[key]
+    except KeyError:
+        shown = key if len(key) <= 64 else key[:61] + "..."
+        raise UnknownCommand(path, f"unknown {what} {shown!r}") from None

@@ -1,0 +1,204 @@
+"""attrs validators that raise :class:`~callglot.errors.InvalidValue` naming the field.
+
+Kept small and allocation-free: every validator is built once at class
+definition and called on every construction (decoding runs them too).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Collection
+from typing import Any
+
+import attrs
+
+from callglot.errors import InvalidValue, UnsafeUrl
+
+from . import urls
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+_PRINTABLE_NO_CONTROL = re.compile(r"[^\x00-\x1f\x7f]*")
+
+
+def _fail(attribute: attrs.Attribute[Any], reason: str) -> InvalidValue:
+    return InvalidValue(attribute.name, reason)
+
+
+def text(
+    *,
+    max_len: int,
+    min_len: int = 1,
+    pattern: str | None = None,
+    describe: str = "",
+    optional: bool = False,
+) -> Validator:
+    """A string of bounded length, no control characters, optional regex (fullmatch)."""
+    compiled = re.compile(pattern) if pattern is not None else _PRINTABLE_NO_CONTROL
+    shape = describe or (f"match {pattern}" if pattern else "contain no control characters")
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and optional:
+            return
+        if type(value) is not str:
+            raise _fail(attribute, f"expected a string, got {type(value).__name__}")
+        if not min_len <= len(value) <= max_len:
+            raise _fail(attribute, f"length must be {min_len}..{max_len}, got {len(value)}")
+        if compiled.fullmatch(value) is None:
+            raise _fail(attribute, f"must {shape}")
+
+    return check
+
+
+def show(value: Any) -> str:
+    """A short, safe rendering of a rejected value (huge ints cannot be repr'd)."""
+    try:
+        text = repr(value)
+    except ValueError:
+        return "a number too large to show"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def number(
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    exclusive_minimum: bool = False,
+    integer: bool = False,
+    optional: bool = False,
+) -> Validator:
+    """A finite int or float (never a bool) within bounds; ``integer`` requires an int."""
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and optional:
+            return
+        kind = type(value)
+        if kind is bool or kind not in ((int,) if integer else (int, float)):
+            raise _fail(attribute, f"expected {'an integer' if integer else 'a number'}, got {kind.__name__}")
+        if kind is float and not math.isfinite(value):
+            raise _fail(attribute, "must be a finite number")
+        if minimum is not None and (value <= minimum if exclusive_minimum else value < minimum):
+            raise _fail(attribute, f"must be {'>' if exclusive_minimum else '>='} {minimum:g}, got {show(value)}")
+        if maximum is not None and value > maximum:
+            raise _fail(attribute, f"must be <= {maximum:g}, got {show(value)}")
+
+    return check
+
+
+def boolean(*, optional: bool = True) -> Validator:
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and optional:
+            return
+        if type(value) is not bool:
+            raise _fail(attribute, f"expected a boolean, got {type(value).__name__}")
+
+    return check
+
+
+def member(kind: type, *, optional: bool = True) -> Validator:
+    """An instance of ``kind`` (an enum or a value class)."""
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, kind):
+            raise _fail(attribute, f"expected {kind.__name__}, got {type(value).__name__}")
+
+    return check
+
+
+def one_of_types(kinds: tuple[type, ...], *, optional: bool = True) -> Validator:
+    names = " or ".join(k.__name__ for k in kinds)
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, kinds):
+            raise _fail(attribute, f"expected {names}, got {type(value).__name__}")
+
+    return check
+
+
+def items(
+    item: Validator,
+    *,
+    min_len: int = 0,
+    max_len: int = 128,
+    optional: bool = True,
+) -> Validator:
+    """A tuple whose every element passes ``item`` (errors name ``field[i]``)."""
+
+    def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and optional:
+            return
+        if type(value) is not tuple:
+            raise _fail(attribute, f"expected a tuple, got {type(value).__name__}")
+        if not min_len <= len(value) <= max_len:
+            raise _fail(attribute, f"must hold {min_len}..{max_len} items, got {len(value)}")
+        for index, element in enumerate(value):
+            try:
+                item(inst, attribute, element)
+            except InvalidValue as exc:
+                raise InvalidValue(f"{attribute.name}[{index}]", exc.reason) from None
+
+    return check
+
+
+def url(schemes: Collection[str] = ("https",), *, optional: bool = True) -> Validator:
+    """A URL that passes the safety policy (see :mod:`callglot.canonical.urls`).
+
+    Normalisation happens in the matching converter (:func:`normalise_url`); the
+    validator only re-checks type, so the policy runs once per value.
+    """
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and optional:
+            return
+        if type(value) is not str:
+            raise _fail(attribute, f"expected a URL string, got {type(value).__name__}")
+
+    return check
+
+
+def normalise_url(schemes: Collection[str] = ("https",)) -> attrs.Converter:  # type: ignore[type-arg]
+    """An attrs converter applying the URL policy and returning the normalised URL."""
+    allowed = tuple(schemes)
+
+    def convert(value: Any, field: attrs.Attribute[Any]) -> Any:
+        if type(value) is not str:
+            return value  # the validator reports the type
+        try:
+            return urls.check_url(value, schemes=allowed)
+        except UnsafeUrl as exc:
+            raise InvalidValue(field.name, exc.reason) from None
+
+    return attrs.Converter(convert, takes_field=True)
+
+
+def exactly_one(*names: str) -> Callable[[Any], None]:
+    """Post-init check that exactly one of ``names`` is set (not None)."""
+
+    def check(inst: Any) -> None:
+        present = [n for n in names if getattr(inst, n) is not None]
+        if len(present) != 1:
+            raise InvalidValue(names[0], f"exactly one of {', '.join(names)} must be given")
+
+    return check
+
+
+def to_enum(kind: type[Any]) -> Callable[[Any], Any]:
+    """Converter: accept an enum member or its string value (``"both"`` → ``Direction.BOTH``)."""
+    by_value = {member.value: member for member in kind}
+
+    def convert(value: Any) -> Any:
+        if type(value) is str:
+            return by_value.get(value, value)  # unknown strings reach the validator
+        return value
+
+    return convert
+
+
+def to_tuple(value: Any) -> Any:
+    """Converter: a list becomes a tuple (values stay immutable and hashable)."""
+    return tuple(value) if type(value) is list else value

@@ -1,0 +1,79 @@
+"""The published JSON Schemas (2020-12), one per dialect, shipped as package data.
+
+Loaded lazily with importlib.resources; jsonschema is imported only when a
+validator is asked for. Every ``$ref`` is local and the registry refuses to
+retrieve anything, so validation never touches the network.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
+
+__all__ = ["SchemaError", "load_schema", "schema_names", "validator_for"]
+
+
+class SchemaError(LookupError):
+    """No schema is shipped for that dialect."""
+
+
+def schema_names() -> tuple[str, ...]:
+    """Dialects with a shipped schema."""
+    return tuple(
+        sorted(
+            p.name.removesuffix(".schema.json") for p in files(__name__).iterdir() if p.name.endswith(".schema.json")
+        )
+    )
+
+
+@cache
+def _load(name: str) -> str:
+    resource = files(__name__).joinpath(f"{name}.schema.json")
+    if not resource.is_file():
+        raise SchemaError(f"no schema shipped for dialect {name!r}")
+    return resource.read_text(encoding="utf-8")
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    """A fresh copy of the schema of dialect ``name``."""
+    loaded: dict[str, Any] = json.loads(_load(name))
+    return loaded
+
+
+@cache
+def validator_for(name: str) -> Validator:
+    """A Draft 2020-12 validator for dialect ``name`` (built once, no network)."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
+    from referencing.exceptions import NoSuchResource
+
+    def refuse(uri: str) -> Any:
+        raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
+
+    schema = load_schema(name)
+    Draft202012Validator.check_schema(schema)
+    validator: Validator = Draft202012Validator(
+        schema,
+        registry=Registry(retrieve=refuse),  # type: ignore[call-arg]
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+    return validator
+
+
+def explain(name: str, document: Any) -> list[tuple[str, str]]:
+    """Schema errors for ``document`` as ``(json_path, message)``, best match first."""
+    from jsonschema.exceptions import best_match
+
+    validator = validator_for(name)
+    errors = list(validator.iter_errors(document))
+    if not errors:
+        return []
+    best = best_match(errors)
+    assert best is not None
+    ordered = [best, *(e for e in errors if e is not best)]
+    return [(e.json_path, e.message) for e in ordered]

@@ -1,0 +1,33 @@
+"""Source dialect -> canonical -> target dialect."""
+
+from __future__ import annotations
+
+from callglot._wire import HttpRequest
+from callglot.adapters import get_dialect
+from callglot.capabilities import Policy, Translation
+
+__all__ = ["translate"]
+
+
+def translate(
+    request: HttpRequest,
+    *,
+    source: str,
+    target: str,
+    policy: Policy = Policy.STRICT,
+    call_id: str | None = None,
+) -> Translation[HttpRequest]:
+    """Translate a command request from ``source``'s dialect to ``target``'s.
+
+    The call id and idempotency key travel with the command; ``call_id``
+    overrides the one in the request (vendors name calls differently).
+    Raises DecodeError for a bad request and EncodeError when the target cannot
+    say the command (under STRICT, also when any field would be lost).
+    """
+    decoded = get_dialect(source).decode(request)
+    return get_dialect(target).encode(
+        decoded.command,
+        call_id=call_id if call_id is not None else decoded.call_id,
+        command_id=decoded.command_id,
+        policy=policy,
+    )

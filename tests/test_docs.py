@@ -1,0 +1,57 @@
+"""The generated docs match the capability data; the README's examples hold."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import callglot
+from callglot.canonical import COMMANDS
+from callglot.capabilities import GENERATED_HEADER, Support, matrix, render_matrix
+
+ROOT = Path(__file__).parent.parent
+
+
+def all_dialects() -> list[callglot.Dialect]:
+    return [callglot.get_dialect(name) for name in callglot.dialects()]
+
+
+def test_capabilities_doc_is_up_to_date() -> None:
+    expected = render_matrix(all_dialects(), "markdown")
+    actual = (ROOT / "docs" / "capabilities.md").read_text(encoding="utf-8")
+    assert actual == expected, (
+        "docs/capabilities.md is stale: run `callglot matrix --format markdown > docs/capabilities.md`"
+    )
+    assert actual.startswith(GENERATED_HEADER)
+
+
+def test_matrix_covers_every_command_in_every_dialect() -> None:
+    data = matrix(all_dialects())
+    assert data["dialects"] == list(callglot.dialects())
+    assert {"canonical", "chirp", "gateway"} <= set(data["dialects"])
+    assert list(data["commands"]) == [cls.__name__ for cls in COMMANDS]
+    for row in data["commands"].values():
+        assert set(row) == set(data["dialects"])
+        for cell in row.values():
+            assert cell["support"] in {s.value for s in Support}
+            assert isinstance(cell["note"], str)
+
+
+def test_every_non_native_cell_explains_itself() -> None:
+    for dialect in all_dialects():
+        for cls, capability in dialect.capabilities.items():
+            if capability.support is not Support.NATIVE:
+                assert capability.describe(), f"{dialect.name}.{cls.__name__} has no note"
+            if capability.support is Support.PARTIAL:
+                assert capability.fields, f"{dialect.name}.{cls.__name__} is partial but lists no field"
+
+
+def test_json_matrix_round_trips_through_json() -> None:
+    text = render_matrix(all_dialects(), "json")
+    assert json.loads(text) == matrix(all_dialects())
+
+
+def test_text_matrix_has_a_row_per_command() -> None:
+    lines = render_matrix(all_dialects(), "text").splitlines()
+    assert len(lines) == len(COMMANDS) + 1
+    assert lines[0].split() == ["command", *callglot.dialects()]

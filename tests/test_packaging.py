@@ -1,0 +1,89 @@
+"""What ships and what importing costs."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from importlib.resources import files
+from pathlib import Path
+
+import callglot
+from callglot.schemas import schema_names
+
+
+def test_the_package_ships_every_schema_and_py_typed() -> None:
+    shipped = {p.name for p in files("callglot.schemas").iterdir()}
+    for name in ("canonical", "chirp", "gateway"):
+        assert f"{name}.schema.json" in shipped
+        json.loads(files("callglot.schemas").joinpath(f"{name}.schema.json").read_text(encoding="utf-8"))
+    assert files("callglot").joinpath("py.typed").is_file()
+    assert set(schema_names()) >= {"canonical", "chirp", "gateway"}
+
+
+def test_every_dialect_has_its_schema() -> None:
+    for name in callglot.dialects():
+        schema = callglot.get_dialect(name).schema()
+        assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def _modules_after(statement: str) -> set[str]:
+    code = f"import sys; {statement}; print('\\n'.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    return set(out.split())
+
+
+def test_import_callglot_does_not_import_httpx_or_jsonschema() -> None:
+    loaded = _modules_after("import callglot")
+    assert "httpx" not in loaded
+    assert "jsonschema" not in loaded
+    assert "referencing" not in loaded
+
+
+def test_using_the_adapters_does_not_import_httpx_or_jsonschema() -> None:
+    loaded = _modules_after(
+        "import callglot; from callglot.canonical import Hangup; "
+        "[callglot.get_dialect(n).encode(Hangup(), call_id='3fa85f64-5717-4562-b3fc-2c963f66afa6') for n in callglot.dialects()]"
+    )
+    assert "httpx" not in loaded
+    assert "jsonschema" not in loaded
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+    return found
+
+
+PACKAGE = Path(callglot.__file__).parent
+
+
+def test_canonical_layer_imports_only_attrs_and_itself() -> None:
+    # DESIGN §1: canonical knows nothing of dialects (relative imports stay inside the package).
+    for module in (PACKAGE / "canonical").glob("*.py"):
+        for name in _imports(module):
+            top = name.split(".")[0]
+            assert (
+                top in sys.stdlib_module_names
+                or top == "attrs"
+                or name in {"callglot.errors"}
+                or (name.startswith("callglot.canonical"))
+            ), f"{module.name} imports {name}"
+
+
+def test_only_transport_imports_httpx() -> None:
+    for module in PACKAGE.rglob("*.py"):
+        if "transport" in module.parts:
+            continue
+        assert not any(name.split(".")[0] == "httpx" for name in _imports(module)), module
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    out = subprocess.run([sys.executable, "-m", "callglot", "dialects"], check=True, capture_output=True, text=True)
+    assert [line.split("\t")[0] for line in out.stdout.splitlines()] == list(callglot.dialects())

@@ -1,0 +1,948 @@
+"""The published JSON Schemas: well-formed, closed, self-contained, and in agreement with the runtime.
+
+Each schema validates a request document ``{"method", "path", "body"}`` (``HttpRequest.to_json()``).
+Every ``examples`` entry of every command def must validate *and* decode; hand-picked negatives must
+be rejected by both the schema and the decoder, and ``best_match`` must point where the decoder does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+import callglot
+from callglot.adapters import _base, chirp, gateway
+from callglot.canonical import COMMANDS, TAGS, HangupCause
+from callglot.canonical.urls import _has_bad_chars
+from callglot.errors import DecodeError
+from callglot.schemas import load_schema, schema_names, validator_for
+
+DIALECTS = ("canonical", "chirp", "gateway")
+CALL = "call_abc123"
+SESSION = "acW68-f47ac10b-58cc-4372-a567-0e02b2c3d479"
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+
+#: keyword -> how its value holds subschemas
+_ONE = ("items", "additionalProperties", "propertyNames", "not", "if", "then", "else", "contains",
+        "unevaluatedProperties", "unevaluatedItems")  # fmt: skip
+_MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
+_MAP = ("properties", "$defs", "patternProperties", "dependentSchemas")
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    return load_schema(name)
+
+
+def subschemas(node: Any, pointer: str = "#", in_if: bool = False) -> Iterator[tuple[str, Any, bool]]:
+    """Every (sub)schema as (JSON pointer, schema, inside an ``if``), walking only schema keywords."""
+    yield pointer, node, in_if
+    if not isinstance(node, dict):
+        return
+    for key in _ONE:
+        if key in node:
+            yield from subschemas(node[key], f"{pointer}/{key}", in_if or key == "if")
+    for key in _MANY:
+        for index, item in enumerate(node.get(key, ())):
+            yield from subschemas(item, f"{pointer}/{key}/{index}", in_if)
+    for key in _MAP:
+        for name, item in node.get(key, {}).items():
+            yield from subschemas(item, f"{pointer}/{key}/{name}", in_if)
+
+
+def dispatch_table(name: str, node: dict[str, Any]) -> dict[str, str]:
+    """tag value -> def name of a tag dispatcher (``properties.<tag>.enum`` + ``allOf`` of if/then)."""
+    [tag] = node["properties"]
+    table = {}
+    for rule in node["allOf"]:
+        assert set(rule) == {"if", "then"}
+        assert rule["if"]["required"] == [tag]
+        table[rule["if"]["properties"][tag]["const"]] = rule["then"]["$ref"].removeprefix("#/$defs/")
+    assert list(table) == node["properties"][tag]["enum"], "the enum lists exactly the dispatched tags, in order"
+    return table
+
+
+def is_dispatcher(node: dict[str, Any]) -> bool:
+    props = node.get("properties", {})
+    return (
+        len(props) == 1
+        and "enum" in next(iter(props.values()))
+        and bool(node.get("allOf"))
+        and all(set(rule) == {"if", "then"} for rule in node["allOf"])
+    )
+
+
+# ---------------------------------------------------------------- command defs and where they are sent
+
+
+def command_defs(name: str) -> dict[str, str]:
+    """def name -> request path, for every def that is a whole request body."""
+    s = schema(name)
+    if name == "canonical":
+        table = dispatch_table(name, s["$defs"]["command"])
+        return {d: "/v1/calls" if tag == "dial" else f"/v1/calls/{CALL}/commands" for tag, d in table.items()}
+    if name == "chirp":
+        table = dispatch_table(name, s["$defs"]["command"])
+        return {**{d: f"/v1/calls/{CALL}/commands" for d in table.values()}, "create_call": "/v1/calls"}
+    out = {}
+    for rule in s["allOf"]:
+        suffix = rule["if"]["properties"]["path"]["pattern"]
+        d = rule["then"]["properties"]["body"]["$ref"].removeprefix("#/$defs/")
+        command = suffix.removeprefix("/commands/").removesuffix("$")
+        assert s["$defs"][d]["title"] == command
+        out[d] = f"/api/v1/sessions/{SESSION}/commands/{command}"
+    return out
+
+
+def document(path: str, body: Any) -> dict[str, Any]:
+    return {"method": "POST", "path": path, "body": body}
+
+
+def schema_errors(name: str, doc: Any) -> list[Any]:
+    return list(validator_for(name).iter_errors(doc))
+
+
+def decode(name: str, path: str, body: Any) -> callglot.Decoded:
+    return callglot.get_dialect(name).decode(callglot.HttpRequest(method="POST", path=path, body=body))
+
+
+EXAMPLES = [
+    pytest.param(name, d, path, index, example, id=f"{name}-{d}-{index}")
+    for name in DIALECTS
+    for d, path in command_defs(name).items()
+    for index, example in enumerate(schema(name)["$defs"][d].get("examples", []))
+]
+
+
+# ---------------------------------------------------------------- the files themselves
+
+
+def test_every_dialect_ships_a_schema() -> None:
+    assert set(DIALECTS) <= set(schema_names())
+    for name in DIALECTS:
+        assert callglot.get_dialect(name).schema_file == f"{name}.schema.json"
+        assert callglot.get_dialect(name).schema() == schema(name)
+
+
+@pytest.mark.parametrize("name", DIALECTS)
+def test_schema_is_valid_2020_12(name: str) -> None:
+    raw = json.loads(files("callglot.schemas").joinpath(f"{name}.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(raw)
+    assert load_schema(name) == raw
+    assert load_schema(name) is not load_schema(name), "load_schema hands out fresh copies"
+    validator = validator_for(name)
+    assert isinstance(validator, Draft202012Validator)
+    assert validator is validator_for(name)
+
+
+@pytest.mark.parametrize("name", DIALECTS)
+def test_top_level_is_the_request_document(name: str) -> None:
+    s = schema(name)
+    assert s["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert s["$id"] == f"urn:callglot:dialect:{name}:v1"
+    assert s["title"]
+    assert s["description"]
+    assert s["type"] == "object"
+    assert s["required"] == ["method", "path", "body"]
+    assert set(s["properties"]) == {"method", "path", "body"}
+    assert s["additionalProperties"] is False
+    assert s["properties"]["method"] == {"const": "POST"}
+
+
+@pytest.mark.parametrize("name", DIALECTS)
+def test_every_ref_is_local_and_resolves(name: str) -> None:
+    s = schema(name)
+    refs = 0
+    for pointer, node, _ in subschemas(s):
+        if not isinstance(node, dict):
+            continue
+        assert "$dynamicRef" not in node
+        assert "$id" not in node or pointer == "#", f"{pointer}: only the root has an $id"
+        if "$ref" in node:
+            refs += 1
+            ref = node["$ref"]
+            assert ref.startswith("#/$defs/"), f"{pointer}: non-local $ref {ref}"
+            assert ref.removeprefix("#/$defs/") in s["$defs"], f"{pointer}: dangling $ref {ref}"
+    assert refs > 10
+    # Every def is used (no dead definitions).
+    text = json.dumps(s)
+    for d in s["$defs"]:
+        assert f'"#/$defs/{d}"' in text, f"unused def {d}"
+
+
+#: Objects that are free-form JSON by design (their pointer ends with one of these).
+FREE_FORM = ("/json_object", "/metadata", "/swml_section/items")
+
+
+def is_closed(node: dict[str, Any]) -> bool:
+    """No unknown member goes unchecked: additionalProperties is false, or a real schema (a map)."""
+    extra = node.get("additionalProperties", True)
+    return extra is False or (isinstance(extra, dict) and extra != {})
+
+
+@pytest.mark.parametrize("name", DIALECTS)
+def test_every_object_schema_is_closed(name: str) -> None:
+    s = schema(name)
+    free = []
+    for pointer, node, in_if in subschemas(s):
+        if not isinstance(node, dict) or in_if:
+            continue
+        kinds = node.get("type")
+        if kinds == "object" or (isinstance(kinds, list) and "object" in kinds):
+            if is_dispatcher(node):
+                # Closed through its branches: every target is a closed object with the tag as a const.
+                for target in dispatch_table(name, node).values():
+                    closed = s["$defs"][target]
+                    assert closed["type"] == "object"
+                    assert closed["additionalProperties"] is False, target
+                continue
+            if is_closed(node):
+                if "properties" in node:
+                    assert node["additionalProperties"] is False or pointer.endswith("/sections"), pointer
+                continue
+            assert "properties" not in node, f"{pointer} is not closed"
+            free.append(pointer)
+        elif "properties" in node and node.get("additionalProperties", False) is not False:
+            pytest.fail(f"{pointer} opens an object")
+    assert bool(free) is (name != "gateway"), "the free-form objects are found (the gateway has none)"
+    for pointer in free:
+        assert pointer.endswith(FREE_FORM), f"{pointer}: unexpected free-form object"
+
+
+def _typed(node: dict[str, Any]) -> bool:
+    return bool({"type", "$ref", "enum", "const"} & set(node))
+
+
+@pytest.mark.parametrize("name", DIALECTS)
+def test_no_schema_admits_null(name: str) -> None:
+    for pointer, node, in_if in subschemas(schema(name)):
+        if not isinstance(node, dict) or in_if:
+            continue
+        kinds = node.get("type", [])
+        assert "null" not in (kinds if isinstance(kinds, list) else [kinds]), pointer
+        assert None not in node.get("enum", []), pointer
+        assert "const" not in node or node["const"] is not None, pointer
+        refines = "/then" in pointer or "/else" in pointer or pointer == "#/properties/body"
+        if re.search(r"/(properties/[^/]+|items|additionalProperties)$", pointer) and not refines:
+            # Every field and array item says what it is (an untyped one would take null).
+            assert _typed(node) or (node.get("anyOf") and all(map(_typed, node["anyOf"]))), (
+                f"{pointer} accepts any JSON value"
+            )
+
+
+@pytest.mark.parametrize("name", DIALECTS)
+def test_patterns_compile_and_are_anchored(name: str) -> None:
+    for pointer, node, in_if in subschemas(schema(name)):
+        if not isinstance(node, dict) or "pattern" not in node:
+            continue
+        re.compile(node["pattern"])
+        if in_if or pointer.endswith("/propertyNames/not"):
+            continue  # conditions and prefix exclusions are deliberately unanchored at the end
+        assert node["pattern"].startswith("^"), pointer
+        assert node["pattern"].endswith("$(?!\\n)"), pointer
+
+
+# ---------------------------------------------------------------- coverage of the runtime's commands
+
+
+def test_canonical_has_a_def_for_every_command_class() -> None:
+    table = dispatch_table("canonical", schema("canonical")["$defs"]["command"])
+    assert table == {TAGS[cls]: TAGS[cls] for cls in COMMANDS}
+
+
+def test_chirp_has_a_def_for_every_command_type() -> None:
+    table = dispatch_table("chirp", schema("chirp")["$defs"]["command"])
+    assert table == {tag: tag for tag in chirp.DECODERS}
+    assert "create_call" in schema("chirp")["$defs"]
+
+
+def test_gateway_has_a_def_for_every_command_path() -> None:
+    paths = {path.rsplit("/commands/", 1)[1] for path in command_defs("gateway").values()}
+    assert paths == set(gateway.DECODERS)
+    pattern = schema("gateway")["properties"]["path"]["pattern"]
+    for command in gateway.DECODERS:
+        assert re.search(pattern, f"/api/v1/sessions/{SESSION}/commands/{command}")
+    assert not re.search(pattern, f"/api/v1/sessions/{SESSION}/commands/playback/restart")
+
+
+def _wire_fields(cls: type) -> tuple[set[str], set[str]]:
+    keys = {_base.wire_key(cls, a.name) or a.name for a in attrs.fields(cls)}
+    required = {_base.wire_key(cls, a.name) or a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING}
+    return keys, required
+
+
+def test_canonical_fields_are_the_attrs_attributes() -> None:
+    from callglot.adapters.canonical import UNIONS
+
+    defs = schema("canonical")["$defs"]
+    for cls in COMMANDS:
+        d = defs[TAGS[cls]]
+        fields, required = _wire_fields(cls)
+        assert set(d["properties"]) == {"command", "command_id", *fields}, cls.__name__
+        assert set(d.get("required", [])) == {"command", *required}, cls.__name__
+        assert d["properties"]["command"] == {"const": TAGS[cls]}
+        assert d["title"] == cls.__name__
+    for union_members in UNIONS.values():
+        for cls, tag in union_members.items():
+            [d] = [d for d in defs.values() if d.get("title") == cls.__name__]
+            fields, required = _wire_fields(cls)
+            assert set(d["properties"]) == {"type", *fields}, cls.__name__
+            assert set(d["required"]) == {"type", *required}, cls.__name__
+            assert d["properties"]["type"] == {"const": tag}
+    for d, cls_name in (("destination", "Destination"), ("digit_collect", "DigitCollect"),
+                        ("speech_collect", "SpeechCollect"), ("ai_reset", "AiReset")):  # fmt: skip
+        cls = getattr(callglot.canonical, cls_name)
+        fields, required = _wire_fields(cls)
+        assert set(defs[d]["properties"]) == fields, d
+        assert set(defs[d].get("required", [])) == required, d
+
+
+def test_wire_fields_are_the_wire_classes() -> None:
+    defs = schema("chirp")["$defs"]
+    for tag, (cls, _) in chirp.DECODERS.items():
+        fields, required = _wire_fields(cls)
+        assert set(defs[tag]["properties"]) == fields, tag
+        assert set(defs[tag]["required"]) == required, tag
+    fields, required = _wire_fields(chirp._CreateCall)
+    assert set(defs["create_call"]["properties"]) == fields
+    assert set(defs["create_call"]["required"]) == required
+    gdefs = schema("gateway")["$defs"]
+    for d, path in command_defs("gateway").items():
+        cls, _ = gateway.DECODERS[path.rsplit("/commands/", 1)[1]]
+        fields, required = _wire_fields(cls)
+        assert set(gdefs[d]["properties"]) == fields, d
+        assert set(gdefs[d].get("required", [])) == required, d
+
+
+def test_enums_match_the_runtime() -> None:
+    assert schema("canonical")["$defs"]["hangup_cause"]["enum"] == [c.value for c in HangupCause]
+    cause = schema("gateway")["$defs"]["hangup"]["properties"]["cause"]
+    assert cause["enum"] == [c.value for c in HangupCause]
+    assert all(len(c) <= cause["maxLength"] and re.search(cause["pattern"], c) for c in cause["enum"])
+    from callglot.canonical.commands import DIAL_CODECS, DialEvent
+
+    dial = schema("canonical")["$defs"]["dial"]["properties"]
+    assert dial["status_events"]["items"]["enum"] == [e.value for e in DialEvent]
+    assert set(dial["codecs"]["items"]["enum"]) == DIAL_CODECS
+    assert schema("chirp")["$defs"]["channel"]["enum"] == [str(c) for c in chirp.CHANNELS]
+    assert schema("chirp")["$defs"]["start_recording"]["properties"]["format"]["enum"] == [
+        str(f) for f in chirp.FORMATS
+    ]
+
+
+# ---------------------------------------------------------------- examples: schema and runtime agree
+
+
+def test_every_command_def_has_examples() -> None:
+    for name in DIALECTS:
+        for d in command_defs(name):
+            assert schema(name)["$defs"][d].get("examples"), f"{name}: {d} has no examples"
+
+
+@pytest.mark.parametrize(("name", "d", "path", "index", "example"), EXAMPLES)
+def test_example_validates_and_decodes(name: str, d: str, path: str, index: int, example: Any) -> None:
+    assert schema_errors(name, document(path, example)) == []
+    decoded = decode(name, path, example)
+    expected_call = None if path.endswith("/v1/calls") else path.split("/")[-2 if name != "gateway" else 4]
+    assert decoded.call_id == expected_call
+    key = {"canonical": "command_id", "gateway": "command_uid"}.get(name)
+    assert decoded.command_id == (example.get(key) if key else None)
+
+
+@pytest.mark.parametrize(("name", "d", "path", "index", "example"), EXAMPLES)
+def test_example_is_in_normal_form(name: str, d: str, path: str, index: int, example: Any) -> None:
+    """Re-encoding a decoded example gives it back, so the examples double as golden wire messages."""
+    decoded = decode(name, path, example)
+    again = callglot.get_dialect(name).encode(decoded.command, call_id=decoded.call_id, command_id=decoded.command_id)
+    assert again.value.to_json() == document(path, example)
+
+
+# ---------------------------------------------------------------- the seeds
+
+CURL = re.compile(r"curl -X POST https://[^/\s]+(?P<path>/\S+)[^\n]*\n(?:[^\n]*\n)*?[ \t]*-d '(?P<body>[^']*)'", re.S)
+
+
+def seed_requests(prefix: str) -> list[tuple[str, Any]]:
+    [seed] = SEEDS.glob(f"{prefix}_*.txt")
+    text = seed.read_text(encoding="utf-8")
+    found = [(m.group("path").replace("{uuid}", SESSION), json.loads(m.group("body"))) for m in CURL.finditer(text)]
+    assert len(found) == len(re.findall(r"(?m)^\s*-d '", text)), "every -d body is found"
+    return found
+
+
+SEED_REQUESTS = [("chirp", *r) for r in seed_requests("000")] + [("gateway", *r) for r in seed_requests("002")]
+
+
+def test_seed_counts() -> None:
+    assert sum(1 for r in SEED_REQUESTS if r[0] == "chirp") == 16
+    assert sum(1 for r in SEED_REQUESTS if r[0] == "gateway") == 3
+
+
+@pytest.mark.parametrize(("name", "path", "body"), SEED_REQUESTS)
+def test_seed_bodies_are_accepted_and_are_examples(name: str, path: str, body: Any) -> None:
+    assert schema_errors(name, document(path, body)) == []
+    decode(name, path, body)
+    [d] = [d for d, p in command_defs(name).items() if p == path and (name != "chirp" or d == body.get("type"))]
+    assert body in schema(name)["$defs"][d]["examples"], f"the seed body is an example of {d} verbatim"
+
+
+# ---------------------------------------------------------------- negatives: both reject, best_match agrees
+
+P_CANON = f"/v1/calls/{CALL}/commands"
+P_CHIRP = f"/v1/calls/{CALL}/commands"
+
+
+def gw(command: str) -> str:
+    return f"/api/v1/sessions/{SESSION}/commands/{command}"
+
+
+AUDIO = {"type": "audio", "url": "https://cdn.example.com/a.mp3"}
+
+#: (dialect, path, body, where best_match must point, or None to skip that check)
+NEGATIVES: list[tuple[str, str, Any, str | None]] = [
+    # unknown tag
+    ("chirp", P_CHIRP, {"type": "bogus"}, "$.body.type"),
+    ("canonical", P_CANON, {"command": "bogus"}, "$.body.command"),
+    (
+        "canonical",
+        P_CANON,
+        {"command": "play", "media": [{"type": "video", "url": "https://cdn.example.com/a.mp4"}]},
+        "$.body.media[0].type",
+    ),
+    (
+        "canonical",
+        P_CANON,
+        {"command": "live_transcribe", "action": {"type": "inject", "message": "hi", "direction": "remote-caller"}},
+        "$.body.action.type",
+    ),
+    ("gateway", gw("playback/restart"), {}, "$.path"),
+    ("gateway", gw("transfer"), {}, "$.path"),
+    # missing tag or required field
+    ("chirp", P_CHIRP, {}, "$.body"),
+    ("canonical", P_CANON, {"cause": "USER_BUSY"}, "$.body"),
+    ("chirp", P_CHIRP, {"type": "mute"}, "$.body"),
+    ("gateway", gw("playback/seek"), {}, "$.body"),
+    ("gateway", gw("conference/join"), {}, "$.body"),
+    ("chirp", "/v1/calls", {"from": "+15551234567"}, "$.body"),
+    # extra field
+    ("chirp", P_CHIRP, {"type": "hangup", "cause": "USER_BUSY"}, "$.body"),
+    ("chirp", P_CHIRP, {"type": "hold", "music_url": "https://cdn.example.com/m.mp3"}, "$.body"),
+    ("gateway", gw("answer"), {"cause": "USER_BUSY"}, "$.body"),
+    ("canonical", P_CANON, {"command": "hangup", "reason": "bye"}, "$.body"),
+    ("canonical", P_CANON, {"command": "play", "media": [dict(AUDIO, loop=True)]}, "$.body.media[0]"),
+    ("chirp", "/v1/calls", {"from": "+15551234567", "to": "+15559876543", "type": "dial"}, "$.body"),
+    # wrong JSON type
+    ("chirp", P_CHIRP, {"type": "play_audio", "url": "https://cdn.example.com/a.mp3", "loop": "yes"}, "$.body.loop"),
+    ("chirp", P_CHIRP, {"type": "play_audio", "url": "https://cdn.example.com/a.mp3", "loop": 1}, "$.body.loop"),
+    ("chirp", P_CHIRP, {"type": 7}, "$.body.type"),
+    ("chirp", P_CHIRP, ["hangup"], "$.body"),
+    ("gateway", gw("playback/start"), {"urls": "https://cdn.example.com/a.mp3"}, None),
+    ("gateway", gw("playback/seek"), {"offset_sec": "10"}, "$.body.offset_sec"),
+    ("gateway", gw("playback/seek"), {"offset_sec": 1.5}, "$.body.offset_sec"),
+    ("gateway", gw("hangup"), "USER_BUSY", "$.body"),
+    ("canonical", P_CANON, {"command": "play", "media": AUDIO}, "$.body.media"),
+    ("canonical", P_CANON, {"command": "play", "media": [AUDIO], "loop": True}, "$.body.loop"),
+    ("canonical", P_CANON, {"command": "play", "media": [AUDIO], "loop": 1.5}, "$.body.loop"),
+    ("canonical", P_CANON, {"command": "set_playback_volume", "volume": "6"}, "$.body.volume"),
+    ("canonical", P_CANON, {"command": "user_event", "event": ["a"]}, "$.body.event"),
+    ("canonical", P_CANON, {"command": "record", "beep": 1}, "$.body.beep"),
+    (
+        "canonical",
+        P_CANON,
+        {"command": "tap", "direction": "both", "device": {"type": "rtp", "addr": "93.184.216.34", "port": "5004"}},
+        "$.body.device.port",
+    ),
+    # explicit null
+    ("chirp", P_CHIRP, {"type": "reject", "reason": None}, "$.body.reason"),
+    ("chirp", P_CHIRP, {"type": "play_audio", "url": "https://cdn.example.com/a.mp3", "loop": None}, "$.body.loop"),
+    ("gateway", gw("hangup"), {"cause": None}, "$.body.cause"),
+    ("gateway", gw("answer"), {"command_uid": None}, "$.body.command_uid"),
+    ("canonical", P_CANON, {"command": "hangup", "cause": None}, "$.body.cause"),
+    ("canonical", P_CANON, {"command": "play", "media": [AUDIO], "control_id": None}, "$.body.control_id"),
+    (
+        "canonical",
+        "/v1/calls",
+        {
+            "command": "dial",
+            "source": {"address": "+15551234567"},
+            "destination": {"address": "+15559876543", "channel": None},
+        },
+        "$.body.destination.channel",
+    ),
+    ("chirp", "/v1/calls", {"from": "+15551234567", "to": "+15559876543", "metadata": None}, "$.body.metadata"),
+    # out of range / too long / bad shape
+    (
+        "gateway",
+        gw("playback/start"),
+        {"urls": ["https://cdn.example.com/a.mp3"], "offset_sec": 86401},
+        "$.body.offset_sec",
+    ),
+    ("gateway", gw("playback/seek"), {"offset_sec": -1}, "$.body.offset_sec"),
+    ("gateway", gw("playback/start"), {"urls": []}, "$.body.urls"),
+    ("gateway", gw("playback/start"), {"urls": ["https://cdn.example.com/a.mp3"] * 129}, "$.body.urls"),
+    ("gateway", gw("playback/start"), {"urls": ["https://cdn.example.com/" + "a" * 2030 + ".mp3"]}, "$.body.urls[0]"),
+    (
+        "gateway",
+        gw("playback/start"),
+        {"urls": ["https://cdn.example.com/a.mp3", "https://cdn.example.com/b.mp3"], "offset_sec": 3},
+        "$.body",
+    ),
+    ("gateway", gw("answer"), {"command_uid": "has space"}, "$.body.command_uid"),
+    ("gateway", gw("answer"), {"command_uid": "x" * 129}, "$.body.command_uid"),
+    ("gateway", gw("answer"), {"command_uid": ""}, "$.body.command_uid"),
+    ("gateway", gw("answer"), {"command_uid": "abc\n"}, "$.body.command_uid"),
+    ("chirp", P_CHIRP, {"type": "reject", "reason": "x" * 501}, "$.body.reason"),
+    ("chirp", P_CHIRP, {"type": "reject", "reason": ""}, "$.body.reason"),
+    ("chirp", P_CHIRP, {"type": "reject", "reason": "busy\n"}, "$.body.reason"),
+    ("chirp", P_CHIRP, {"type": "send_dtmf", "digits": "12E"}, "$.body.digits"),
+    ("chirp", P_CHIRP, {"type": "send_dtmf", "digits": "1" * 51}, "$.body.digits"),
+    ("chirp", P_CHIRP, {"type": "send_dtmf", "digits": ""}, "$.body.digits"),
+    ("chirp", P_CHIRP, {"type": "mute", "participantId": "-part"}, "$.body.participantId"),
+    ("chirp", P_CHIRP, {"type": "transfer", "destination": "5559876543", "channel": "pstn"}, "$.body.destination"),
+    (
+        "chirp",
+        P_CHIRP,
+        {"type": "add_participant", "destination": "+15559876543", "channel": "webrtc"},
+        "$.body.destination",
+    ),
+    ("chirp", "/v1/calls", {"from": "+0123", "to": "+15559876543"}, "$.body.from"),
+    ("canonical", P_CANON, {"command": "play", "media": [AUDIO], "volume": 40.5}, "$.body.volume"),
+    ("canonical", P_CANON, {"command": "play", "media": [AUDIO], "loop": -1}, "$.body.loop"),
+    ("canonical", P_CANON, {"command": "play", "media": []}, "$.body.media"),
+    (
+        "canonical",
+        P_CANON,
+        {"command": "play", "media": [{"type": "silence", "duration": 0}]},
+        "$.body.media[0].duration",
+    ),
+    ("canonical", P_CANON, {"command": "play", "media": [{"type": "ringtone", "name": "xx"}]}, "$.body.media[0].name"),
+    ("canonical", P_CANON, {"command": "play", "media": [{"type": "tts", "text": ""}]}, "$.body.media[0].text"),
+    ("canonical", P_CANON, {"command": "play", "media": [AUDIO], "language": "english!"}, "$.body.language"),
+    ("canonical", P_CANON, {"command": "collect", "digits": {"max": 0}}, "$.body.digits.max"),
+    (
+        "canonical",
+        P_CANON,
+        {"command": "collect", "digits": {"max": 4, "digit_timeout": 0}},
+        "$.body.digits.digit_timeout",
+    ),
+    ("canonical", P_CANON, {"command": "ai_hold", "timeout": 0}, "$.body.timeout"),
+    (
+        "canonical",
+        P_CANON,
+        {
+            "command": "tap",
+            "direction": "both",
+            "device": {"type": "rtp", "addr": "93.184.216.34", "port": 5004, "ptime": 25},
+        },
+        "$.body.device.ptime",
+    ),
+    (
+        "canonical",
+        P_CANON,
+        {"command": "tap", "direction": "both", "device": {"type": "rtp", "addr": "media.example.com", "port": 5004}},
+        "$.body.device.addr",
+    ),
+    ("canonical", P_CANON, {"command": "seek_playback", "position": 86400.5}, "$.body.position"),
+    ("canonical", P_CANON, {"command": "stop_playback", "control_id": ""}, "$.body.control_id"),
+    ("canonical", P_CANON, {"command": "stop_playback", "control_id": "a\tb"}, "$.body.control_id"),
+    ("canonical", P_CANON, {"command": "hangup", "command_id": "bad id"}, "$.body.command_id"),
+    ("canonical", P_CANON, {"command": "join_conference", "conference": "room 1"}, "$.body.conference"),
+    (
+        "canonical",
+        "/v1/calls",
+        {
+            "command": "dial",
+            "source": {"address": "+15551234567"},
+            "destination": {"address": "+15559876543"},
+            "custom_variables": {"sw_secret": "x"},
+        },
+        None,
+    ),
+    (
+        "canonical",
+        "/v1/calls",
+        {
+            "command": "dial",
+            "source": {"address": "+15551234567"},
+            "destination": {"address": "+15559876543"},
+            "custom_variables": {"ok": ""},
+        },
+        "$.body.custom_variables.ok",
+    ),
+    (
+        "canonical",
+        "/v1/calls",
+        {
+            "command": "dial",
+            "source": {"address": "+15551234567"},
+            "destination": {"address": "+15559876543"},
+            "timeout": 601,
+        },
+        "$.body.timeout",
+    ),
+    (
+        "canonical",
+        "/v1/calls",
+        {
+            "command": "dial",
+            "source": {"address": "+15551234567"},
+            "destination": {"address": "bob", "channel": "pstn"},
+        },
+        "$.body.destination.address",
+    ),
+    (
+        "canonical",
+        "/v1/calls",
+        {
+            "command": "dial",
+            "source": {"address": "+15551234567"},
+            "destination": {"address": "alice", "channel": "sip"},
+        },
+        "$.body.destination.address",
+    ),
+    (
+        "canonical",
+        "/v1/calls",
+        {"command": "dial", "source": {"address": "+15551234567"}, "destination": {"address": "sip:alice"}},
+        "$.body.destination.address",
+    ),
+    (
+        "canonical",
+        "/v1/calls",
+        {
+            "command": "dial",
+            "source": {"address": "+15551234567"},
+            "destination_script": "ftp://app.example.com/script",
+        },
+        "$.body.destination_script",
+    ),
+    (
+        "canonical",
+        P_CANON,
+        {
+            "command": "live_translate",
+            "action": {
+                "type": "start",
+                "language": "en",
+                "to_language": "de",
+                "direction": ["local-caller", "local-caller"],
+            },
+        },
+        "$.body.action.direction",
+    ),
+    # bad enum value
+    ("chirp", P_CHIRP, {"type": "transfer", "destination": "+15559876543", "channel": "sip"}, "$.body.channel"),
+    (
+        "chirp",
+        P_CHIRP,
+        {"type": "add_participant", "destination": "+15559876543", "channel": "pstn", "role": "host"},
+        "$.body.role",
+    ),
+    ("chirp", P_CHIRP, {"type": "start_recording", "format": "mp3"}, "$.body.format"),
+    ("gateway", gw("hangup"), {"cause": "user_busy"}, "$.body.cause"),
+    ("gateway", gw("hangup"), {"cause": "NOT_A_CAUSE"}, "$.body.cause"),
+    ("canonical", P_CANON, {"command": "hangup", "cause": "BUSY"}, "$.body.cause"),
+    ("canonical", P_CANON, {"command": "record", "format": "flac"}, "$.body.format"),
+    (
+        "canonical",
+        P_CANON,
+        {"command": "tap", "direction": "sideways", "device": {"type": "ws", "uri": "wss://tap.example.com/a"}},
+        "$.body.direction",
+    ),
+    # URLs: empty, wrong scheme, user info, whitespace, no host
+    ("chirp", P_CHIRP, {"type": "play_audio", "url": ""}, "$.body.url"),
+    ("chirp", P_CHIRP, {"type": "hold", "musicUrl": "http://cdn.example.com/m.mp3"}, "$.body.musicUrl"),
+    ("canonical", P_CANON, {"command": "play", "media": [{"type": "audio", "url": ""}]}, "$.body.media[0].url"),
+    (
+        "canonical",
+        P_CANON,
+        {"command": "play", "media": [{"type": "audio", "url": "https://u:p@cdn.example.com/a"}]},
+        "$.body.media[0].url",
+    ),
+    (
+        "canonical",
+        P_CANON,
+        {"command": "play", "media": [{"type": "audio", "url": "https://cdn.example.com/a b"}]},
+        "$.body.media[0].url",
+    ),
+    (
+        "canonical",
+        P_CANON,
+        {"command": "play", "media": [{"type": "audio", "url": "https:///a.mp3"}]},
+        "$.body.media[0].url",
+    ),
+    ("canonical", P_CANON, {"command": "stream", "url": "https://stream.example.com/m"}, "$.body.url"),
+    (
+        "canonical",
+        P_CANON,
+        {"command": "tap", "direction": "both", "device": {"type": "ws", "uri": "https://tap.example.com/a"}},
+        "$.body.device.uri",
+    ),
+    ("canonical", P_CANON, {"command": "refer", "to": "tel:+15559876543"}, "$.body.to"),
+    ("gateway", gw("playback/start"), {"urls": ["ftp://cdn.example.com/a.mp3"]}, "$.body.urls[0]"),
+    # cross-field rules
+    ("canonical", P_CANON, {"command": "redirect"}, "$.body"),
+    ("canonical", P_CANON, {"command": "redirect", "url": "https://app.example.com/a", "swml": {}}, "$.body"),
+    ("canonical", P_CANON, {"command": "transfer"}, "$.body"),
+    (
+        "canonical",
+        P_CANON,
+        {"command": "transfer", "destination": {"address": "+15559876543"}, "swml_url": "https://app.example.com/a"},
+        "$.body",
+    ),
+    ("canonical", P_CANON, {"command": "collect", "prompt": [AUDIO]}, "$.body"),
+    ("canonical", "/v1/calls", {"command": "dial", "source": {"address": "+15551234567"}}, "$.body"),
+    (
+        "canonical",
+        "/v1/calls",
+        {
+            "command": "dial",
+            "source": {"address": "+15551234567"},
+            "destination": {"address": "+15559876543"},
+            "swml_url": "https://app.example.com/a",
+            "swml": {},
+        },
+        "$.body",
+    ),
+    (
+        "canonical",
+        P_CANON,
+        {
+            "command": "live_transcribe",
+            "action": {"type": "start", "language": "en", "direction": ["remote-caller"], "to_language": "de"},
+        },
+        "$.body.action",  # jsonschema reports a false subschema at its parent object
+    ),
+    (
+        "canonical",
+        P_CANON,
+        {
+            "command": "live_transcribe",
+            "action": {"type": "start", "language": "en", "direction": ["remote-caller"], "filter_to": "polite"},
+        },
+        "$.body.action",
+    ),
+    (
+        "canonical",
+        P_CANON,
+        {
+            "command": "live_transcribe",
+            "action": {"type": "start", "language": "en", "direction": ["remote-caller"]},
+            "status_url": "https://app.example.com/live",
+        },
+        "$.body",
+    ),
+    (
+        "canonical",
+        P_CANON,
+        {"command": "live_translate", "action": {"type": "start", "language": "en", "direction": ["remote-caller"]}},
+        "$.body.action",
+    ),
+    # SWML documents
+    ("canonical", P_CANON, {"command": "redirect", "swml": {}}, "$.body.swml"),
+    ("canonical", P_CANON, {"command": "redirect", "swml": {"sections": {"main": {}}}}, "$.body.swml.sections.main"),
+    (
+        "canonical",
+        P_CANON,
+        {"command": "transfer", "swml": {"version": "2", "sections": {"main": []}}},
+        "$.body.swml.version",
+    ),
+    (
+        "canonical",
+        P_CANON,
+        {"command": "transfer", "swml": {"sections": {"main": [], "other": [1]}}},
+        "$.body.swml.sections.other[0]",
+    ),
+    ("canonical", P_CANON, {"command": "transfer", "swml": {"sections": {"main": []}, "x": 1}}, "$.body.swml"),
+    (
+        "canonical",
+        "/v1/calls",
+        {"command": "dial", "source": {"address": "+15551234567"}, "destination_script": {"main": []}},
+        None,
+    ),
+    (
+        "canonical",
+        "/v1/calls",
+        {
+            "command": "dial",
+            "source": {"address": "+15551234567"},
+            "destination": {"address": "+15559876543"},
+            "status_events": ["busy"],
+        },
+        "$.body.status_events[0]",
+    ),
+    (
+        "canonical",
+        "/v1/calls",
+        {
+            "command": "dial",
+            "source": {"address": "+15551234567"},
+            "destination": {"address": "+15559876543"},
+            "codecs": ["opus"],
+        },
+        "$.body.codecs[0]",
+    ),
+    # dial only at /v1/calls, and only dial there
+    ("canonical", "/v1/calls", {"command": "hangup"}, "$.body.command"),
+    (
+        "canonical",
+        P_CANON,
+        {"command": "dial", "source": {"address": "+15551234567"}, "destination": {"address": "+15559876543"}},
+        "$.body.command",
+    ),
+    ("chirp", "/v1/calls", {"type": "hangup"}, "$.body"),
+    # paths
+    ("chirp", "/v1/calls/../commands", {"type": "hangup"}, "$.path"),
+    ("chirp", "/v1/calls/call%2Fx/commands", {"type": "hangup"}, "$.path"),
+    ("chirp", "/v1/calls/call_x/commands/", {"type": "hangup"}, "$.path"),
+    ("chirp", "/v1/calls/call_x/commands\n", {"type": "hangup"}, "$.path"),
+    ("chirp", "/v1/calls/" + "c" * 129 + "/commands", {"type": "hangup"}, "$.path"),
+    ("canonical", "/v1/calls/../commands", {"command": "hangup"}, "$.path"),
+    ("canonical", "/v1/calls/.x/commands", {"command": "hangup"}, "$.path"),
+    ("gateway", "/api/v1/sessions/../commands/answer", {}, "$.path"),
+    ("gateway", "/api/v1/sessions/a b/commands/answer", {}, "$.path"),
+    ("gateway", "/api/v1/sessions/x/commands/Answer", {}, "$.path"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "body", "where"),
+    [pytest.param(*n, id=f"{n[0]}-{i}") for i, n in enumerate(NEGATIVES)],
+)
+def test_negative_is_rejected_by_schema_and_runtime(name: str, path: str, body: Any, where: str | None) -> None:
+    errors = schema_errors(name, document(path, body))
+    assert errors, "the schema accepts it"
+    with pytest.raises(DecodeError) as caught:
+        decode(name, path, body)
+    if where is None:
+        return
+    best = best_match(errors)
+    assert best is not None
+    assert best.json_path == where, (best.json_path, best.message)
+    runtime = caught.value.path
+    if where.startswith("$.body") and runtime != "$":
+        # The decoder reports paths inside the body; the schema's are inside the request document.
+        assert same_place(best.validator, where, "$.body" + runtime[1:]), (where, runtime, best.message)
+
+
+def same_place(keyword: str, schema_path: str, runtime_path: str) -> bool:
+    if schema_path == runtime_path:
+        return True
+    if keyword in ("required", "oneOf", "anyOf", "not") and runtime_path.startswith(schema_path + "."):
+        return True  # a missing field or a cross-field rule: the schema names the object, the decoder the field
+    # The schema is more precise inside a value the decoder checks as a whole (a union's tag, a SWML document).
+    return schema_path.startswith((runtime_path + ".", runtime_path + "["))
+
+
+#: The schema describes the normal form and is stricter than the decoder here, on purpose.
+SCHEMA_ONLY: list[tuple[str, str, Any, str]] = [
+    ("gateway", gw("answer"), None, "the decoder reads a missing body (null) as {}; the document carries {}"),
+    (
+        "canonical",
+        P_CANON,
+        {"command": "play", "media": [{"type": "audio", "url": "HTTPS://cdn.example.com/a"}]},
+        "the decoder lower-cases the scheme; the normal form is lower case",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "body", "why"), SCHEMA_ONLY)
+def test_schema_rejects_non_normal_forms(name: str, path: str, body: Any, why: str) -> None:
+    assert schema_errors(name, document(path, body)), why
+
+
+def test_method_is_post() -> None:
+    for name, path, body in (("chirp", P_CHIRP, {"type": "hangup"}), ("gateway", gw("answer"), {})):
+        assert schema_errors(name, {"method": "POST", "path": path, "body": body}) == []
+        for method in ("GET", "PUT", "post"):
+            assert schema_errors(name, {"method": method, "path": path, "body": body})
+        with pytest.raises(DecodeError):
+            callglot.get_dialect(name).decode(callglot.HttpRequest(method="GET", path=path, body=body))
+        assert schema_errors(name, {"method": "POST", "path": path, "body": body, "headers": {}})
+        assert schema_errors(name, {"method": "POST", "path": path})
+
+
+#: Runtime bugs found by this file and fixed: the decoder used to accept these; the schema never did.
+RUNTIME_BUGS = [
+    pytest.param(
+        "gateway",
+        gw("playback/start"),
+        {"urls": {"https://cdn.example.com/a.mp3": 1}},
+        id="gateway-urls-object",
+    ),
+    pytest.param(
+        "canonical",
+        P_CANON,
+        {"command": "hangup", "command_id": None},
+        id="canonical-command_id-null",
+    ),
+    pytest.param(
+        "chirp",
+        P_CHIRP,
+        {"type": "transfer", "destination": "sip:alice@example.com"},
+        id="chirp-sip-destination",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "body"), RUNTIME_BUGS)
+def test_runtime_rejects_what_the_schema_rejects(name: str, path: str, body: Any) -> None:
+    assert schema_errors(name, document(path, body))
+    with pytest.raises(DecodeError):
+        decode(name, path, body)
+
+
+# ---------------------------------------------------------------- patterns that mirror runtime regexes
+
+
+def test_url_pattern_refuses_exactly_the_characters_the_url_policy_refuses() -> None:
+    pattern = re.compile(schema("canonical")["$defs"]["https_url"]["pattern"])
+    for code in range(0x10000):
+        char = chr(code)
+        accepted = pattern.search(f"https://cdn.example.com/a{char}b") is not None
+        if char in "@/?#" or 0xD800 <= code <= 0xDFFF:
+            continue  # URL syntax; lone surrogates are not Unicode text (and hypothesis cannot negate them)
+        assert accepted is not _has_bad_chars(char), hex(code)
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [("abc", True), ("abc\n", False), ("a\nb", False), ("", True), ("é", True), ("a\x7f", False), ("\t", False)],
+)
+def test_end_anchor_is_end_of_string(value: str, ok: bool) -> None:
+    # Python's $ matches before a final newline; the schemas' $(?!\n) does not.
+    pattern = schema("chirp")["$defs"]["reject"]["properties"]["reason"]["pattern"]
+    assert (re.search(pattern, value) is not None) is ok
+
+
+def test_runtime_regexes_and_schema_patterns_agree_on_samples() -> None:
+    from callglot.canonical import types
+    from callglot.canonical.commands import _DTMF, _ID
+
+    defs = schema("canonical")["$defs"]
+    cases = [  # (runtime regex, runtime length bounds, schema def)
+        (_ID, (1, 128), defs["participant_id"]),
+        (_DTMF, (1, 50), defs["send_digits"]["properties"]["digits"]),
+        (types.LANGUAGE_PATTERN, (1, 64), defs["language"]),
+        (types.VOICE_PATTERN, (1, 128), defs["voice"]),
+        (_base.COMMAND_ID.pattern, (0, 10**6), defs["command_id"]),
+        (r"[^\x00-\x1f\x7f]+", (1, 128), defs["control_id"]),
+    ]
+    samples = ["a", "A1", "en-US", "en", "Google:en-US", "x.y:en", "-a", "a-", "1234#", "*#AD", "E", "",
+               "Polly.Joanna", "a b", "part_xyz789", "a@b+c:d", "abc\n", "é", "x" * 128, "x" * 129,
+               "en-US-x-12345678", "en-123456789", "a\x7f", "1" * 50, "1" * 51]  # fmt: skip
+    for runtime, (low, high), subschema in cases:
+        validator = Draft202012Validator(subschema)
+        for sample in samples:
+            expected = re.fullmatch(runtime, sample) is not None and low <= len(sample) <= high
+            assert validator.is_valid(sample) is expected, (runtime, sample)
