@@ -25,7 +25,8 @@ from callglot.errors import (
     UnsupportedCommand,
     UnsupportedField,
 )
-from callglot.translate import translate
+from callglot.signatures import SharedSecretHeader, SignalWireSignature, SignatureError
+from callglot.translate import translate, translate_event
 
 __version__ = "0.1.0"
 
@@ -42,6 +43,9 @@ __all__ = [
     "InvalidMessage",
     "InvalidValue",
     "Policy",
+    "SharedSecretHeader",
+    "SignalWireSignature",
+    "SignatureError",
     "Support",
     "Translation",
     "UnknownCommand",
@@ -53,4 +57,5 @@ __all__ = [
     "get_dialect",
     "register_dialect",
     "translate",
+    "translate_event",
 ]

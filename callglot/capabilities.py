@@ -126,15 +126,23 @@ def unsupported(note: str) -> Capability:
 def matrix(dialects: Sequence[Dialect]) -> dict[str, Any]:
     """The capability matrix as JSON-ready data (the ``--format json`` shape)."""
     from callglot.canonical import COMMANDS
+    from callglot.canonical.events import EVENTS
 
-    commands: dict[str, dict[str, dict[str, str]]] = {}
-    for cls in COMMANDS:
-        row: dict[str, dict[str, str]] = {}
-        for dialect in dialects:
-            cap = dialect.capabilities[cls]
-            row[dialect.name] = {"support": str(cap.support), "note": cap.describe()}
-        commands[cls.__name__] = row
-    return {"dialects": [d.name for d in dialects], "commands": commands}
+    def rows(classes: Sequence[type], table: str) -> dict[str, dict[str, dict[str, str]]]:
+        out: dict[str, dict[str, dict[str, str]]] = {}
+        for cls in classes:
+            row: dict[str, dict[str, str]] = {}
+            for dialect in dialects:
+                cap = getattr(dialect, table)[cls]
+                row[dialect.name] = {"support": str(cap.support), "note": cap.describe()}
+            out[cls.__name__] = row
+        return out
+
+    return {
+        "dialects": [d.name for d in dialects],
+        "commands": rows(COMMANDS, "capabilities"),
+        "events": rows(EVENTS, "event_capabilities"),
+    }
 
 
 _SYMBOL = {"native": "yes", "partial": "partial", "emulated": "emulated", "unsupported": "-"}
@@ -147,46 +155,51 @@ GENERATED_HEADER = (
 def render_matrix(dialects: Sequence[Dialect], fmt: str = "text") -> str:
     data = matrix(dialects)
     names: list[str] = data["dialects"]
-    rows: dict[str, dict[str, dict[str, str]]] = data["commands"]
     if fmt == "json":
         return json.dumps(data, indent=2, sort_keys=False) + "\n"
     if fmt == "markdown":
-        return _markdown(names, rows, dialects)
+        return _markdown(names, data, dialects)
     if fmt != "text":
         raise ValueError(f"unknown matrix format {fmt!r} (text, markdown, json)")
-    width = max(len(c) for c in rows) + 2
-    lines = ["command".ljust(width) + "".join(n.ljust(14) for n in names)]
-    for command, row in rows.items():
-        lines.append(command.ljust(width) + "".join(_SYMBOL[row[n]["support"]].ljust(14) for n in names))
+    lines: list[str] = []
+    for section, title in (("commands", "command"), ("events", "event")):
+        rows: dict[str, dict[str, dict[str, str]]] = data[section]
+        width = max(len(c) for c in [*rows, "command"]) + 2
+        if lines:
+            lines.append("")
+        lines.append(title.ljust(width) + "".join(n.ljust(14) for n in names))
+        for name, row in rows.items():
+            lines.append(name.ljust(width) + "".join(_SYMBOL[row[n]["support"]].ljust(14) for n in names))
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def _markdown(names: list[str], rows: dict[str, dict[str, dict[str, str]]], dialects: Sequence[Dialect]) -> str:
+def _markdown(names: list[str], data: dict[str, Any], dialects: Sequence[Dialect]) -> str:
     out = [
         GENERATED_HEADER,
         "",
         "# Capability matrix",
         "",
-        "Support of every canonical command in every dialect. **native**: lossless both ways;",
+        "Support of every canonical command and event in every dialect. **native**: lossless both ways;",
         "**partial**: some fields or values cannot be said (listed in the notes); **emulated**: a",
-        "different wire command has the same observable effect; **unsupported**: no way to say it",
+        "different wire message has the same observable effect; **unsupported**: no way to say it",
         "(the note names the alternative). Under `Policy.STRICT` encoding raises wherever",
         "information would be lost; under `Policy.LENIENT` it drops or emulates and reports.",
-        "",
-        "| command | " + " | ".join(names) + " |",
-        "|---|" + "---|" * len(names),
     ]
-    for command, row in rows.items():
-        out.append(f"| `{command}` | " + " | ".join(_SYMBOL[row[n]["support"]] for n in names) + " |")
+    for section, title in (("commands", "Commands"), ("events", "Events (webhooks)")):
+        rows: dict[str, dict[str, dict[str, str]]] = data[section]
+        out += ["", f"## {title}", "", f"| {section[:-1]} | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+        for name, row in rows.items():
+            out.append(f"| `{name}` | " + " | ".join(_SYMBOL[row[n]["support"]] for n in names) + " |")
     out += ["", "## Notes", ""]
     for dialect in dialects:
         out += [f"### {dialect.name}", ""]
         if dialect.summary:
             out += [dialect.summary, ""]
-        for command, row in rows.items():
-            cell = row[dialect.name]
-            if cell["note"]:
-                out.append(f"- `{command}` ({cell['support']}): {_escape(cell['note'])}")
+        for section in ("commands", "events"):
+            for name, row in data[section].items():
+                cell = row[dialect.name]
+                if cell["note"]:
+                    out.append(f"- `{name}` ({cell['support']}): {_escape(cell['note'])}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 

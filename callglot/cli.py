@@ -182,18 +182,24 @@ def _json_lines(
         done += len(raw)
 
 
+_REQUEST_KEYS = frozenset({"method", "path", "body"})
+
+
+def _request_document(document: Any) -> HttpRequest | None:
+    """The request a ``{method, path, body[, headers]}`` document spells out, or None for a bare body."""
+    if not isinstance(document, dict) or not _REQUEST_KEYS <= document.keys() <= {*_REQUEST_KEYS, "headers"}:
+        return None
+    method, path = document["method"], document["path"]
+    if type(method) is not str or type(path) is not str:
+        raise InputError("InvalidMessage", "method and path must be strings")
+    return HttpRequest(method=method, path=path, body=document["body"])
+
+
 def as_request(document: Any, dialect: Dialect, call_id: str | None) -> tuple[HttpRequest, str]:
     """The request a document stands for, and the JSON-path prefix of its body."""
-    if isinstance(document, dict) and {"method", "path", "body"} <= document.keys() <= {
-        "method",
-        "path",
-        "body",
-        "headers",
-    }:
-        method, path = document["method"], document["path"]
-        if type(method) is not str or type(path) is not str:
-            raise InputError("InvalidMessage", "method and path must be strings")
-        return HttpRequest(method=method, path=path, body=document["body"]), "$.body"
+    request = _request_document(document)
+    if request is not None:
+        return request, "$.body"
     return dialect.request_for_body(document, call_id), "$"
 
 
@@ -274,12 +280,42 @@ def cmd_translate(args: argparse.Namespace) -> int:
             )
         except (CallglotError, InputError) as exc:
             return _error(exc, line, prefix), False
-        for adaptation in translated.report:
-            where = f"{adaptation.command}.{adaptation.field}" if adaptation.field else adaptation.command
-            sys.stderr.write(f"callglot: line {line}: {adaptation.action} {where}: {adaptation.note}\n")
+        _report(translated.report, line)
         return translated.value.to_json(), True
 
     return _run_lines(args, one)
+
+
+def cmd_translate_events(args: argparse.Namespace) -> int:
+    source, target = _dialect(args.source), _dialect(args.target)
+    policy = Policy.LENIENT if args.lenient else Policy.STRICT
+
+    def one(document: Any, line: int) -> tuple[Any, bool]:
+        prefix = "$"
+        try:
+            request, prefix = as_webhook(document)
+            event = source.decode_event(request)
+            translated = target.encode_event(event, policy=policy, path=args.path or request.path)
+        except (CallglotError, InputError) as exc:
+            return _error(exc, line, prefix), False
+        _report(translated.report, line)
+        return translated.value.to_json(), True
+
+    return _run_lines(args, one)
+
+
+def as_webhook(document: Any) -> tuple[HttpRequest, str]:
+    """A webhook document: a request ``{method, path, body}`` or a bare body (POSTed to /)."""
+    request = _request_document(document)
+    if request is not None:
+        return request, "$.body"
+    return HttpRequest(method="POST", path="/", body=document), "$"
+
+
+def _report(report: Any, line: int) -> None:
+    for adaptation in report:
+        where = f"{adaptation.command}.{adaptation.field}" if adaptation.field else adaptation.command
+        sys.stderr.write(f"callglot: line {line}: {adaptation.action} {where}: {adaptation.note}\n")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -331,13 +367,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"callglot {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    translate = sub.add_parser("translate", help="translate commands from one dialect to another")
-    translate.add_argument("--from", dest="source", required=True, metavar="DIALECT")
-    translate.add_argument("--to", dest="target", required=True, metavar="DIALECT")
-    translate.add_argument("--call-id", help="call id for bare bodies (also overrides the one in requests)")
-    translate.add_argument("--lenient", action="store_true", help="drop what the target cannot say, and report it")
-    translate.add_argument("input", nargs="?", default="-", metavar="FILE", help="JSON or JSON Lines ('-': stdin)")
-    translate.set_defaults(run=cmd_translate)
+    def translation(name: str, help: str, run: Any) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help)
+        command.add_argument("--from", dest="source", required=True, metavar="DIALECT")
+        command.add_argument("--to", dest="target", required=True, metavar="DIALECT")
+        command.add_argument("--lenient", action="store_true", help="drop what the target cannot say, and report it")
+        command.add_argument("input", nargs="?", default="-", metavar="FILE", help="JSON or JSON Lines ('-': stdin)")
+        command.set_defaults(run=run)
+        return command
+
+    translation("translate", "translate commands from one dialect to another", cmd_translate).add_argument(
+        "--call-id", help="call id for bare bodies (also overrides the one in requests)"
+    )
+    translation(
+        "translate-events", "translate webhook events from one dialect to another", cmd_translate_events
+    ).add_argument("--path", help="webhook path of the output requests (default: the input's, or /)")
 
     validate = sub.add_parser("validate", help="check requests against a dialect's schema and decoder")
     validate.add_argument("--dialect", required=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from callglot._wire import HttpRequest
 from callglot.adapters import get_dialect
+from callglot.canonical.events import Event
 from callglot.capabilities import Policy, Translation
 
-__all__ = ["translate"]
+__all__ = ["translate", "translate_event"]
 
 
 def translate(
@@ -31,3 +32,16 @@ def translate(
         command_id=decoded.command_id,
         policy=policy,
     )
+
+
+def translate_event(
+    request: HttpRequest,
+    *,
+    source: str,
+    target: str,
+    policy: Policy = Policy.STRICT,
+    path: str = "/",
+) -> Translation[HttpRequest]:
+    """Translate a webhook request from ``source``'s dialect to ``target``'s (POSTed to ``path``)."""
+    event: Event = get_dialect(source).decode_event(request)
+    return get_dialect(target).encode_event(event, policy=policy, path=path)

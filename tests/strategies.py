@@ -22,6 +22,7 @@ Public API::
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -140,6 +141,7 @@ def _enum_values(kind: type[Any]) -> SearchStrategy[Any]:
     return st.one_of(st.sampled_from(members), st.sampled_from([m.value for m in members]))
 
 
+@functools.cache
 def hangup_causes() -> SearchStrategy[t.HangupCause]:
     return st.sampled_from(list(t.HangupCause))
 
@@ -149,6 +151,7 @@ def hangup_causes() -> SearchStrategy[t.HangupCause]:
 _ID_REST = _ALNUM + "._:@+-"
 
 
+@functools.cache
 def participant_ids() -> SearchStrategy[str]:
     """``[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}`` (kept short)."""
     return st.one_of(
@@ -157,6 +160,7 @@ def participant_ids() -> SearchStrategy[str]:
     )
 
 
+@functools.cache
 def control_ids() -> SearchStrategy[str]:
     """1..128 characters without control characters."""
     return st.one_of(st.uuids().map(str), safe_text(1, 40))
@@ -176,6 +180,7 @@ _PRIMARY_LANGS = ("en", "es", "fr", "de", "pt", "ja", "zh", "cmn", "yue", "nl", 
 _REGIONS = ("US", "GB", "AU", "IN", "MX", "BR", "CA", "419", "Hans", "Latn")
 
 
+@functools.cache
 def languages() -> SearchStrategy[str]:
     """BCP-47 tags (``en``, ``en-US``, ``zh-Hans-CN``) and ``Engine:tag`` forms."""
     letters = st.text(st.sampled_from(string.ascii_letters), min_size=2, max_size=8)
@@ -197,6 +202,7 @@ def languages() -> SearchStrategy[str]:
     return st.one_of(tag, tag, engine)
 
 
+@functools.cache
 def voices() -> SearchStrategy[str]:
     """``[A-Za-z0-9][A-Za-z0-9.-]{0,127}`` (``Polly.Joanna``, ``en-US-Neural2-A``)."""
     known = st.sampled_from(
@@ -218,6 +224,7 @@ _HOSTS = (
 )
 
 
+@functools.cache
 def public_hosts() -> SearchStrategy[str]:
     """Public-looking, already normalised (lower-case ASCII) host names."""
     numbered = st.builds(lambda n, tld: f"cdn{n}.example.{tld}", _ints(0, 99), st.sampled_from(("com", "org", "net")))
@@ -230,11 +237,13 @@ _PATH_CHARS = _ALNUM + "-._~!$&'()*+,;=:@"
 _QUERY_CHARS = _ALNUM + "-._~!$'()*+,;:@/?"
 
 
+@functools.cache
 def _paths() -> SearchStrategy[str]:
     segment = st.text(st.sampled_from(_PATH_CHARS), min_size=0, max_size=12)
     return st.lists(segment, max_size=4).map(lambda segs: "".join("/" + s for s in segs))
 
 
+@functools.cache
 def _queries() -> SearchStrategy[str]:
     key = st.text(st.sampled_from(_ALNUM + "_-."), min_size=1, max_size=8)
     value = st.text(st.sampled_from(_QUERY_CHARS), max_size=12)
@@ -258,11 +267,13 @@ def _urls(scheme: str) -> SearchStrategy[str]:
     )
 
 
+@functools.cache
 def https_urls() -> SearchStrategy[str]:
     """Public https URLs in normalised form (the URL policy returns them unchanged)."""
     return _urls("https")
 
 
+@functools.cache
 def wss_urls() -> SearchStrategy[str]:
     """Public wss URLs in normalised form."""
     return _urls("wss")
@@ -271,6 +282,7 @@ def wss_urls() -> SearchStrategy[str]:
 _SIP_USER_CHARS = _ALNUM + "-_.!~*'()&=+$,;/"
 
 
+@functools.cache
 def sip_uris() -> SearchStrategy[str]:
     """``sip:``/``sips:`` URIs with a user part, a public host, optional port and parameters."""
     user = st.one_of(
@@ -320,6 +332,7 @@ def json_objects(max_depth: int = 3, *, frozen: bool = True) -> SearchStrategy[A
     return plain.map(t.freeze_json) if frozen else plain
 
 
+@functools.cache
 def _json_field() -> SearchStrategy[Any]:
     """What a JSON field may be given: a plain dict (frozen by the converter) or a FrozenJson."""
     return st.one_of(json_objects(frozen=False), json_objects())
@@ -328,6 +341,7 @@ def _json_field() -> SearchStrategy[Any]:
 _RESERVED_PREFIXES = ("signalwire_", "sw_", "rtc_", "internal_")
 
 
+@functools.cache
 def custom_variables() -> SearchStrategy[dict[str, str]]:
     """Dial.custom_variables: <= 20 keys ``[A-Za-z_][A-Za-z0-9_]*`` without reserved prefixes."""
     key = _chars(string.ascii_letters + "_", _ALNUM + "_", 20).filter(
@@ -344,9 +358,12 @@ _MODES = st.sampled_from(("minimal", "full", "mixed", "mixed"))
 def _opt(draw: Callable[[SearchStrategy[Any]], Any], mode: str, strategy: SearchStrategy[Any]) -> Any:
     if mode == "minimal":
         return None
-    if mode == "full":
+    if mode == "full" or draw(_COIN):
         return draw(strategy)
-    return draw(st.one_of(st.none(), strategy))
+    return None  # no fresh one_of per draw: building strategies inside draws re-validates them every time
+
+
+_COIN = st.booleans()
 
 
 #: For each class, the field names its strategy draws (a test checks these equal the attrs fields).
@@ -383,6 +400,7 @@ def _register(cls: type, *names: str) -> None:
 # ---------------------------------------------------------------- destinations
 
 
+@functools.cache
 def e164_numbers() -> SearchStrategy[str]:
     """``+[1-9][0-9]{1,14}``."""
     return st.builds(
@@ -397,12 +415,14 @@ def _not_sip_shaped(identity: str) -> bool:
     return identity[:4].lower() not in ("sip:", "sips")
 
 
+@functools.cache
 def identities() -> SearchStrategy[str]:
     """WebRTC / client identities ``[A-Za-z0-9][A-Za-z0-9._@:+-]{0,255}``."""
     known = st.sampled_from(("alice", "client:bob", "user@example.com", "verto:1000@example.com", "agent_7"))
     return st.one_of(known, _chars(_ALNUM, _ALNUM + "._@:+-", 39))
 
 
+@functools.cache
 def channels_and_addresses() -> SearchStrategy[tuple[t.Channel | None, str]]:
     """(channel, address) pairs valid together; addresses already normalised."""
     return st.one_of(
@@ -422,6 +442,7 @@ def _destinations(draw: Any) -> t.Destination:
     return t.Destination(address=address, channel=value)
 
 
+@functools.cache
 def destinations() -> SearchStrategy[t.Destination]:
     return _destinations()
 
@@ -431,10 +452,12 @@ _register(t.Destination, "address", "channel")
 # ---------------------------------------------------------------- media
 
 
+@functools.cache
 def audio() -> SearchStrategy[t.Audio]:
     return _record(t.Audio, {"url": https_urls()})
 
 
+@functools.cache
 def tts() -> SearchStrategy[t.Tts]:
     text = st.one_of(safe_text(1, 40), st.text(st.sampled_from(_ALNUM + " .,!?\n\t'<>&"), min_size=1, max_size=40))
     return _record(
@@ -444,10 +467,12 @@ def tts() -> SearchStrategy[t.Tts]:
     )
 
 
+@functools.cache
 def silences() -> SearchStrategy[t.Silence]:
     return _record(t.Silence, {"duration": _numbers(0, 86_400, exclusive_minimum=True)})
 
 
+@functools.cache
 def ringtones() -> SearchStrategy[t.Ringtone]:
     return _record(
         t.Ringtone,
@@ -456,6 +481,7 @@ def ringtones() -> SearchStrategy[t.Ringtone]:
     )
 
 
+@functools.cache
 def media() -> SearchStrategy[t.Audio | t.Tts | t.Silence | t.Ringtone]:
     return st.one_of(audio(), tts(), silences(), ringtones())
 
@@ -478,6 +504,7 @@ def _seq(strategy: SearchStrategy[Any], min_size: int = 0, max_size: int = 4) ->
 # ---------------------------------------------------------------- value classes used by commands
 
 
+@functools.cache
 def digit_collects() -> SearchStrategy[c.DigitCollect]:
     return _record(
         c.DigitCollect,
@@ -486,6 +513,7 @@ def digit_collects() -> SearchStrategy[c.DigitCollect]:
     )
 
 
+@functools.cache
 def speech_collects() -> SearchStrategy[c.SpeechCollect]:
     return _record(
         c.SpeechCollect,
@@ -500,6 +528,7 @@ def speech_collects() -> SearchStrategy[c.SpeechCollect]:
     )
 
 
+@functools.cache
 def machine_detectors() -> SearchStrategy[c.MachineDetector]:
     return _record(
         c.MachineDetector,
@@ -515,14 +544,17 @@ def machine_detectors() -> SearchStrategy[c.MachineDetector]:
     )
 
 
+@functools.cache
 def fax_detectors() -> SearchStrategy[c.FaxDetector]:
     return _record(c.FaxDetector, optional={"tone": _enum_values(c.FaxTone)})
 
 
+@functools.cache
 def digit_detectors() -> SearchStrategy[c.DigitDetector]:
     return _record(c.DigitDetector, optional={"digits": _terminators()})
 
 
+@functools.cache
 def detectors() -> SearchStrategy[Any]:
     return st.one_of(machine_detectors(), fax_detectors(), digit_detectors())
 
@@ -530,6 +562,7 @@ def detectors() -> SearchStrategy[Any]:
 _PUBLIC_IPS = ("8.8.8.8", "1.1.1.1", "93.184.216.34", "9.9.9.9", "2606:4700:4700::1111", "2001:4860:4860::8888")
 
 
+@functools.cache
 def rtp_devices() -> SearchStrategy[c.RtpDevice]:
     return _record(
         c.RtpDevice,
@@ -538,10 +571,12 @@ def rtp_devices() -> SearchStrategy[c.RtpDevice]:
     )
 
 
+@functools.cache
 def ws_devices() -> SearchStrategy[c.WsDevice]:
     return _record(c.WsDevice, {"uri": wss_urls()}, {"codec": _enum_values(t.Codec)})
 
 
+@functools.cache
 def tap_devices() -> SearchStrategy[Any]:
     return st.one_of(rtp_devices(), ws_devices())
 
@@ -604,18 +639,22 @@ _LIVE_START_OPTIONAL: dict[str, SearchStrategy[Any]] = {
 _register(c.LiveStart, "language", "direction", "to_language", *_LIVE_START_OPTIONAL)
 
 
+@functools.cache
 def live_summarizes() -> SearchStrategy[c.LiveSummarize]:
     return _record(c.LiveSummarize, optional={"webhook": https_urls(), "prompt": safe_text(1, 40)})
 
 
+@functools.cache
 def live_injects() -> SearchStrategy[c.LiveInject]:
     return _record(c.LiveInject, {"message": safe_text(1, 40), "direction": _enum_values(c.LiveDirection)})
 
 
+@functools.cache
 def live_stops() -> SearchStrategy[c.LiveStop]:
     return _record(c.LiveStop)
 
 
+@functools.cache
 def ai_resets() -> SearchStrategy[c.AiReset]:
     return _record(
         c.AiReset,
@@ -628,6 +667,7 @@ def ai_resets() -> SearchStrategy[c.AiReset]:
 _STATUS_EVENTS = _enum_values(c.DialEvent)
 
 
+@functools.cache
 def codecs() -> SearchStrategy[str]:
     """Dial codec names (SignalWire's set)."""
     return st.sampled_from(sorted(c.DIAL_CODECS))
@@ -661,10 +701,12 @@ def swml_documents(*, frozen: bool | None = None) -> SearchStrategy[Any]:
     return st.one_of(plain, plain.map(t.freeze_json))
 
 
+@functools.cache
 def _send_digits() -> SearchStrategy[str]:
     return st.text(st.sampled_from("0123456789ABCD*#w,"), min_size=1, max_size=40)
 
 
+@functools.cache
 def _regions() -> SearchStrategy[str]:
     return st.one_of(
         st.sampled_from(("us-east", "eu_west", "ap-1")),
@@ -672,6 +714,7 @@ def _regions() -> SearchStrategy[str]:
     )
 
 
+@functools.cache
 def _destination_scripts() -> SearchStrategy[Any]:
     return st.one_of(https_urls(), swml_documents())
 
@@ -747,6 +790,7 @@ def _transfers(draw: Any) -> c.Transfer:
 _register(c.Transfer, "destination", "swml_url", "swml")
 
 
+@functools.cache
 def _refers() -> SearchStrategy[c.Refer]:
     return _record(
         c.Refer,
@@ -964,6 +1008,7 @@ def command_of(cls: type) -> SearchStrategy[Any]:
     return STRATEGIES[cls]
 
 
+@functools.cache
 def commands() -> SearchStrategy[Any]:
     """Any canonical command (every class in ``COMMANDS`` equally likely)."""
     return st.one_of([STRATEGIES[cls] for cls in c.COMMANDS])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import callglot
 from callglot.canonical import COMMANDS
+from callglot.canonical.events import EVENTS
 from callglot.capabilities import GENERATED_HEADER, Support, matrix, render_matrix
 
 ROOT = Path(__file__).parent.parent
@@ -51,7 +52,20 @@ def test_json_matrix_round_trips_through_json() -> None:
     assert json.loads(text) == matrix(all_dialects())
 
 
-def test_text_matrix_has_a_row_per_command() -> None:
+def test_text_matrix_has_a_row_per_command_and_per_event() -> None:
     lines = render_matrix(all_dialects(), "text").splitlines()
-    assert len(lines) == len(COMMANDS) + 1
+    assert len(lines) == len(COMMANDS) + 1 + 1 + len(EVENTS) + 1
     assert lines[0].split() == ["command", *callglot.dialects()]
+    events_header = len(COMMANDS) + 2
+    assert lines[events_header - 1] == ""
+    assert lines[events_header].split() == ["event", *callglot.dialects()]
+    assert [line.split()[0] for line in lines[events_header + 1 :]] == [cls.__name__ for cls in EVENTS]
+
+
+def test_matrix_covers_every_event_in_every_dialect() -> None:
+    data = matrix(all_dialects())
+    assert list(data["events"]) == [cls.__name__ for cls in EVENTS]
+    for row in data["events"].values():
+        assert set(row) == set(data["dialects"])
+    for dialect in all_dialects():
+        assert set(dialect.event_capabilities) == set(EVENTS), dialect.name

@@ -7,6 +7,7 @@ be rejected by both the schema and the decoder, and ``best_match`` must point wh
 
 from __future__ import annotations
 
+import enum
 import json
 import re
 from collections.abc import Iterator
@@ -305,6 +306,82 @@ def test_canonical_fields_are_the_attrs_attributes() -> None:
         fields, required = _wire_fields(cls)
         assert set(defs[d]["properties"]) == fields, d
         assert set(defs[d].get("required", [])) == required, d
+
+
+def _deref(defs: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        extra = {key: value for key, value in node.items() if key != "$ref"}
+        node = {**defs[node["$ref"].removeprefix("#/$defs/")], **extra}
+    return node
+
+
+def _validators(validator: Any) -> list[Any]:
+    if validator is None:
+        return []
+    if hasattr(validator, "_validators"):  # attrs' and_(...) of a validator list
+        return [inner for part in validator._validators for inner in _validators(part)]
+    return [validator]
+
+
+def _closure(function: Any) -> dict[str, Any]:
+    code = getattr(function, "__code__", None)
+    if code is None or function.__closure__ is None:
+        return {}
+    return dict(zip(code.co_freevars, (cell.cell_contents for cell in function.__closure__), strict=True))
+
+
+_SAMPLES = ("a", "A1", "", "xyz", "1234#", "en-US", "a b", "a\tb", "\x7f", "é", "-a", "sip:x@y.com", "abc\n",
+            "w,1", "a@b", "Polly.J", "polite", "prompt:x", "*#", "a_b-c", "PCMU@8000h", "x.y:en", "Google:en-US")  # fmt: skip
+
+
+def test_canonical_constraints_match_the_attrs_validators() -> None:
+    """Lengths, patterns, bounds, enums and array sizes are read off the validators' closures and compared.
+
+    This catches a runtime change the schema has not followed. Validators it cannot read (URL policy,
+    SWML shape, nested classes) are covered by the examples and negatives instead.
+    """
+    from callglot.adapters.canonical import UNIONS, VALUE_CLASSES
+
+    defs = schema("canonical")["$defs"]
+    targets = [(cls, TAGS[cls]) for cls in COMMANDS]
+    targets += [(cls, d) for members in UNIONS.values() for cls in members for d, node in defs.items()
+                if node.get("title") == cls.__name__ and d not in TAGS.values()]  # fmt: skip
+    targets += [
+        (cls, next(d for d, node in defs.items() if node.get("title") == cls.__name__)) for cls in VALUE_CLASSES
+    ]
+    checked = 0
+    for cls, d in dict.fromkeys(targets):
+        for field in attrs.fields(cls):
+            where = f"{d}.{field.name}"
+            prop = _deref(defs, defs[d]["properties"][field.name])
+            for validator in _validators(field.validator):
+                c = _closure(validator)
+                if {"max_len", "min_len", "compiled"} <= set(c):  # text(...)
+                    checked += 1
+                    assert (prop.get("minLength", 0), prop.get("maxLength")) == (c["min_len"], c["max_len"]), where
+                    for sample in _SAMPLES:
+                        expected = c["compiled"].fullmatch(sample) is not None
+                        assert (re.search(prop["pattern"], sample) is not None) is expected, (where, sample)
+                elif {"minimum", "maximum", "exclusive_minimum", "integer"} <= set(c):  # number(...)
+                    checked += 1
+                    assert prop["type"] == ("integer" if c["integer"] else "number"), where
+                    low = "exclusiveMinimum" if c["exclusive_minimum"] else "minimum"
+                    assert prop.get(low) == c["minimum"], where
+                    assert prop.get("maximum") == c["maximum"], where
+                elif {"item", "min_len", "max_len"} <= set(c):  # items(...)
+                    checked += 1
+                    assert prop["type"] == "array", where
+                    assert (prop.get("minItems", 0), prop.get("maxItems")) == (c["min_len"], c["max_len"]), where
+                    kind = _closure(c["item"]).get("kind")
+                    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+                        assert _deref(defs, prop["items"])["enum"] == [m.value for m in kind], where
+                elif isinstance(c.get("kind"), type) and issubclass(c["kind"], enum.Enum):  # member(SomeEnum)
+                    checked += 1
+                    assert prop["enum"] == [m.value for m in c["kind"]], where
+                elif getattr(validator, "__name__", "") == "_distinct":
+                    checked += 1
+                    assert prop.get("uniqueItems") is True, where
+    assert checked > 100, f"only {checked} validators were read: has callglot.canonical._validators changed shape?"
 
 
 def test_wire_fields_are_the_wire_classes() -> None:
@@ -792,6 +869,18 @@ NEGATIVES: list[tuple[str, str, Any, str | None]] = [
         },
         "$.body.codecs[0]",
     ),
+    (
+        "canonical",
+        "/v1/calls",
+        {
+            "command": "dial",
+            "source": {"address": "+15551234567"},
+            "destination": {"address": "+15559876543"},
+            "status_events": ["ended", "ended"],
+        },
+        "$.body.status_events",
+    ),
+    ("canonical", P_CANON, {"command": "ai_hold", "timeout": 86401}, "$.body.timeout"),
     # dial only at /v1/calls, and only dial there
     ("canonical", "/v1/calls", {"command": "hangup"}, "$.body.command"),
     (

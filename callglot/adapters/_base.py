@@ -25,11 +25,11 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from callglot._wire import HttpRequest
+from callglot._wire import HttpRequest, HttpResponse
 from callglot.canonical import COMMANDS, Command
+from callglot.canonical.events import Event, ProviderError, Receipt
 from callglot.capabilities import Action, Adaptation, Capability, Policy, Support, Translation
 from callglot.errors import (
-    DecodeError,
     InvalidMessage,
     InvalidValue,
     UnsupportedCommand,
@@ -222,7 +222,8 @@ def structure(conv: cattrs.Converter, data: Any, cls: type[Any], path: str = "$"
 
 def _first_error(exc: BaseException, cls: type | None, path: str) -> tuple[str, str]:
     if isinstance(exc, ForbiddenExtraKeysError):
-        return path, f"unexpected field(s): {', '.join(sorted(exc.extra_fields))}"
+        shown = sorted(repr(key)[:42] if not key.isprintable() else key[:40] for key in exc.extra_fields)
+        return path, f"unexpected field(s): {', '.join(shown)}"
     if isinstance(exc, ClassValidationError):
         with_notes, without = exc.group_exceptions()
         for sub, note in with_notes:
@@ -285,6 +286,18 @@ class Encoding:
         if self.policy is Policy.STRICT or not droppable:
             raise UnsupportedField(self._dialect, self._command, field, note)
         self.report.append(Adaptation(command=self._command, action=Action.DROPPED, field=field, note=note))
+
+    def drop_origin(self) -> None:
+        """Record that another vendor's account fields (an event's ``origin``) were left out.
+
+        Never raises, under either policy: an account of one vendor says nothing
+        about the call to another (see callglot.canonical.events).
+        """
+        self.report.append(
+            Adaptation(
+                command=self._command, action=Action.DROPPED, field="origin", note="another vendor's account fields"
+            )
+        )
 
     def generated(self, field: str, note: str) -> None:
         self.report.append(Adaptation(command=self._command, action=Action.GENERATED, field=field, note=note))
@@ -363,14 +376,8 @@ class Dialect:
             raise InvalidMessage("$", f"expected an HttpRequest, got {type(request).__name__}")
         if type(request.method) is not str or type(request.path) is not str:
             raise InvalidMessage("$", "method and path must be strings")
-        try:
+        with _decode_errors():  # a canonical constructor outside any at(...) block
             return self._decode(request)
-        except DecodeError:
-            raise
-        except InvalidValue as exc:  # a canonical constructor outside any at(...) block
-            raise InvalidMessage("$", str(exc)) from None
-        except RecursionError:
-            raise InvalidMessage("$", "nesting too deep") from None
 
     def _decode(self, request: HttpRequest) -> Decoded:
         raise NotImplementedError
@@ -378,6 +385,70 @@ class Dialect:
     def request_for_body(self, body: Any, call_id: str | None) -> HttpRequest:
         """The request a bare body stands for (CLI input without method and path)."""
         raise InvalidMessage("$", f"{self.name} commands are named by the URL path: give {{method, path, body}}")
+
+    # -- events (webhooks) and responses
+
+    #: Support for every canonical event class (the matrix's second section).
+    event_capabilities: ClassVar[Mapping[type, Capability]] = {}
+
+    def decode_event(self, request: HttpRequest) -> Event:
+        """Decode a webhook request; raises DecodeError (with a JSON path) for anything wrong."""
+        if not isinstance(request, HttpRequest):
+            raise InvalidMessage("$", f"expected an HttpRequest, got {type(request).__name__}")
+        with _decode_errors():
+            return self._decode_event(request)
+
+    def encode_event(
+        self, event: Event, *, policy: Policy = Policy.STRICT, path: str = "/"
+    ) -> Translation[HttpRequest]:
+        """Encode ``event`` as this dialect's webhook request (POSTed to ``path``)."""
+        cls = type(event)
+        name = cls.__name__
+        capability = self.event_capabilities.get(cls)
+        if capability is None:
+            raise TypeError(f"not a canonical event: {name}")
+        if capability.support is Support.UNSUPPORTED:
+            raise UnsupportedCommand(self.name, name, capability.note)
+        ctx = Encoding(self.name, name, capability, policy)
+        if capability.support is Support.EMULATED:
+            ctx.report.append(Adaptation(command=name, action=Action.EMULATED, note=capability.note))
+        body = self._encode_event(event, ctx)
+        return Translation(value=HttpRequest(method="POST", path=path, body=body), report=tuple(ctx.report))
+
+    def decode_response(self, response: HttpResponse) -> Receipt:
+        """The receipt of a command's HTTP response; raises ProviderError for an error response.
+
+        Raises DecodeError when the response is not what the dialect sends.
+        """
+        if not isinstance(response, HttpResponse):
+            raise InvalidMessage("$", f"expected an HttpResponse, got {type(response).__name__}")
+        if type(response.status) is not int or not 100 <= response.status <= 599:
+            raise InvalidMessage("$", "status must be an HTTP status code")
+        with _decode_errors():
+            return self._decode_response(response)
+
+    def encode_response(
+        self, result: Receipt | ProviderError, *, policy: Policy = Policy.STRICT
+    ) -> Translation[HttpResponse]:
+        """The HTTP response this dialect sends for ``result`` (a receipt or an error)."""
+        name = type(result).__name__
+        ctx = Encoding(self.name, name, self.response_capabilities[type(result)], policy)
+        return Translation(value=self._encode_response(result, ctx), report=tuple(ctx.report))
+
+    #: Receipt and ProviderError: what each cannot carry in this dialect.
+    response_capabilities: ClassVar[Mapping[type, Capability]] = {}
+
+    def _decode_event(self, request: HttpRequest) -> Event:
+        raise InvalidMessage("$", f"{self.name} webhooks are not supported yet")
+
+    def _encode_event(self, event: Event, ctx: Encoding) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _decode_response(self, response: HttpResponse) -> Receipt:
+        raise InvalidMessage("$", f"{self.name} responses are not supported yet")
+
+    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding) -> HttpResponse:
+        raise NotImplementedError
 
     # -- schema
 
@@ -389,6 +460,17 @@ class Dialect:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
+
+
+@contextmanager
+def _decode_errors() -> Iterator[None]:
+    """Canonical validation and runaway nesting inside a decoder become DecodeErrors."""
+    try:
+        yield
+    except InvalidValue as exc:
+        raise InvalidMessage(f"$.{exc.field}", exc.reason) from None
+    except RecursionError:
+        raise InvalidMessage("$", "nesting too deep") from None
 
 
 COMMAND_ID = re.compile(r"[a-zA-Z0-9._-]{1,128}")

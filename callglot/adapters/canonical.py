@@ -1,15 +1,47 @@
-"""The canonical dialect: callglot's own JSON form, lossless for every command.
+"""The canonical dialect: callglot's own JSON form, lossless for every command, event and response.
 
-``POST /v1/calls/{call_id}/commands`` with ``{"command": "<tag>", ...}``,
+Commands: ``POST /v1/calls/{call_id}/commands`` with ``{"command": "<tag>", ...}``,
 snake_case fields named as the canonical classes name them; ``Dial`` is
 ``POST /v1/calls``. Nested unions carry a ``type`` tag (media items,
 detectors, tap devices, live actions). An optional top-level ``command_id``
 is the idempotency key. The schema is the contract other tools can implement.
+
+Events (webhooks): a ``POST`` (to whatever path the receiver chose; decoding
+ignores it) whose body is ``{"event": "<tag>", ...fields}``: the tag is
+``callglot.canonical.events.EVENT_TAGS[cls]`` (``call_state_changed``,
+``playback``, ...), the fields are the attribute names, absent when None
+(an explicit null is rejected), enums as their values, tuples as arrays,
+JSON fields (``metadata``, ``detail``, ``origin``) as objects. Every field is
+kept, ``origin`` included: the canonical form is the lossless intermediate,
+so another vendor's account fields survive a trip through it. Schema:
+``canonical.events.schema.json`` (the body).
+
+Responses to commands (not covered by a schema file; this is the contract):
+
+- a ``Receipt``: HTTP 200 (202 when ``status`` is ``in_progress``) with the body
+  ``{"status": "accepted"|"queued"|"in_progress", "call_id"?, "command"?,
+  "operation_id"?, "timeout"?, "call"?: {"id", "state"?, "direction"?,
+  "source"?, "destination"?, "details"?: {...}}}``; ``command`` is the canonical
+  command tag by convention (any string is carried), ``timeout`` is seconds.
+  Any other 2xx status, or a status that disagrees with ``status``, is not
+  the canonical form and is rejected.
+- a ``ProviderError``: its HTTP status (4xx or 5xx) with the body
+  ``{"error": {"message", "code"?, "parameter"?, "kind"?, "details"?: {...},
+  "retry_after"?}}``. ``retry_after`` (seconds, 0..1e9) travels in the
+  ``Retry-After`` header when it is a whole number of seconds (as HTTP
+  allows only integers there: written without leading zeros), and in the
+  body's ``retry_after`` otherwise; so every value round-trips exactly. An
+  HTTP-date ``Retry-After``, a whole number in the body, or both forms at
+  once are rejected. ``decode_response`` raises the ProviderError.
+
+Other response headers are ignored, except ``Retry-After`` on a 2xx, which a
+receipt cannot hold and is rejected.
 """
 
 from __future__ import annotations
 
 import enum
+import math
 import re
 import typing
 from collections.abc import Callable, Mapping
@@ -17,9 +49,9 @@ from typing import Any, ClassVar
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from callglot._wire import HttpRequest
+from callglot._wire import HttpRequest, HttpResponse
 from callglot.canonical import (
     BY_TAG,
     COMMANDS,
@@ -51,8 +83,19 @@ from callglot.canonical import (
     freeze_json,
     thaw_json,
 )
+from callglot.canonical.events import (
+    EVENT_TAGS,
+    EVENTS,
+    CallLeg,
+    Event,
+    ProviderError,
+    Receipt,
+    ReceiptStatus,
+    TranscriptionEvent,
+    VoicemailReceived,
+)
 from callglot.capabilities import Capability, native
-from callglot.errors import InvalidMessage
+from callglot.errors import InvalidMessage, InvalidValue
 
 from . import _base
 from ._base import COMMAND_ID, Decoded, Dialect, Encoding, WireTypeError, route_for, structure
@@ -118,7 +161,57 @@ def _build_converter() -> cattrs.Converter:
         conv.register_structure_hook(cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True))
         conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True))
 
+    # Events and responses: enums become plain strings (a StrEnum would reach the str hook first).
+    # Registered after the commands, whose generated hooks are already captured and stay as they are.
+    response_classes = (CallLeg, Receipt, *EVENTS, _ErrorDetail, _ErrorBody)
+    for cls in response_classes:
+        attrs.resolve_types(cls)
+        for attribute in attrs.fields(cls):
+            for kind in (attribute.type, *typing.get_args(attribute.type)):
+                if isinstance(kind, type) and issubclass(kind, enum.Enum):
+                    conv.register_unstructure_hook(kind, _enum_to_value)
+    for cls in response_classes:
+        # Transcripts may be longer than the wire's usual string cap: the class validators bound them.
+        long_text: dict[str, Any] = {name: override(struct_hook=_long_text) for name in _LONG_TEXT.get(cls, ())}
+        conv.register_structure_hook(
+            cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **long_text)
+        )
+        conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True))
+
     return conv
+
+
+def _enum_to_value(value: enum.Enum) -> Any:
+    return value.value
+
+
+#: Event text fields longer than ``_base.MAX_STRING`` allows (their validators bound them).
+_LONG_TEXT: Mapping[type, tuple[str, ...]] = {TranscriptionEvent: ("text",), VoicemailReceived: ("transcription",)}
+
+
+def _long_text(value: Any, _type: Any) -> str:
+    if value is None:
+        raise WireTypeError("null is not allowed: omit the field instead")
+    if type(value) is not str:
+        raise WireTypeError(f"expected a string, got {_base._json_type(value)}")
+    return value
+
+
+@_base.wire
+class _ErrorDetail:
+    """The ``error`` object of an error response (see the module docstring)."""
+
+    message: str
+    code: str | None = None
+    parameter: str | None = None
+    kind: str | None = None
+    details: FrozenJson | None = None
+    retry_after: float | None = None
+
+
+@_base.wire
+class _ErrorBody:
+    error: _ErrorDetail
 
 
 def _is_homogeneous_tuple(tp: Any) -> bool:
@@ -173,6 +266,13 @@ def _register_union(conv: cattrs.Converter, union: Any, members: Mapping[type, s
 converter = _build_converter()
 
 CAPABILITIES: Mapping[type, Capability] = {cls: native() for cls in COMMANDS}
+EVENT_CAPABILITIES: Mapping[type, Capability] = {cls: native() for cls in EVENTS}
+RESPONSE_CAPABILITIES: Mapping[type, Capability] = {Receipt: native(), ProviderError: native()}
+EVENT_BY_TAG: Mapping[str, type] = {tag: cls for cls, tag in EVENT_TAGS.items()}
+
+#: Longest wait a Retry-After may ask for, in seconds (either form).
+MAX_RETRY_AFTER = 10**9
+_RETRY_AFTER = re.compile(r"0|[1-9][0-9]{0,9}")
 
 _PATH = re.compile(r"/v1/calls/([^/]+)/commands")
 _RESERVED = ("command", "command_id")
@@ -188,6 +288,8 @@ class CanonicalDialect(Dialect):
     capabilities: ClassVar[Mapping[type, Capability]] = CAPABILITIES
     call_free = frozenset({Dial})
     carries_command_id = True
+    event_capabilities: ClassVar[Mapping[type, Capability]] = EVENT_CAPABILITIES
+    response_capabilities: ClassVar[Mapping[type, Capability]] = RESPONSE_CAPABILITIES
 
     def _encode(self, command: Command, ctx: Encoding, call_id: str | None, command_id: str | None) -> HttpRequest:
         body: dict[str, Any] = {"command": TAGS[type(command)]}
@@ -228,6 +330,117 @@ class CanonicalDialect(Dialect):
         fields = {key: value for key, value in body.items() if key not in _RESERVED}
         command = structure(converter, fields, cls)
         return Decoded(command=command, call_id=call_id, command_id=command_id)
+
+    # -- events
+
+    def _decode_event(self, request: HttpRequest) -> Event:
+        if type(request.method) is not str or request.method.upper() != "POST":
+            raise InvalidMessage("$", "webhooks are POSTed")
+        body = request.body
+        if not isinstance(body, dict):
+            raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")
+        if "event" not in body:
+            raise InvalidMessage("$.event", "required field missing")
+        cls = route_for(EVENT_BY_TAG, body["event"], "$.event", "event")
+        fields = {key: value for key, value in body.items() if key != "event"}
+        event: Event = structure(converter, fields, cls)
+        return event
+
+    def _encode_event(self, event: Event, ctx: Encoding) -> dict[str, Any]:
+        cls = type(event)
+        body: dict[str, Any] = {"event": EVENT_TAGS[cls]}
+        body.update(converter.unstructure(event, cls))
+        return body
+
+    # -- responses
+
+    def _decode_response(self, response: HttpResponse) -> Receipt:
+        status = response.status
+        retry_after: float | None = _retry_after_header(response.headers)
+        if 200 <= status <= 299:
+            if retry_after is not None:
+                raise InvalidMessage("$", "Retry-After on a success response: a receipt has no retry hint")
+            receipt: Receipt = structure(converter, response.body, Receipt)
+            expected = _receipt_status(receipt)
+            if status != expected:
+                raise InvalidMessage("$.status", f"a {receipt.status.value} receipt is sent with HTTP {expected}")
+            return receipt
+        if not 400 <= status <= 599:
+            raise InvalidMessage("$", f"HTTP {status} is neither a receipt (2xx) nor an error (4xx/5xx)")
+        detail: _ErrorDetail = structure(converter, response.body, _ErrorBody).error
+        if detail.retry_after is not None:
+            if retry_after is not None:
+                raise InvalidMessage("$.error.retry_after", "give Retry-After once: header or body")
+            retry_after = _body_retry_after(detail.retry_after)
+        raise ProviderError(
+            status,
+            detail.message,
+            code=detail.code,
+            parameter=detail.parameter,
+            retry_after=retry_after,
+            kind=detail.kind,
+            details=detail.details,
+        )
+
+    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding) -> HttpResponse:
+        if isinstance(result, Receipt):
+            return HttpResponse(status=_receipt_status(result), body=converter.unstructure(result, Receipt))
+        _check_error(result)
+        error: dict[str, Any] = {"message": result.message}
+        for name in ("code", "parameter", "kind"):
+            value = getattr(result, name)
+            if value is not None:
+                error[name] = value
+        if result.details is not None:
+            error["details"] = thaw_json(result.details)
+        headers: dict[str, str] = {}
+        if result.retry_after is not None:
+            if float(result.retry_after).is_integer():
+                headers["Retry-After"] = str(int(result.retry_after))
+            else:
+                error["retry_after"] = result.retry_after
+        return HttpResponse(status=result.status, body={"error": error}, headers=headers)
+
+
+def _receipt_status(receipt: Receipt) -> int:
+    return 202 if receipt.status is ReceiptStatus.IN_PROGRESS else 200
+
+
+def _retry_after_header(headers: Mapping[str, str]) -> int | None:
+    values = [value for key, value in headers.items() if type(key) is str and key.lower() == "retry-after"]
+    if not values:
+        return None
+    if len(values) > 1:
+        raise InvalidMessage("$", "Retry-After header given more than once")
+    value = values[0]
+    if type(value) is not str or _RETRY_AFTER.fullmatch(value) is None or int(value) > MAX_RETRY_AFTER:
+        raise InvalidMessage("$", f"Retry-After must be whole seconds 0..{MAX_RETRY_AFTER} (no HTTP-date)")
+    return int(value)
+
+
+def _body_retry_after(value: float) -> float:
+    if not 0 <= value <= MAX_RETRY_AFTER or not math.isfinite(value):  # range first: huge ints overflow isfinite
+        raise InvalidMessage("$.error.retry_after", f"must be seconds 0..{MAX_RETRY_AFTER}")
+    if float(value).is_integer():
+        raise InvalidMessage("$.error.retry_after", "whole seconds go in the Retry-After header")
+    return value
+
+
+def _check_error(error: ProviderError) -> None:
+    """ProviderError does not validate its fields; refuse what the canonical form cannot carry back."""
+    if type(error.status) is not int or not 400 <= error.status <= 599:
+        raise InvalidValue("status", "an error response needs a 4xx or 5xx status")
+    if type(error.message) is not str or len(error.message) > _base.MAX_STRING:
+        raise InvalidValue("message", f"must be a string of at most {_base.MAX_STRING} characters")
+    for name in ("code", "parameter", "kind"):
+        value = getattr(error, name)
+        if value is not None and (type(value) is not str or len(value) > _base.MAX_STRING):
+            raise InvalidValue(name, f"must be a string of at most {_base.MAX_STRING} characters")
+    seconds = error.retry_after
+    if seconds is not None and (
+        type(seconds) not in (int, float) or not 0 <= seconds <= MAX_RETRY_AFTER or not math.isfinite(seconds)
+    ):
+        raise InvalidValue("retry_after", f"must be seconds 0..{MAX_RETRY_AFTER}")
 
 
 _base.check_capability_table(CanonicalDialect)

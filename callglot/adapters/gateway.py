@@ -15,17 +15,66 @@ written into the schema and the matrix notes:
   absolute position, named and bounded like ``playback/start``'s offset.
 - ``conference/join``: ``room_id`` (required), the id ``POST /api/v1/conferences``
   returns (``acW68-room-<uuid>``) or a room name (letters, digits, ``-``, ``_``).
+
+Responses (reference §3.2): ``202 {"operation_id", "status": "in_progress",
+"timeout_ms"}`` (all three required, nothing else) is a ``Receipt(IN_PROGRESS,
+operation_id, timeout=timeout_ms / 1000)``; it names neither the session nor the
+command. ``4xx/5xx {"success": false, "error", "detail"?}`` is a ``ProviderError``
+(message = ``error``, details = ``detail``, retry_after = the ``Retry-After``
+header, whole seconds only). Any other status or body is a DecodeError.
+
+Webhooks (reference §3.4) come in two shapes, both decoded:
+
+- the envelope ``{"event", "session_uuid", "sequence"?, "data": {...}}``: the
+  NORMAL FORM, the only one encoded (it carries ``sequence``);
+- the flat form ``{"event", "session_uuid", "sequence"?, ...the data fields}``
+  (the per-event pages). A body with a ``data`` key is an envelope, one without is
+  flat. Flat is not normal form: it re-encodes as the envelope with the same
+  fields. Nothing about the shape is kept in ``origin``: the gateway's webhooks
+  carry no account fields, so its events never have an ``origin``.
+
+``session_uuid`` is ``call_id``, ``sequence`` (>= 1) is ``sequence``, the data's
+``command_uid`` is ``command_id``. There is no event id, timestamp or control id.
+Event fields, where the reference stops (decisions marked *):
+
+- ``call.new {caller_id?, did?}``: CallStateChanged(CREATED, INBOUND, source, destination).
+- ``call.answered {command_uid?, success?}``: CallStateChanged(ANSWERED). ``success``
+  comes only with ``command_uid`` and is always true (* a failed answer is a
+  ``command.result`` with success false): ``success: false`` or ``success``
+  without ``command_uid`` is rejected; ``command_uid`` without ``success`` is
+  accepted and re-encodes with ``success: true`` (normal form).
+- ``call.hangup {cause?, command_uid?}``: CallStateChanged(ENDED, cause) (* ``cause``
+  is the Q.850 name, like the hangup command's).
+- ``dtmf {digit}``: DtmfReceived (* one ``digit`` of ``0-9 A-D * #``).
+- ``playback.started`` / ``playback.file_not_found {command_uid?, urls?, file_path?}``:
+  PlaybackEvent(STARTED / ERROR) (* file_not_found takes playback.started's fields).
+- ``playback.stopped {command_uid?, urls?, file_path?, offset_ms?, duration_ms?}``:
+  PlaybackEvent(FINISHED, offset, duration in seconds). ``file_path`` is the
+  deprecated comma-joined ``urls``: not stored; it must equal ``",".join(urls)``
+  (else, or without ``urls``, the message is rejected) and encoding always
+  writes it beside ``urls`` (normal form).
+- ``recording.completed {command_uid?, url?, duration_ms?}``: RecordingEvent(FINISHED)
+  (* field names ``url`` and ``duration_ms``, milliseconds like the playback events).
+- ``command.result {command_uid?, success, detail?}``: CommandResult (* ``detail``
+  is an object, like the error body's).
+- ``conference.created``, ``conference.play.*`` and other ``conference.*`` events:
+  no canonical event (rooms are not calls): UnknownCommand naming the event.
+
+Milliseconds map to seconds (÷ 1000); encoding back needs whole milliseconds.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import attrs
 
-from callglot._wire import HttpRequest
+from callglot._wire import HttpRequest, HttpResponse
 from callglot.canonical import (
     AddParticipant,
     AiHold,
@@ -83,8 +132,30 @@ from callglot.canonical import (
     Unmute,
     UserEvent,
 )
-from callglot.capabilities import Capability, emulated, native, partial, unsupported
-from callglot.errors import InvalidMessage
+from callglot.canonical.events import (
+    CallDirection,
+    CallState,
+    CallStateChanged,
+    CollectResult,
+    CommandResult,
+    DetectEvent,
+    DtmfReceived,
+    Event,
+    OperationState,
+    PlaybackEvent,
+    ProviderError,
+    Receipt,
+    ReceiptStatus,
+    RecordingEvent,
+    ReferEvent,
+    StreamEvent,
+    TapEvent,
+    TranscriptionEvent,
+    VoicemailReceived,
+)
+from callglot.canonical.types import thaw_json
+from callglot.capabilities import Capability, Policy, emulated, native, partial, unsupported
+from callglot.errors import InvalidMessage, InvalidValue, UnknownCommand
 
 from . import _base
 from ._base import Decoded, Dialect, Encoding, at, register_wire, route_for, structure
@@ -374,6 +445,566 @@ ENCODERS: Mapping[type, Callable[[Any, Encoding], tuple[str, Any]]] = {
     StopRecording: _enc_session("record/stop"),
 }
 
+# ---------------------------------------------------------------- webhooks: wire shapes
+
+
+@attrs.frozen(kw_only=True)
+class _EnvelopeWire:
+    event: str
+    session_uuid: str
+    sequence: int | None = None
+    data: Any
+
+
+@attrs.frozen(kw_only=True)
+class _FlatHeader:
+    event: str
+    session_uuid: str
+    sequence: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _CallNew:
+    caller_id: str | None = None
+    did: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _CallAnswered:
+    command_uid: str | None = None
+    success: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _CallHangup:
+    cause: str | None = None
+    command_uid: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _Dtmf:
+    digit: str
+
+
+@attrs.frozen(kw_only=True)
+class _Playback:
+    command_uid: str | None = None
+    urls: list[str] | None = None
+    file_path: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _PlaybackStopped:
+    command_uid: str | None = None
+    urls: list[str] | None = None
+    file_path: str | None = None
+    offset_ms: int | None = None
+    duration_ms: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _RecordingCompleted:
+    command_uid: str | None = None
+    url: str | None = None
+    duration_ms: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _CommandResult:
+    command_uid: str | None = None
+    success: bool
+    detail: Any = None
+
+
+@attrs.frozen(kw_only=True)
+class _Accepted:
+    operation_id: str
+    status: str
+    timeout_ms: int
+
+
+@attrs.frozen(kw_only=True)
+class _ErrorBody:
+    success: bool
+    error: str
+    detail: Any = None
+
+
+_EVENT_WIRE: tuple[type, ...] = (
+    _EnvelopeWire, _FlatHeader, _CallNew, _CallAnswered, _CallHangup, _Dtmf, _Playback, _PlaybackStopped,
+    _RecordingCompleted, _CommandResult, _Accepted, _ErrorBody,
+)  # fmt: skip
+for _wire_cls in _EVENT_WIRE:
+    register_wire(converter, _wire_cls)
+
+#: Milliseconds accepted on the wire (about 31 years): below this, ms -> s -> ms is exact.
+MAX_MS = 10**12
+#: The gateway's documented deferred-result timeout, used when LENIENT must invent one.
+DEFAULT_TIMEOUT_MS = 2000
+
+# ---------------------------------------------------------------- webhooks: capabilities
+
+_NO_EVENT_ID = "the gateway's webhooks carry no event id (order and dedupe by sequence)"
+_NO_TIMESTAMP = "the gateway's webhooks carry no timestamp"
+_NO_CONTROL_ID = "the gateway has no operation ids: correlate by command_uid (command_id)"
+_SESSION = "gateway webhooks belong to a session: session_uuid (a call id of one path segment) is required"
+_SEQUENCE = "gateway sequences start at 1"
+_COMMAND_UID_NOTE = (
+    "command_uid (1..128 of letters, digits, ._-) rides only on asynchronous completions: "
+    "call.answered, call.hangup, playback.*, recording.completed, command.result"
+)
+
+
+def _envelope_fields(*, command_uid: bool) -> dict[str, str]:
+    fields = {
+        "call_id": _SESSION,
+        "event_id": _NO_EVENT_ID,
+        "timestamp": _NO_TIMESTAMP,
+        "control_id": _NO_CONTROL_ID,
+        "sequence": _SEQUENCE,
+        "command_id": _COMMAND_UID_NOTE if command_uid else "this gateway event carries no command_uid",
+    }
+    return fields
+
+
+EVENT_CAPABILITIES: Mapping[type, Capability] = {
+    CallStateChanged: partial(
+        "call.new (created, inbound: caller_id, did), call.answered, call.hangup (cause: Q.850 name)",
+        **_envelope_fields(command_uid=True),
+        state="the gateway reports only created (call.new), answered and ended (call.hangup); "
+        "failed is sent as call.hangup under LENIENT; ringing and ending have no event",
+        direction="call.new is an inbound call; no other event carries a direction",
+        source="only call.new carries the caller (caller_id)",
+        destination="only call.new carries the called number (did)",
+        cause="only call.hangup carries a cause",
+        source_channel="the gateway's call events carry no channel",
+        destination_channel="the gateway's call events carry no channel",
+        peer_call_id="the gateway's call events name no peer",
+        metadata="the gateway's call events carry no metadata",
+    ),
+    PlaybackEvent: partial(
+        "playback.started, playback.stopped (finished or stopped: offset_ms, duration_ms), "
+        "playback.file_not_found (error); file_path is written as the comma-joined urls",
+        **_envelope_fields(command_uid=True),
+        state="the gateway has no playback-paused event",
+        offset="offset_ms is whole milliseconds, on playback.stopped only",
+        duration="duration_ms is whole milliseconds, on playback.stopped only",
+    ),
+    RecordingEvent: partial(
+        "recording.completed (url, duration_ms; field names decided by callglot: not published)",
+        **_envelope_fields(command_uid=True),
+        state="the gateway reports only a completed recording",
+        duration="duration_ms is whole milliseconds",
+        size="recording.completed carries no size",
+        format="recording format is server configuration",
+        recording_id="recording.completed carries no recording id",
+        direction="recording.completed carries no direction",
+        stereo="recording.completed carries no channel layout",
+    ),
+    CollectResult: unsupported(
+        "play_and_get_digits results are not published; digits arrive one by one as dtmf (DtmfReceived)"
+    ),
+    DetectEvent: unsupported("the gateway has no detectors"),
+    TapEvent: unsupported("the gateway has no media tap"),
+    StreamEvent: unsupported("the gateway has no media streaming"),
+    TranscriptionEvent: unsupported("the gateway has no transcription"),
+    ReferEvent: unsupported("the gateway has no SIP REFER"),
+    CommandResult: partial(
+        "command.result {command_uid, success, detail} (detail decided by callglot: the field list is not published)",
+        **_envelope_fields(command_uid=True),
+    ),
+    DtmfReceived: partial(
+        "dtmf, one per digit (field name digit decided by callglot)", **_envelope_fields(command_uid=False)
+    ),
+    VoicemailReceived: unsupported("the gateway has no voicemail: record in the dialplan"),
+}
+
+RESPONSE_CAPABILITIES: Mapping[type, Capability] = {
+    Receipt: partial(
+        "202 {operation_id, status: in_progress, timeout_ms}; the result arrives as a command.result webhook",
+        status="the gateway answers every command 202 in_progress (LENIENT sends accepted and queued so)",
+        call_id="the 202 body names no session",
+        command="the 202 body names no command",
+        call="the 202 body carries no call leg",
+        operation_id="the gateway's 202 always names its operation (LENIENT generates a UUID)",
+        timeout="timeout_ms is whole milliseconds and always present (LENIENT rounds, or uses the documented 2000)",
+    ),
+    ProviderError: partial(
+        "HTTP 4xx/5xx {success: false, error, detail?}; Retry-After in whole seconds",
+        status="the gateway's errors are HTTP 4xx or 5xx",
+        code="the gateway's errors have no code",
+        parameter="the gateway's errors name no parameter",
+        kind="the gateway's errors have no class",
+        retry_after="Retry-After is whole seconds",
+    ),
+}
+
+# ---------------------------------------------------------------- webhooks: decode
+
+#: canonical field -> wire key (for errors a canonical constructor raises)
+_FIELD_KEYS = {
+    "source": "caller_id",
+    "destination": "did",
+    "command_id": "command_uid",
+    "offset": "offset_ms",
+    "duration": "duration_ms",
+}
+
+
+def _uid(value: str | None, base: str) -> str | None:
+    if value is not None and _COMMAND_UID.fullmatch(value) is None:
+        raise InvalidMessage(f"{base}.command_uid", "must be 1..128 characters of letters, digits and ._-")
+    return value
+
+
+def _seconds(ms: int | None, path: str) -> float | None:
+    if ms is None:
+        return None
+    if not 0 <= ms <= MAX_MS:
+        raise InvalidMessage(path, f"must be 0..{MAX_MS} milliseconds")
+    return ms / 1000
+
+
+def _urls(w: _Playback | _PlaybackStopped, base: str) -> tuple[str, ...] | None:
+    if w.file_path is not None:
+        if w.urls is None:
+            raise InvalidMessage(
+                f"{base}.file_path", "file_path (deprecated) comes with urls, as their comma-joined form"
+            )
+        if w.file_path != ",".join(w.urls):
+            raise InvalidMessage(f"{base}.file_path", "must be the urls joined with commas (its deprecated form)")
+    return None if w.urls is None else tuple(w.urls)
+
+
+def _ev_call_new(w: _CallNew, base: str) -> tuple[type, dict[str, Any]]:
+    return CallStateChanged, {
+        "state": CallState.CREATED,
+        "direction": CallDirection.INBOUND,
+        "source": w.caller_id,
+        "destination": w.did,
+    }
+
+
+def _ev_call_answered(w: _CallAnswered, base: str) -> tuple[type, dict[str, Any]]:
+    if w.success is False:
+        raise InvalidMessage(f"{base}.success", "call.answered reports an answer: a failed answer is a command.result")
+    if w.success is not None and w.command_uid is None:
+        raise InvalidMessage(f"{base}.success", "success comes only with command_uid (an answer a command asked for)")
+    return CallStateChanged, {"state": CallState.ANSWERED, "command_id": _uid(w.command_uid, base)}
+
+
+def _ev_call_hangup(w: _CallHangup, base: str) -> tuple[type, dict[str, Any]]:
+    cause = None
+    if w.cause is not None:
+        if CAUSE.fullmatch(w.cause) is None:
+            raise InvalidMessage(f"{base}.cause", "must match ^[A-Z_]+$ and be at most 64 characters")
+        try:
+            cause = HangupCause(w.cause)
+        except ValueError:
+            raise InvalidMessage(f"{base}.cause", "not a known Q.850 cause name") from None
+    return CallStateChanged, {"state": CallState.ENDED, "cause": cause, "command_id": _uid(w.command_uid, base)}
+
+
+def _ev_playback(state: OperationState) -> Callable[[Any, str], tuple[type, dict[str, Any]]]:
+    def decode(w: _Playback, base: str) -> tuple[type, dict[str, Any]]:
+        return PlaybackEvent, {"state": state, "urls": _urls(w, base), "command_id": _uid(w.command_uid, base)}
+
+    return decode
+
+
+def _ev_playback_stopped(w: _PlaybackStopped, base: str) -> tuple[type, dict[str, Any]]:
+    return PlaybackEvent, {
+        "state": OperationState.FINISHED,
+        "urls": _urls(w, base),
+        "offset": _seconds(w.offset_ms, f"{base}.offset_ms"),
+        "duration": _seconds(w.duration_ms, f"{base}.duration_ms"),
+        "command_id": _uid(w.command_uid, base),
+    }
+
+
+def _ev_recording(w: _RecordingCompleted, base: str) -> tuple[type, dict[str, Any]]:
+    return RecordingEvent, {
+        "state": OperationState.FINISHED,
+        "url": w.url,
+        "duration": _seconds(w.duration_ms, f"{base}.duration_ms"),
+        "command_id": _uid(w.command_uid, base),
+    }
+
+
+def _ev_command_result(w: _CommandResult, base: str) -> tuple[type, dict[str, Any]]:
+    if w.detail is not None and not isinstance(w.detail, dict):
+        raise InvalidMessage(f"{base}.detail", "expected a JSON object")
+    return CommandResult, {"success": w.success, "detail": w.detail, "command_id": _uid(w.command_uid, base)}
+
+
+#: gateway event name -> (data wire class, decoder(data, base path) -> (event class, fields))
+EVENT_DECODERS: Mapping[str, tuple[type, Callable[[Any, str], tuple[type, dict[str, Any]]]]] = {
+    "call.new": (_CallNew, _ev_call_new),
+    "call.answered": (_CallAnswered, _ev_call_answered),
+    "call.hangup": (_CallHangup, _ev_call_hangup),
+    "dtmf": (_Dtmf, lambda w, base: (DtmfReceived, {"digit": w.digit})),
+    "playback.started": (_Playback, _ev_playback(OperationState.STARTED)),
+    "playback.stopped": (_PlaybackStopped, _ev_playback_stopped),
+    "playback.file_not_found": (_Playback, _ev_playback(OperationState.ERROR)),
+    "recording.completed": (_RecordingCompleted, _ev_recording),
+    "command.result": (_CommandResult, _ev_command_result),
+}
+
+_HEADER_KEYS = ("event", "session_uuid", "sequence")
+
+
+def _structure(data: Any, cls: type[Any], path: str) -> Any:
+    """``structure`` for a closed wire class, naming unexpected keys safely (JSON-escaped, shortened)."""
+    if isinstance(data, dict):
+        known = {_base.wire_key(cls, a.name) or a.name for a in attrs.fields(cls)}
+        extra = sorted(key for key in data if key not in known)
+        if extra:
+            shown = [json.dumps(key)[:40] for key in extra[:5]]
+            more = f" and {len(extra) - 5} more" if len(extra) > 5 else ""
+            raise InvalidMessage(path, f"unexpected field(s): {', '.join(shown)}{more}")
+    return structure(converter, data, cls, path)
+
+
+def _decode_webhook(body: Any) -> Event:
+    if not isinstance(body, dict):
+        raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")
+    if "event" not in body:
+        raise InvalidMessage("$.event", "required field missing")
+    name = body["event"]
+    if type(name) is str and name.startswith("conference."):
+        shown = name if len(name) <= 64 else name[:61] + "..."
+        raise UnknownCommand(
+            "$.event", f"gateway event {shown!r} has no canonical event (conference rooms are not calls)"
+        )
+    data_cls, decoder = route_for(EVENT_DECODERS, name, "$.event", "gateway event")
+    if "data" in body:  # the envelope (normal form)
+        header = _structure(body, _EnvelopeWire, "$")
+        base = "$.data"
+        data = _structure(header.data, data_cls, base)
+    else:  # the flat form of the per-event pages
+        header = _structure({k: v for k, v in body.items() if k in _HEADER_KEYS}, _FlatHeader, "$")
+        base = "$"
+        data = _structure({k: v for k, v in body.items() if k not in _HEADER_KEYS}, data_cls, base)
+    call_id = _base.check_call_id(header.session_uuid, "$.session_uuid")
+    if header.sequence is not None and header.sequence < 1:
+        raise InvalidMessage("$.sequence", "must be >= 1 (sequences start at 1 per session)")
+    cls, fields = decoder(data, base)
+    fields = {key: value for key, value in fields.items() if value is not None}
+    try:
+        event: Event = cls(call_id=call_id, sequence=header.sequence, **fields)
+    except InvalidValue as exc:
+        head, _, rest = exc.field.partition("[")
+        key = _FIELD_KEYS.get(head, head)
+        where = "$.session_uuid" if head == "call_id" else "$.sequence" if head == "sequence" else f"{base}.{key}"
+        raise InvalidMessage(where + (f"[{rest}" if rest else ""), exc.reason) from None
+    return event
+
+
+# ---------------------------------------------------------------- webhooks: encode
+
+
+def _ms(seconds: float, field: str, ctx: Encoding) -> int | None:
+    """Whole milliseconds for ``seconds``, or None after ctx.lose when it is not exact."""
+    scaled = seconds * 1000
+    if math.isfinite(scaled) and 0 <= scaled <= MAX_MS:
+        ms = round(scaled)
+        if ms / 1000 == seconds:
+            return ms
+    ctx.lose(field)
+    return None
+
+
+def _command_uid(event: Event, ctx: Encoding) -> str | None:
+    if event.command_id is None:
+        return None
+    if _COMMAND_UID.fullmatch(event.command_id) is None:
+        ctx.lose("command_id")
+        return None
+    return event.command_id
+
+
+def _lose_set(event: Any, ctx: Encoding, names: tuple[str, ...]) -> None:
+    for name in names:
+        if getattr(event, name) is not None:
+            ctx.lose(name)
+
+
+def _enc_call_state(e: CallStateChanged, ctx: Encoding) -> tuple[str, Any]:
+    _lose_set(e, ctx, ("source_channel", "destination_channel", "peer_call_id", "metadata"))
+    if e.state is CallState.CREATED:
+        if e.direction is not CallDirection.INBOUND:
+            ctx.lose("direction", droppable=False)
+        _lose_set(e, ctx, ("cause", "command_id"))
+        return "call.new", _CallNew(caller_id=e.source, did=e.destination)
+    _lose_set(e, ctx, ("direction", "source", "destination"))
+    if e.state is CallState.ANSWERED:
+        _lose_set(e, ctx, ("cause",))
+        uid = _command_uid(e, ctx)
+        return "call.answered", _CallAnswered(command_uid=uid, success=None if uid is None else True)
+    if e.state is CallState.FAILED:
+        ctx.lose("state")  # LENIENT: a failed call is an ended one
+    elif e.state is not CallState.ENDED:
+        ctx.lose("state", droppable=False)
+    cause = None if e.cause is None else str(e.cause)
+    return "call.hangup", _CallHangup(cause=cause, command_uid=_command_uid(e, ctx))
+
+
+_PLAYBACK_EVENTS = {
+    OperationState.STARTED: "playback.started",
+    OperationState.FINISHED: "playback.stopped",
+    OperationState.ERROR: "playback.file_not_found",
+}
+
+
+def _enc_playback(e: PlaybackEvent, ctx: Encoding) -> tuple[str, Any]:
+    name = _PLAYBACK_EVENTS.get(e.state)
+    if name is None:
+        ctx.lose("state", droppable=False)
+        raise AssertionError("unreachable")  # pragma: no cover
+    urls = None if e.urls is None else list(e.urls)
+    file_path = None if urls is None else ",".join(urls)
+    uid = _command_uid(e, ctx)
+    if e.state is not OperationState.FINISHED:
+        _lose_set(e, ctx, ("offset", "duration"))
+        return name, _Playback(command_uid=uid, urls=urls, file_path=file_path)
+    offset = None if e.offset is None else _ms(e.offset, "offset", ctx)
+    duration = None if e.duration is None else _ms(e.duration, "duration", ctx)
+    return name, _PlaybackStopped(
+        command_uid=uid, urls=urls, file_path=file_path, offset_ms=offset, duration_ms=duration
+    )
+
+
+def _enc_recording(e: RecordingEvent, ctx: Encoding) -> tuple[str, Any]:
+    if e.state is not OperationState.FINISHED:
+        ctx.lose("state", droppable=False)
+    _lose_set(e, ctx, ("size", "format", "recording_id", "direction", "stereo"))
+    duration = None if e.duration is None else _ms(e.duration, "duration", ctx)
+    return "recording.completed", _RecordingCompleted(command_uid=_command_uid(e, ctx), url=e.url, duration_ms=duration)
+
+
+def _enc_command_result(e: CommandResult, ctx: Encoding) -> tuple[str, Any]:
+    detail = None if e.detail is None else thaw_json(e.detail)
+    return "command.result", _CommandResult(command_uid=_command_uid(e, ctx), success=e.success, detail=detail)
+
+
+def _enc_dtmf(e: DtmfReceived, ctx: Encoding) -> tuple[str, Any]:
+    _lose_set(e, ctx, ("command_id",))
+    return "dtmf", _Dtmf(digit=e.digit)
+
+
+EVENT_ENCODERS: Mapping[type, Callable[[Any, Encoding], tuple[str, Any]]] = {
+    CallStateChanged: _enc_call_state,
+    PlaybackEvent: _enc_playback,
+    RecordingEvent: _enc_recording,
+    CommandResult: _enc_command_result,
+    DtmfReceived: _enc_dtmf,
+}
+
+
+def _encode_webhook(event: Event, ctx: Encoding) -> dict[str, Any]:
+    if event.call_id is None or _base.CALL_ID.fullmatch(event.call_id) is None:
+        ctx.lose("call_id", droppable=False)
+    _lose_set(event, ctx, ("event_id", "timestamp", "control_id"))
+    if event.origin:
+        ctx.drop_origin()
+    sequence = event.sequence
+    if sequence == 0:
+        ctx.lose("sequence")
+        sequence = None
+    name, data = EVENT_ENCODERS[type(event)](event, ctx)
+    body: dict[str, Any] = {"event": name, "session_uuid": event.call_id}
+    if sequence is not None:
+        body["sequence"] = sequence
+    body["data"] = converter.unstructure(data)
+    return body
+
+
+# ---------------------------------------------------------------- responses
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    found = [value for key, value in headers.items() if isinstance(key, str) and key.lower() == name]
+    if len(found) > 1:
+        raise InvalidMessage(f"$.headers.{name}", "given more than once")
+    return found[0] if found else None
+
+
+_RETRY_AFTER = re.compile(r"[0-9]{1,9}")
+
+
+def _decode_reply(response: HttpResponse) -> Receipt:
+    status, body = response.status, response.body
+    if status == 202:
+        accepted = _structure(body, _Accepted, "$")
+        if accepted.status != "in_progress":
+            raise InvalidMessage("$.status", "must be in_progress (the result arrives as a command.result webhook)")
+        with at("$.operation_id"):
+            return Receipt(
+                status=ReceiptStatus.IN_PROGRESS,
+                operation_id=accepted.operation_id,
+                timeout=_seconds(accepted.timeout_ms, "$.timeout_ms"),
+            )
+    if 400 <= status <= 599:
+        error = _structure(body, _ErrorBody, "$")
+        if error.success is not False:
+            raise InvalidMessage("$.success", "an error body has success: false")
+        if error.detail is not None and not isinstance(error.detail, dict):
+            raise InvalidMessage("$.detail", "expected a JSON object")
+        retry = _header(response.headers, "retry-after")
+        if retry is not None and (type(retry) is not str or _RETRY_AFTER.fullmatch(retry) is None):
+            raise InvalidMessage("$.headers.retry-after", "must be whole seconds (delta-seconds)")
+        try:
+            problem = ProviderError(
+                status, error.error, details=error.detail, retry_after=None if retry is None else float(retry)
+            )
+        except InvalidValue as exc:
+            raise InvalidMessage(f"$.{exc.field}", exc.reason) from None
+        raise problem
+    raise InvalidMessage("$.status", f"gateway commands answer 202 or an error (4xx/5xx), not {status}")
+
+
+def _encode_reply(result: Receipt | ProviderError, ctx: Encoding) -> HttpResponse:
+    if isinstance(result, ProviderError):
+        if not 400 <= result.status <= 599:
+            ctx.lose("status", droppable=False)
+        _lose_set(result, ctx, ("code", "parameter", "kind"))
+        headers: dict[str, str] = {}
+        if result.retry_after is not None:
+            if result.retry_after >= 0 and float(result.retry_after).is_integer() and result.retry_after < 10**9:
+                headers["Retry-After"] = str(int(result.retry_after))
+            else:
+                ctx.lose("retry_after")
+        detail = None if result.details is None else thaw_json(result.details)
+        wire_error = _ErrorBody(success=False, error=result.message, detail=detail)
+        return HttpResponse(status=result.status, body=converter.unstructure(wire_error), headers=headers)
+    if result.status is not ReceiptStatus.IN_PROGRESS:
+        ctx.lose("status")
+    _lose_set(result, ctx, ("call_id", "command", "call"))
+    operation_id = result.operation_id
+    if operation_id is None:
+        if ctx.policy is Policy.STRICT:
+            ctx.lose("operation_id")
+        operation_id = str(uuid.uuid4())
+        ctx.generated("operation_id", "a random UUID: the gateway's 202 always names its operation")
+    timeout_ms: int | None = None
+    if result.timeout is None:
+        if ctx.policy is Policy.STRICT:
+            ctx.lose("timeout")
+        ctx.generated("timeout", f"the documented {DEFAULT_TIMEOUT_MS} ms")
+        timeout_ms = DEFAULT_TIMEOUT_MS
+    else:
+        scaled = result.timeout * 1000
+        if math.isfinite(scaled) and scaled <= MAX_MS:
+            timeout_ms = round(scaled)
+            if timeout_ms / 1000 != result.timeout:
+                ctx.lose("timeout")  # LENIENT: rounded to the millisecond
+        else:
+            ctx.lose("timeout")
+            timeout_ms = MAX_MS
+    accepted = _Accepted(operation_id=operation_id, status="in_progress", timeout_ms=timeout_ms)
+    return HttpResponse(status=202, body=converter.unstructure(accepted))
+
+
 # ---------------------------------------------------------------- the dialect
 
 _PATH = re.compile(r"/api/v1/sessions/([^/]+)/commands/([a-z_]+(?:/[a-z_]+)?)")
@@ -411,6 +1042,23 @@ class GatewayDialect(Dialect):
         if command_uid is not None and _COMMAND_UID.fullmatch(command_uid) is None:
             raise InvalidMessage("$.command_uid", "must be 1..128 characters of letters, digits and ._-")
         return Decoded(command=decoder(parsed), call_id=call_id, command_id=command_uid)
+
+    # -- webhooks and responses
+
+    event_capabilities: ClassVar[Mapping[type, Capability]] = EVENT_CAPABILITIES
+    response_capabilities: ClassVar[Mapping[type, Capability]] = RESPONSE_CAPABILITIES
+
+    def _decode_event(self, request: HttpRequest) -> Event:
+        return _decode_webhook(request.body)
+
+    def _encode_event(self, event: Event, ctx: Encoding) -> dict[str, Any]:
+        return _encode_webhook(event, ctx)
+
+    def _decode_response(self, response: HttpResponse) -> Receipt:
+        return _decode_reply(response)
+
+    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding) -> HttpResponse:
+        return _encode_reply(result, ctx)
 
 
 _base.check_capability_table(GatewayDialect)

@@ -14,11 +14,11 @@ import enum
 import re
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 
-from callglot._wire import HttpRequest
+from callglot._wire import HttpRequest, HttpResponse
 from callglot.canonical import (
     AddParticipant,
     AiHold,
@@ -109,7 +109,8 @@ from callglot.canonical import (
     freeze_json,
     thaw_json,
 )
-from callglot.capabilities import Capability, emulated, native, partial, unsupported
+from callglot.canonical import events as ev
+from callglot.capabilities import Capability, Support, emulated, native, partial, unsupported
 from callglot.errors import InvalidMessage, InvalidValue
 
 from . import _base
@@ -129,7 +130,8 @@ LENIENCIES: Mapping[str, str] = {
     "ai-unhold-prompt": "calling.ai_unhold with a prompt (the older RPC description) keeps the prompt",
     "dial-sdk-status-events": "dial status_events values of signalwire-python's Literal (queued, initiated, "
     "ending) map to the spec's created/ended",
-    "codecs-string": "dial codecs sent as one comma-separated string become the array form",
+    "codecs-string": "dial codecs sent as one comma-separated string (the spec allows it) become the array form, "
+    "callglot's normal form",
     "update-status-only": "update with a status and no url/swml (described by the state rules, absent from the "
     "schema) decodes as Hangup (completed) or Cancel (canceled)",
 }
@@ -555,8 +557,16 @@ def _ms(seconds: float | None, ctx: Encoding, field: str) -> int | None:
     return millis
 
 
-def _seconds(millis: int | None) -> float | None:
-    return None if millis is None else millis / 1000
+INT32_MAX = 2**31 - 1
+
+
+def _seconds(millis: int | None, path: str) -> float | None:
+    """Whole milliseconds (an int32 on the wire) to seconds."""
+    if millis is None:
+        return None
+    if not 0 <= millis <= INT32_MAX:
+        raise InvalidMessage(path, f"must be 0..{INT32_MAX} milliseconds")
+    return millis / 1000
 
 
 # ---------------------------------------------------------------- capabilities
@@ -733,6 +743,8 @@ def _dec_dial(w: _DialParams, d: _Decoding) -> Dial:
         raise InvalidMessage(f"{P}.region", "expected a string or an array of strings")
     if w.to_script is not None and not isinstance(w.to_script, str | dict):
         raise InvalidMessage(f"{P}.to_script", "expected a URL string or a SWML object")
+    if w.url is None and w.swml is None:
+        raise InvalidMessage(P, "dial needs url or swml (the call-control script)")
     source = _destination(w.from_, f"{P}.from")
     destination = None if w.to is None else _destination(w.to, f"{P}.to")
     try:
@@ -957,9 +969,9 @@ def _dec_stream(w: _StreamParams, d: _Decoding) -> Stream:
 
 def _dec_ai_hold(w: _AiHoldParams, d: _Decoding) -> AiHold:
     timeout: float | None = None
-    if type(w.timeout) is int:
+    if type(w.timeout) is int or (type(w.timeout) is float and w.timeout.is_integer()):
         d.lenient("ai-hold-integer-timeout")
-        timeout = w.timeout
+        timeout = int(w.timeout)
     elif type(w.timeout) is str:
         if re.fullmatch(r"[0-9]{1,6}", w.timeout) is None:
             raise InvalidMessage(f"{P}.timeout", 'must be a whole number of seconds as a string, e.g. "300"')
@@ -1025,8 +1037,8 @@ def _live_action(action: Any, translate: bool) -> Any:
         "ai_summary": w.ai_summary,
         "ai_summary_prompt": w.ai_summary_prompt,
         "speech_engine": _enum(LiveSpeechEngine, w.speech_engine, f"{path}.speech_engine"),
-        "speech_timeout": _seconds(w.speech_timeout),
-        "vad_silence": _seconds(w.vad_silence_ms),
+        "speech_timeout": _seconds(w.speech_timeout, f"{path}.speech_timeout"),
+        "vad_silence": _seconds(w.vad_silence_ms, f"{path}.vad_silence_ms"),
         "vad_thresh": w.vad_thresh,
         "debug_level": w.debug_level,
     }
@@ -1516,6 +1528,1213 @@ def update_refusal(state: CallState | str, command: Command) -> str | None:
     return f"{type(command).__name__} is not an update (updates cancel, complete or redirect a call)"
 
 
+# ---------------------------------------------------------------- webhooks (reference/dialects.md §1.7)
+#
+# Every status callback is ``{"event_type", "event_channel"?, "timestamp"?, "project_id"?, "space_id"?,
+# "params"}``: the envelope is required for dispatch (a bare ``params`` object cannot say which operation
+# it reports on). ``event_channel``, ``project_id``, ``space_id`` and, inside ``params``, ``node_id``,
+# ``segment_id``, ``tag``, the peer's ``node_id`` and a tap's ``tap``/``device`` objects (the media route
+# of the operation) are SignalWire routing metadata: they go to the event's ``origin`` and come back from
+# it. Optional wire fields are omitted when absent (never null), which is the normal form.
+
+EVENT_PATH = "$.params"
+
+
+@attrs.frozen(kw_only=True)
+class _PhoneEnds:
+    from_number: str | None = None
+    to_number: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _AddressEnds:
+    from_: str | None = None
+    to: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _CallDevice:
+    type: str
+    params: dict[str, Any] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _Peer:
+    call_id: str | None = None
+    node_id: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _StateEvt:
+    call_id: str | None = None
+    node_id: str | None = None
+    call_state: str
+    direction: str | None = None
+    device: _CallDevice | None = None
+    end_reason: str | None = None
+    peer: _Peer | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _PlayEvt:
+    control_id: str | None = None
+    call_id: str | None = None
+    node_id: str | None = None
+    state: str
+
+
+@attrs.frozen(kw_only=True)
+class _RecordEvtAudio:
+    format: str | None = None
+    direction: str | None = None
+    stereo: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _RecordEvtSpec:
+    audio: _RecordEvtAudio
+
+
+@attrs.frozen(kw_only=True)
+class _RecordEvt:
+    control_id: str | None = None
+    call_id: str | None = None
+    node_id: str | None = None
+    state: str
+    url: str | None = None
+    duration: float | None = None
+    size: int | None = None
+    recording_id: str | None = None
+    record: _RecordEvtSpec | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _CollectOutcome:
+    type: str
+    params: dict[str, Any] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _DigitOutcome:
+    digits: str | None = None
+    terminator: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _SpeechOutcome:
+    text: str | None = None
+    confidence: float | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _CollectEvt:
+    control_id: str | None = None
+    call_id: str | None = None
+    node_id: str | None = None
+    result: _CollectOutcome
+    final: bool | None = None
+    state: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _DetectFinding:
+    event: str
+    beep: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _DetectOutcome:
+    type: str
+    params: _DetectFinding
+
+
+@attrs.frozen(kw_only=True)
+class _DetectEvt:
+    control_id: str | None = None
+    call_id: str | None = None
+    node_id: str | None = None
+    segment_id: str | None = None
+    detect: _DetectOutcome
+
+
+@attrs.frozen(kw_only=True)
+class _TapEvt:
+    control_id: str | None = None
+    call_id: str | None = None
+    node_id: str | None = None
+    segment_id: str | None = None
+    state: str
+    tap: dict[str, Any] | None = None
+    device: dict[str, Any] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _StreamEvt:
+    control_id: str | None = None
+    call_id: str | None = None
+    node_id: str | None = None
+    segment_id: str | None = None
+    tag: str | None = None
+    state: str
+    url: str | None = None
+    name: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _TranscriptEvt:
+    id: str
+    call_id: str | None = None
+    segment_id: str | None = None
+    text: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _TranscribeEvt:
+    control_id: str | None = None
+    call_id: str | None = None
+    node_id: str | None = None
+    state: str
+    url: str | None = None
+    recording_id: str | None = None
+    duration: float | None = None
+    size: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _ReferEvt:
+    control_id: str | None = None
+    call_id: str | None = None
+    node_id: str | None = None
+    state: str
+    sip_refer_to: str | None = None
+    sip_refer_response_code: int | None = None
+    sip_notify_response_code: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _RestError:
+    type: str
+    code: str
+    message: str
+    attribute: Any = None  # a string, null or absent
+    url: str
+
+
+for _wcls in (
+    _PhoneEnds, _AddressEnds, _CallDevice, _Peer, _StateEvt, _PlayEvt, _RecordEvtAudio, _RecordEvtSpec, _RecordEvt,
+    _CollectOutcome, _DigitOutcome, _SpeechOutcome, _CollectEvt, _DetectFinding, _DetectOutcome, _DetectEvt, _TapEvt,
+    _StreamEvt, _TranscriptEvt, _TranscribeEvt, _ReferEvt, _RestError,
+):  # fmt: skip
+    register_wire(converter, _wcls)
+
+ENVELOPE_ORIGIN = ("event_channel", "project_id", "space_id")
+#: origin keys and where they live in params ("peer_node_id" is params.peer.node_id; tap/device are objects).
+PARAMS_ORIGIN: Mapping[str, tuple[str, ...]] = {
+    "calling.call.state": ("node_id", "peer_node_id"),
+    "calling.call.play": ("node_id",),
+    "calling.call.record": ("node_id",),
+    "calling.call.collect": ("node_id",),
+    "calling.call.detect": ("node_id", "segment_id"),
+    "calling.call.tap": ("node_id", "segment_id", "tap", "device"),
+    "calling.call.stream": ("node_id", "segment_id", "tag"),
+    "calling.transcript.completed": ("segment_id",),
+    "calling.transcript.failed": ("segment_id",),
+    "calling.call.transcribe": ("node_id",),
+    "calling.call.refer": ("node_id",),
+}
+_ORIGIN_OBJECTS = ("tap", "device")
+ORIGIN_KEYS = frozenset({*ENVELOPE_ORIGIN, *(key for keys in PARAMS_ORIGIN.values() for key in keys)})
+
+#: calling.call.state end_reason <-> cause: calling.end's reasons plus the three only events say.
+#: not_found is the number that does not exist (SIP 404 -> UNALLOCATED_NUMBER), max_duration the call's
+#: allotted time running out (FreeSWITCH ALLOTTED_TIMEOUT), abandoned has no Q.850 meaning of its own:
+#: NORMAL_UNSPECIFIED (cause 31), the generic bucket, keeps it distinct and round-trips.
+EVENT_END_REASONS: Mapping[str, HangupCause] = {
+    **END_REASONS,
+    "not_found": HangupCause.UNALLOCATED_NUMBER,
+    "max_duration": HangupCause.ALLOTTED_TIMEOUT,
+    "abandoned": HangupCause.NORMAL_UNSPECIFIED,
+}
+EVENT_REASON_FOR_CAUSE: Mapping[HangupCause, str] = {cause: reason for reason, cause in EVENT_END_REASONS.items()}
+CALL_STATES: Mapping[str, ev.CallState] = {
+    state.value: state for state in ev.CallState if state is not ev.CallState.FAILED
+}
+DEVICE_CHANNELS: Mapping[str, Channel] = {"phone": Channel.PSTN, "sip": Channel.SIP, "webrtc": Channel.WEBRTC}
+CHANNEL_DEVICES: Mapping[Channel, str] = {channel: name for name, channel in DEVICE_CHANNELS.items()}
+PLAY_STATES: Mapping[str, ev.OperationState] = {
+    "playing": ev.OperationState.STARTED, "paused": ev.OperationState.PAUSED,
+    "finished": ev.OperationState.FINISHED, "error": ev.OperationState.ERROR,
+}  # fmt: skip
+RECORD_STATES: Mapping[str, ev.OperationState] = {
+    "recording": ev.OperationState.STARTED, "paused": ev.OperationState.PAUSED,
+    "finished": ev.OperationState.FINISHED, "no_input": ev.OperationState.NO_INPUT,
+}  # fmt: skip
+TAP_STATES: Mapping[str, ev.OperationState] = {
+    "tapping": ev.OperationState.STARTED,
+    "finished": ev.OperationState.FINISHED,
+}
+STREAM_STATES: Mapping[str, ev.OperationState] = {
+    "streaming": ev.OperationState.STARTED, "finished": ev.OperationState.FINISHED,
+}  # fmt: skip
+TRANSCRIBE_STATES: Mapping[str, ev.OperationState] = {
+    "transcribing": ev.OperationState.STARTED, "finished": ev.OperationState.FINISHED,
+}  # fmt: skip
+COLLECT_KINDS: Mapping[str, ev.CollectKind] = {kind.value: kind for kind in ev.CollectKind}
+DETECT_KINDS: Mapping[str, ev.DetectKind] = {kind.value: kind for kind in ev.DetectKind}
+DETECT_RESULTS: Mapping[ev.DetectKind, re.Pattern[str]] = {
+    ev.DetectKind.MACHINE: re.compile(r"MACHINE|HUMAN|UNKNOWN|READY|NOT_READY|finished|error"),
+    ev.DetectKind.FAX: re.compile(r"CED|CNG|finished|error"),
+    ev.DetectKind.DIGIT: re.compile(r"[0-9A-D#*]+|finished|error"),
+}
+
+
+def _reverse(table: Mapping[str, Any]) -> dict[Any, str]:
+    return {value: key for key, value in table.items()}
+
+
+_ENVELOPE = {
+    "sequence": "SignalWire webhooks carry no sequence number",
+    "command_id": "SignalWire has no idempotency key: operations are matched by control_id",
+}
+_NO_EVENT_ID = {"event_id": "SignalWire webhooks have no event id (only a transcript's id, on calling.transcript.*)"}
+
+
+def _event_cap(support: Support, note: str, **fields: str) -> Capability:
+    return Capability(support=support, note=note, fields={**fields, **_ENVELOPE})
+
+
+EVENT_CAPABILITIES: Mapping[type, Capability] = {
+    ev.CallStateChanged: _event_cap(
+        Support.PARTIAL,
+        "calling.call.state; a new inbound call is call_state created with direction inbound; the device type "
+        "(phone, sip, webrtc) is the channel of both ends; end_reason not_found, max_duration and abandoned read as "
+        "UNALLOCATED_NUMBER, ALLOTTED_TIMEOUT and NORMAL_UNSPECIFIED",
+        state="SignalWire has no failed call state: sent as ended (the cause says why)",
+        cause="only NORMAL_CLEARING, ORIGINATOR_CANCEL, USER_BUSY, NO_ANSWER, CALL_REJECTED, NORMAL_TEMPORARY_FAILURE, "
+        "UNALLOCATED_NUMBER, ALLOTTED_TIMEOUT and NORMAL_UNSPECIFIED have an end_reason",
+        source_channel="SignalWire devices are phone, sip or webrtc and always state their type: a WhatsApp "
+        "or unknown channel cannot be said (sent as phone when dropped)",
+        destination_channel="one device type describes both ends: they must share a channel, and it must be "
+        "known (sent as phone when dropped)",
+        metadata="SignalWire call-state events carry no metadata",
+        control_id="calling.call.state reports on the call, not on an operation",
+        **_NO_EVENT_ID,
+    ),
+    ev.PlaybackEvent: _event_cap(
+        Support.PARTIAL,
+        "calling.call.play: playing, paused, finished, error",
+        state="no_input is not a playback state",
+        urls="SignalWire's play events do not repeat the media",
+        offset="SignalWire's play events carry no offset",
+        duration="SignalWire's play events carry no duration",
+        **_NO_EVENT_ID,
+    ),
+    ev.RecordingEvent: _event_cap(
+        Support.PARTIAL,
+        "calling.call.record: recording, paused, finished, no_input; record.audio gives format, direction, stereo. "
+        "start_time/end_time are refused on decode (RecordingEvent has no field for them yet)",
+        state="SignalWire's recordings have no error state",
+        format="SignalWire records mp3, wav or mp4",
+        **_NO_EVENT_ID,
+    ),
+    ev.CollectResult: _event_cap(
+        Support.PARTIAL,
+        "calling.call.collect: result digit, speech, no_input, no_match, error or start_of_input; final and state",
+        digits="only a digit result carries digits",
+        terminator="only a digit result carries a terminator",
+        text="only a speech result carries text",
+        confidence="only a speech result carries a confidence",
+        **_NO_EVENT_ID,
+    ),
+    ev.DetectEvent: _event_cap(
+        Support.PARTIAL,
+        "calling.call.detect with detect.type machine, fax or digit",
+        result="SignalWire's detectors say MACHINE, HUMAN, UNKNOWN, READY, NOT_READY (machine), CED, CNG (fax), "
+        "DTMF digits (digit), finished or error",
+        beep="only the machine detector reports a beep",
+        **_NO_EVENT_ID,
+    ),
+    ev.TapEvent: _event_cap(
+        Support.PARTIAL,
+        "calling.call.tap: tapping, finished; the tap and device objects (the media route) are kept in origin",
+        state="a tap is tapping or finished",
+        **_NO_EVENT_ID,
+    ),
+    ev.StreamEvent: _event_cap(
+        Support.PARTIAL,
+        "calling.call.stream: streaming, finished; tag is kept in origin",
+        state="a stream is streaming or finished",
+        **_NO_EVENT_ID,
+    ),
+    ev.TranscriptionEvent: _event_cap(
+        Support.PARTIAL,
+        "calling.call.transcribe (transcribing, finished: the recording) or calling.transcript.completed/failed "
+        "(the text; the transcript's id is event_id)",
+        state="calling.call.transcribe is transcribing or finished",
+        event_id="a transcript's id (event_id) exists only on calling.transcript.completed (finished) and "
+        ".failed (error), which need it",
+        text="only calling.transcript.completed/failed carries text (with the transcript's id, event_id)",
+        url="calling.transcript.* carries no recording url",
+        recording_id="calling.transcript.* carries no recording id",
+        duration="calling.transcript.* carries no duration",
+        size="calling.transcript.* carries no size",
+        control_id="calling.transcript.* carries no control_id",
+    ),
+    ev.ReferEvent: _event_cap(
+        Support.PARTIAL, "calling.call.refer: state, sip_refer_to and the SIP response codes", **_NO_EVENT_ID
+    ),
+    ev.CommandResult: unsupported(
+        "SignalWire answers every command synchronously (the call leg in the HTTP response): no deferred result"
+    ),
+    ev.DtmfReceived: unsupported(
+        "SignalWire reports no single key presses: Collect digits (calling.call.collect) or Detect with a digit "
+        "detector (calling.call.detect)"
+    ),
+    ev.VoicemailReceived: unsupported(
+        "SignalWire has no voicemail box: Play a greeting and Record; the calling.call.record finished event has "
+        "the message"
+    ),
+}
+
+RESPONSE_CAPABILITIES: Mapping[type, Capability] = {
+    ev.Receipt: partial(
+        "200 with the call leg (CallLeg or FabricDeviceLeg): id, status, direction, from and to are the call's; "
+        "every other field is kept verbatim in call.details",
+        status="SignalWire answers 200 with the call leg: a queued or in-progress receipt reads back as accepted",
+        command="the call leg does not name the command",
+        operation_id="SignalWire has no operation id",
+        timeout="SignalWire has no deferred result timeout",
+        call="SignalWire's success body is the call leg: it needs at least the call id",
+        call_id="the call leg's id is the call id",
+        **{
+            "call.state": "a call leg's status is queued, initiated, created, ringing, answered, ending, ended, "
+            "failed, canceled or completed",
+            "call.direction": "a call leg's direction is inbound, outbound or outbound-api",
+            "call.details": "only the call leg's own fields (url, charge, created_at, charge_details, source, "
+            "duration, duration_ms, billing_ms, type, parent_id) can be said",
+        },
+    ),
+    ev.ProviderError: partial(
+        '422-style {"errors": [{type, code, message, attribute, url}]} when the error has a kind and a code, '
+        'otherwise {"error": message}',
+        code='the {"error"} form has only a message',
+        parameter='the {"error"} form has only a message',
+        kind='the {"error"} form has only a message',
+        details="SignalWire's errors carry a url and further errors, nothing else",
+        retry_after="Retry-After is whole seconds",
+    ),
+}
+
+
+def _wire_str(value: Any, path: str) -> str:
+    if type(value) is not str:
+        raise InvalidMessage(path, f"expected a string, got {_base._json_type(value)}")
+    if len(value) > _base.MAX_STRING:
+        raise InvalidMessage(path, f"string longer than {_base.MAX_STRING} characters")
+    return value
+
+
+_T = TypeVar("_T")
+
+
+def _make(cls: type[_T], paths: Mapping[str, str], **fields: Any) -> _T:
+    """Build a canonical value; a field it rejects is reported at its wire path."""
+    try:
+        return cls(**fields)
+    except InvalidValue as exc:
+        head = exc.field.split(".")[0].split("[")[0]
+        raise InvalidMessage(paths.get(head, f"{EVENT_PATH}.{head}"), exc.reason) from None
+
+
+_ENVELOPE_PATHS = {"timestamp": "$.timestamp"}
+
+
+class _EventEnvelope:
+    """What the envelope and params say besides the event itself: timestamp, origin, common ids."""
+
+    __slots__ = ("origin", "timestamp")
+
+    def __init__(self, origin: dict[str, Any], timestamp: float | None) -> None:
+        self.origin = origin
+        self.timestamp = timestamp
+
+    def common(self, w: Any, **extra_origin: Any) -> dict[str, Any]:
+        origin = dict(self.origin)
+        origin.update({key: value for key, value in extra_origin.items() if value is not None})
+        fields: dict[str, Any] = {
+            "call_id": getattr(w, "call_id", None),
+            "control_id": getattr(w, "control_id", None),
+            "timestamp": self.timestamp,
+            "origin": origin or None,
+        }
+        return fields
+
+
+def _state_of(table: Mapping[str, Any], value: str, path: str) -> Any:
+    found = table.get(value)
+    if found is None:
+        raise InvalidMessage(path, f"must be one of {', '.join(table)}")
+    return found
+
+
+def _dec_state_event(w: _StateEvt, env: _EventEnvelope) -> ev.CallStateChanged:
+    p = EVENT_PATH
+    state = _state_of(CALL_STATES, w.call_state, f"{p}.call_state")
+    direction = None
+    if w.direction is not None:
+        direction = _state_of({d.value: d for d in ev.CallDirection}, w.direction, f"{p}.direction")
+    source = destination = channel = None
+    if w.device is not None:
+        channel = _state_of(DEVICE_CHANNELS, w.device.type, f"{p}.device.type")
+        params = {} if w.device.params is None else w.device.params
+        if channel is Channel.PSTN:
+            phone = structure(converter, params, _PhoneEnds, f"{p}.device.params")
+            source, destination = phone.from_number, phone.to_number
+        else:
+            ends = structure(converter, params, _AddressEnds, f"{p}.device.params")
+            source, destination = ends.from_, ends.to
+    cause = None
+    if w.end_reason is not None:
+        cause = _state_of(EVENT_END_REASONS, w.end_reason, f"{p}.end_reason")
+    peer_call = peer_node = None
+    if w.peer is not None:
+        peer_call, peer_node = w.peer.call_id, w.peer.node_id
+        if peer_call is None and peer_node is None:  # {} would not re-encode: not a normal form
+            raise InvalidMessage(f"{p}.peer", "a peer names its call_id or node_id")
+    device_params = f"{p}.device.params"
+    paths = {
+        **_ENVELOPE_PATHS,
+        "source": f"{device_params}.from_number" if channel is Channel.PSTN else f"{device_params}.from",
+        "destination": f"{device_params}.to_number" if channel is Channel.PSTN else f"{device_params}.to",
+        "peer_call_id": f"{p}.peer.call_id",
+    }
+    return _make(
+        ev.CallStateChanged,
+        paths,
+        **env.common(w, node_id=w.node_id, peer_node_id=peer_node),
+        state=state,
+        direction=direction,
+        source=source,
+        destination=destination,
+        source_channel=channel if source is not None else None,
+        destination_channel=channel if destination is not None else None,
+        cause=cause,
+        peer_call_id=peer_call,
+    )
+
+
+def _dec_play_event(w: _PlayEvt, env: _EventEnvelope) -> ev.PlaybackEvent:
+    state = _state_of(PLAY_STATES, w.state, f"{EVENT_PATH}.state")
+    return _make(ev.PlaybackEvent, _ENVELOPE_PATHS, **env.common(w, node_id=w.node_id), state=state)
+
+
+def _dec_record_event(w: _RecordEvt, env: _EventEnvelope) -> ev.RecordingEvent:
+    p = EVENT_PATH
+    state = _state_of(RECORD_STATES, w.state, f"{p}.state")
+    fmt = direction = stereo = None
+    if w.record is not None:
+        audio = w.record.audio
+        fmt = _enum(RecordingFormat, audio.format, f"{p}.record.audio.format", RECORD_FORMATS)
+        direction = _enum(Direction, audio.direction, f"{p}.record.audio.direction")
+        stereo = audio.stereo
+    return _make(
+        ev.RecordingEvent,
+        _ENVELOPE_PATHS,
+        **env.common(w, node_id=w.node_id),
+        state=state,
+        url=w.url,
+        duration=w.duration,
+        size=w.size,
+        format=fmt,
+        recording_id=w.recording_id,
+        direction=direction,
+        stereo=stereo,
+    )
+
+
+def _dec_collect_event(w: _CollectEvt, env: _EventEnvelope) -> ev.CollectResult:
+    base = f"{EVENT_PATH}.result"
+    kind = _state_of(COLLECT_KINDS, w.result.type, f"{base}.type")
+    fields: dict[str, Any] = {}
+    paths = {**_ENVELOPE_PATHS}
+    if kind in (ev.CollectKind.DIGIT, ev.CollectKind.SPEECH):
+        if w.result.params is None:
+            raise InvalidMessage(f"{base}.params", "required field missing")
+        if kind is ev.CollectKind.DIGIT:
+            digit = structure(converter, w.result.params, _DigitOutcome, f"{base}.params")
+            fields.update(digits=digit.digits, terminator=digit.terminator)
+            paths.update(digits=f"{base}.params.digits", terminator=f"{base}.params.terminator")
+        else:
+            speech = structure(converter, w.result.params, _SpeechOutcome, f"{base}.params")
+            fields.update(text=speech.text, confidence=speech.confidence)
+            paths.update(text=f"{base}.params.text", confidence=f"{base}.params.confidence")
+    elif w.result.params is not None:
+        raise InvalidMessage(f"{base}.params", f"a {kind.value} result has no params")
+    return _make(
+        ev.CollectResult,
+        paths,
+        **env.common(w, node_id=w.node_id),
+        kind=kind,
+        final=w.final,
+        state=w.state,
+        **fields,
+    )
+
+
+def _dec_detect_event(w: _DetectEvt, env: _EventEnvelope) -> ev.DetectEvent:
+    base = f"{EVENT_PATH}.detect"
+    kind = _state_of(DETECT_KINDS, w.detect.type, f"{base}.type")
+    finding = w.detect.params
+    if DETECT_RESULTS[kind].fullmatch(finding.event) is None:
+        raise InvalidMessage(f"{base}.params.event", f"not a result of the {kind.value} detector")
+    if finding.beep is not None and kind is not ev.DetectKind.MACHINE:
+        raise InvalidMessage(f"{base}.params.beep", "only the machine detector reports a beep")
+    return _make(
+        ev.DetectEvent,
+        {**_ENVELOPE_PATHS, "result": f"{base}.params.event", "beep": f"{base}.params.beep"},
+        **env.common(w, node_id=w.node_id, segment_id=w.segment_id),
+        detector=kind,
+        result=finding.event,
+        beep=finding.beep,
+    )
+
+
+def _check_tap_objects(tap: dict[str, Any] | None, device: dict[str, Any] | None, path: str) -> None:
+    """The tap and device objects go to origin verbatim: check they have the command's shapes."""
+    if tap is not None:
+        spec = structure(converter, tap, _TapSpec, f"{path}.tap")
+        enum_value(Direction, spec.params.direction, f"{path}.tap.params.direction")
+        if spec.type != "audio":
+            raise InvalidMessage(f"{path}.tap.type", "must be audio")
+    if device is not None:
+        dev = structure(converter, device, _DeviceSpec, f"{path}.device")
+        if dev.type == "rtp":
+            structure(converter, dev.params, _RtpParams, f"{path}.device.params")
+        elif dev.type == "ws":
+            structure(converter, dev.params, _WsParams, f"{path}.device.params")
+        else:
+            raise InvalidMessage(f"{path}.device.type", "must be one of rtp, ws")
+
+
+def _dec_tap_event(w: _TapEvt, env: _EventEnvelope) -> ev.TapEvent:
+    state = _state_of(TAP_STATES, w.state, f"{EVENT_PATH}.state")
+    _check_tap_objects(w.tap, w.device, EVENT_PATH)
+    return _make(
+        ev.TapEvent,
+        _ENVELOPE_PATHS,
+        **env.common(w, node_id=w.node_id, segment_id=w.segment_id, tap=w.tap, device=w.device),
+        state=state,
+    )
+
+
+def _dec_stream_event(w: _StreamEvt, env: _EventEnvelope) -> ev.StreamEvent:
+    state = _state_of(STREAM_STATES, w.state, f"{EVENT_PATH}.state")
+    return _make(
+        ev.StreamEvent,
+        _ENVELOPE_PATHS,
+        **env.common(w, node_id=w.node_id, segment_id=w.segment_id, tag=w.tag),
+        state=state,
+        url=w.url,
+        name=w.name,
+    )
+
+
+def _dec_transcript(state: ev.OperationState) -> Callable[[_TranscriptEvt, _EventEnvelope], ev.TranscriptionEvent]:
+    def decode(w: _TranscriptEvt, env: _EventEnvelope) -> ev.TranscriptionEvent:
+        return _make(
+            ev.TranscriptionEvent,
+            {**_ENVELOPE_PATHS, "event_id": f"{EVENT_PATH}.id"},
+            **env.common(w, segment_id=w.segment_id),
+            event_id=w.id,
+            state=state,
+            text=w.text,
+        )
+
+    return decode
+
+
+def _dec_transcribe_event(w: _TranscribeEvt, env: _EventEnvelope) -> ev.TranscriptionEvent:
+    state = _state_of(TRANSCRIBE_STATES, w.state, f"{EVENT_PATH}.state")
+    return _make(
+        ev.TranscriptionEvent,
+        _ENVELOPE_PATHS,
+        **env.common(w, node_id=w.node_id),
+        state=state,
+        url=w.url,
+        recording_id=w.recording_id,
+        duration=w.duration,
+        size=w.size,
+    )
+
+
+def _dec_refer_event(w: _ReferEvt, env: _EventEnvelope) -> ev.ReferEvent:
+    p = EVENT_PATH
+    return _make(
+        ev.ReferEvent,
+        {
+            **_ENVELOPE_PATHS,
+            "refer_to": f"{p}.sip_refer_to",
+            "refer_response_code": f"{p}.sip_refer_response_code",
+            "notify_response_code": f"{p}.sip_notify_response_code",
+        },
+        **env.common(w, node_id=w.node_id),
+        state=w.state,
+        refer_to=w.sip_refer_to,
+        refer_response_code=w.sip_refer_response_code,
+        notify_response_code=w.sip_notify_response_code,
+    )
+
+
+#: event_type -> (params wire class, decoder).
+EVENT_DECODERS: Mapping[str, tuple[type, Callable[[Any, _EventEnvelope], Any]]] = {
+    "calling.call.state": (_StateEvt, _dec_state_event),
+    "calling.call.play": (_PlayEvt, _dec_play_event),
+    "calling.call.record": (_RecordEvt, _dec_record_event),
+    "calling.call.collect": (_CollectEvt, _dec_collect_event),
+    "calling.call.detect": (_DetectEvt, _dec_detect_event),
+    "calling.call.tap": (_TapEvt, _dec_tap_event),
+    "calling.call.stream": (_StreamEvt, _dec_stream_event),
+    "calling.transcript.completed": (_TranscriptEvt, _dec_transcript(ev.OperationState.FINISHED)),
+    "calling.transcript.failed": (_TranscriptEvt, _dec_transcript(ev.OperationState.ERROR)),
+    "calling.call.transcribe": (_TranscribeEvt, _dec_transcribe_event),
+    "calling.call.refer": (_ReferEvt, _dec_refer_event),
+}
+_ENVELOPE_KEYS = frozenset({"event_type", "event_channel", "timestamp", "project_id", "space_id", "params"})
+#: fields SignalWire sends that the canonical events cannot hold yet (refused with this reason).
+_UNCARRIED: Mapping[str, Mapping[str, str]] = {
+    "calling.call.record": {
+        "start_time": "callglot's RecordingEvent has no start time yet: the event cannot be carried without loss",
+        "end_time": "callglot's RecordingEvent has no end time yet: the event cannot be carried without loss",
+    },
+}
+
+
+def decode_webhook(body: Any) -> ev.Event:
+    """A status callback body (the envelope with ``params``) as a canonical event."""
+    if not isinstance(body, dict):
+        raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")
+    extra = set(body) - _ENVELOPE_KEYS
+    if extra:
+        shown = ", ".join(sorted(key[:40] for key in extra)[:5])
+        raise InvalidMessage("$", f"unexpected field(s): {shown}")
+    if "event_type" not in body:
+        raise InvalidMessage(
+            "$.event_type", "required field missing (a bare params object cannot say which operation it reports on)"
+        )
+    event_type = body["event_type"]
+    params_cls, decoder = route_for(EVENT_DECODERS, event_type, "$.event_type", "event type")
+    origin: dict[str, Any] = {}
+    for key in ENVELOPE_ORIGIN:
+        if key in body:
+            origin[key] = _wire_str(body[key], f"$.{key}")
+    timestamp = None
+    if "timestamp" in body:
+        value = body["timestamp"]
+        if type(value) not in (int, float):
+            raise InvalidMessage("$.timestamp", f"expected a number (Unix seconds), got {_base._json_type(value)}")
+        timestamp = value
+    if "params" not in body:
+        raise InvalidMessage(EVENT_PATH, "required field missing")
+    params = body["params"]
+    if isinstance(params, dict):
+        for key, reason in _UNCARRIED.get(event_type, {}).items():
+            if key in params:
+                raise InvalidMessage(f"{EVENT_PATH}.{key}", reason)
+    w = structure(converter, params, params_cls, EVENT_PATH)
+    return decoder(w, _EventEnvelope(origin, timestamp))  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------- webhook encoding
+
+
+def _enc_origin(event: Any, event_type: str, ctx: Encoding) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(envelope fields, params fields) from a SignalWire origin; another vendor's origin is dropped."""
+    origin = event.origin
+    if not origin:
+        return {}, {}
+    data = thaw_json(origin)
+    if not _is_signalwire_origin(data):
+        ctx.drop_origin()
+        return {}, {}
+    envelope = {key: data[key] for key in ENVELOPE_ORIGIN if key in data}
+    allowed = PARAMS_ORIGIN[event_type]
+    params = {key: data[key] for key in allowed if key in data}
+    if set(data) - set(envelope) - set(params):
+        ctx.drop_origin()  # routing fields of another SignalWire event type
+    return envelope, params
+
+
+def _is_signalwire_origin(data: dict[str, Any]) -> bool:
+    if not data or not set(data) <= ORIGIN_KEYS:
+        return False
+    for key, value in data.items():
+        if key in _ORIGIN_OBJECTS:
+            if not isinstance(value, dict):
+                return False
+        elif type(value) is not str:
+            return False
+    try:
+        _check_tap_objects(data.get("tap"), data.get("device"), "$.origin")
+    except InvalidMessage:
+        return False
+    return True
+
+
+def _common_params(event: Any, params_origin: dict[str, Any], *, control: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if control and event.control_id is not None:
+        out["control_id"] = event.control_id
+    if event.call_id is not None:
+        out["call_id"] = event.call_id
+    out.update({key: value for key, value in params_origin.items() if key != "peer_node_id"})
+    return out
+
+
+def _lose_envelope(event: Any, ctx: Encoding, *, event_id: bool = True) -> None:
+    for field in ("sequence", "command_id", *(("event_id",) if event_id else ())):
+        if getattr(event, field) is not None:
+            ctx.lose(field)
+
+
+def _wire_state(table: Mapping[str, Any], state: Any, ctx: Encoding) -> str:
+    reverse = _reverse(table)
+    if state not in reverse:
+        ctx.lose("state", droppable=False)
+    return reverse[state]
+
+
+def _enc_state_event(e: ev.CallStateChanged, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
+    if e.control_id is not None:
+        ctx.lose("control_id")
+    params = _common_params(e, po, control=False)
+    if e.state is ev.CallState.FAILED:
+        ctx.lose("state")
+        params["call_state"] = "ended"
+    else:
+        params["call_state"] = e.state.value
+    if e.direction is not None:
+        params["direction"] = e.direction.value
+    channel = Channel.PSTN  # a device needs a type: phone numbers unless a channel says otherwise
+    seen: Channel | None = None
+    for field, end, end_channel in (
+        ("source_channel", e.source, e.source_channel),
+        ("destination_channel", e.destination, e.destination_channel),
+    ):
+        if end_channel is None:
+            if end is not None:  # a device always states its type: an unknown channel cannot be said
+                ctx.lose(field)
+            continue
+        if end is None or end_channel not in CHANNEL_DEVICES or (seen is not None and seen is not end_channel):
+            ctx.lose(field)
+            continue
+        channel = seen = end_channel
+    if e.source is not None or e.destination is not None:
+        kind = CHANNEL_DEVICES[channel]
+        keys = ("from_number", "to_number") if kind == "phone" else ("from", "to")
+        params["device"] = {"type": kind, "params": _drop_none({keys[0]: e.source, keys[1]: e.destination})}
+    if e.cause is not None:
+        reason = EVENT_REASON_FOR_CAUSE.get(e.cause)
+        if reason is None:
+            ctx.lose("cause")
+        else:
+            params["end_reason"] = reason
+    if e.metadata is not None:
+        ctx.lose("metadata")
+    peer = _drop_none({"call_id": e.peer_call_id, "node_id": po.get("peer_node_id")})
+    if peer:
+        params["peer"] = peer
+    return params
+
+
+def _enc_play_event(e: ev.PlaybackEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
+    params = _common_params(e, po)
+    params["state"] = _wire_state(PLAY_STATES, e.state, ctx)
+    for field in ("urls", "offset", "duration"):
+        if getattr(e, field) is not None:
+            ctx.lose(field)
+    return params
+
+
+def _enc_record_event(e: ev.RecordingEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
+    params = _common_params(e, po)
+    params["state"] = _wire_state(RECORD_STATES, e.state, ctx)
+    params.update(_drop_none({"url": e.url, "duration": e.duration, "size": e.size, "recording_id": e.recording_id}))
+    fmt = None
+    if e.format is not None:
+        if e.format in RECORD_FORMATS:
+            fmt = e.format.value
+        else:
+            ctx.lose("format")
+    audio = _drop_none({"format": fmt, "direction": _str(e.direction), "stereo": e.stereo})
+    if audio:
+        params["record"] = {"audio": audio}
+    return params
+
+
+def _enc_collect_event(e: ev.CollectResult, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
+    params = _common_params(e, po)
+    result: dict[str, Any] = {"type": e.kind.value}
+    digit_fields = {"digits": e.digits, "terminator": e.terminator}
+    speech_fields = {"text": e.text, "confidence": e.confidence}
+    if e.kind is ev.CollectKind.DIGIT:
+        result["params"] = _drop_none(digit_fields)
+    elif e.kind is ev.CollectKind.SPEECH:
+        result["params"] = _drop_none(speech_fields)
+    for field, value in (*digit_fields.items(), *speech_fields.items()):
+        belongs = field in (digit_fields if e.kind is ev.CollectKind.DIGIT else speech_fields)
+        if value is not None and not (belongs and e.kind in (ev.CollectKind.DIGIT, ev.CollectKind.SPEECH)):
+            ctx.lose(field)
+    params["result"] = result
+    params.update(_drop_none({"final": e.final, "state": e.state}))
+    return params
+
+
+def _enc_detect_event(e: ev.DetectEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
+    params = _common_params(e, po)
+    if DETECT_RESULTS[e.detector].fullmatch(e.result) is None:
+        ctx.lose("result", droppable=False)
+    finding: dict[str, Any] = {"event": e.result}
+    if e.beep is not None:
+        if e.detector is ev.DetectKind.MACHINE:
+            finding["beep"] = e.beep
+        else:
+            ctx.lose("beep")
+    params["detect"] = {"type": e.detector.value, "params": finding}
+    return params
+
+
+def _enc_tap_event(e: ev.TapEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
+    params = _common_params(e, po)
+    params["state"] = _wire_state(TAP_STATES, e.state, ctx)
+    return params
+
+
+def _enc_stream_event(e: ev.StreamEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
+    params = _common_params(e, po)
+    params["state"] = _wire_state(STREAM_STATES, e.state, ctx)
+    params.update(_drop_none({"url": e.url, "name": e.name}))
+    return params
+
+
+def _enc_refer_event(e: ev.ReferEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
+    params = _common_params(e, po)
+    params["state"] = e.state
+    params.update(
+        _drop_none(
+            {
+                "sip_refer_to": e.refer_to,
+                "sip_refer_response_code": e.refer_response_code,
+                "sip_notify_response_code": e.notify_response_code,
+            }
+        )
+    )
+    return params
+
+
+_RECORDING_FIELDS = ("url", "recording_id", "duration", "size", "control_id")
+
+
+def _transcription_type(e: ev.TranscriptionEvent) -> str:
+    """A failed transcription, or a finished one with its transcript id, is a calling.transcript.* event."""
+    if e.state is ev.OperationState.ERROR:
+        return "calling.transcript.failed"
+    if e.state is ev.OperationState.FINISHED and e.event_id is not None:
+        return "calling.transcript.completed"
+    return "calling.call.transcribe"
+
+
+def _enc_transcription(e: ev.TranscriptionEvent, ctx: Encoding, po: dict[str, Any], event_type: str) -> dict[str, Any]:
+    if event_type == "calling.call.transcribe":
+        for field in ("event_id", "text"):
+            if getattr(e, field) is not None:
+                ctx.lose(field)
+        params = _common_params(e, po)
+        params["state"] = _wire_state(TRANSCRIBE_STATES, e.state, ctx)
+        params.update(
+            _drop_none({"url": e.url, "recording_id": e.recording_id, "duration": e.duration, "size": e.size})
+        )
+        return params
+    if e.event_id is None:
+        ctx.lose("event_id", droppable=False)
+    for field in _RECORDING_FIELDS:
+        if getattr(e, field) is not None:
+            ctx.lose(field)
+    params = {"id": e.event_id}
+    params.update(_common_params(e, po, control=False))
+    if e.text is not None:
+        params["text"] = e.text
+    return params
+
+
+#: canonical event class -> (event_type, params encoder); TranscriptionEvent picks its type per event.
+EVENT_ENCODERS: Mapping[type, tuple[str, Callable[[Any, Encoding, dict[str, Any]], dict[str, Any]]]] = {
+    ev.CallStateChanged: ("calling.call.state", _enc_state_event),
+    ev.PlaybackEvent: ("calling.call.play", _enc_play_event),
+    ev.RecordingEvent: ("calling.call.record", _enc_record_event),
+    ev.CollectResult: ("calling.call.collect", _enc_collect_event),
+    ev.DetectEvent: ("calling.call.detect", _enc_detect_event),
+    ev.TapEvent: ("calling.call.tap", _enc_tap_event),
+    ev.StreamEvent: ("calling.call.stream", _enc_stream_event),
+    ev.ReferEvent: ("calling.call.refer", _enc_refer_event),
+}
+
+
+def encode_webhook(event: ev.Event, ctx: Encoding) -> dict[str, Any]:
+    """The status callback body for ``event`` (see :func:`decode_webhook`)."""
+    if isinstance(event, ev.TranscriptionEvent):
+        event_type = _transcription_type(event)
+        _lose_envelope(event, ctx, event_id=False)
+        envelope, po = _enc_origin(event, event_type, ctx)
+        params = _enc_transcription(event, ctx, po, event_type)
+    else:
+        event_type, encoder = EVENT_ENCODERS[type(event)]
+        _lose_envelope(event, ctx)
+        envelope, po = _enc_origin(event, event_type, ctx)
+        params = encoder(event, ctx, po)
+    body: dict[str, Any] = {"event_type": event_type, **envelope}
+    if event.timestamp is not None:
+        body["timestamp"] = event.timestamp
+    body["params"] = params
+    return body
+
+
+# ---------------------------------------------------------------- responses (reference/dialects.md §1.2, §1.3)
+
+CALL_STATUSES = ("queued", "initiated", "created", "ringing", "answered", "ending", "ended", "failed", "canceled",
+                 "completed")  # fmt: skip
+CALL_DIRECTIONS = ("inbound", "outbound", "outbound-api")
+CALL_TYPES = ("relay_pstn_call", "relay_sip_call", "relay_webrtc_call", "fabric_subscriber_device_leg")
+ERROR_DOCS = "https://signalwire.com/docs/apis/error-codes"
+
+
+def _is_number(value: Any) -> bool:
+    return type(value) in (int, float)
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int or (type(value) is float and value.is_integer())
+
+
+def _is_text(value: Any) -> bool:
+    return type(value) is str and len(value) <= _base.MAX_STRING
+
+
+def _charge_details(value: Any) -> bool:
+    return type(value) is list and all(
+        isinstance(item, dict)
+        and set(item) == {"description", "charge"}
+        and _is_text(item["description"])
+        and _is_number(item["charge"])
+        for item in value
+    )
+
+
+#: call-leg fields besides id/from/to/direction/status and their checks (null allowed where the spec says).
+_LEG_DETAILS: Mapping[str, tuple[Callable[[Any], bool], str]] = {
+    "source": (lambda v: v == "realtime_api", 'must be "realtime_api"'),
+    "url": (lambda v: v is None or _is_text(v), "expected a string or null"),
+    "charge": (_is_number, "expected a number"),
+    "created_at": (_is_text, "expected a date-time string"),
+    "charge_details": (_charge_details, "expected an array of {description, charge}"),
+    "duration": (lambda v: v is None or _is_int(v), "expected an integer or null"),
+    "duration_ms": (lambda v: v is None or _is_int(v), "expected an integer or null"),
+    "billing_ms": (lambda v: v is None or _is_int(v), "expected an integer or null"),
+    "type": (lambda v: v in CALL_TYPES, f"must be one of {', '.join(CALL_TYPES)}"),
+    "parent_id": (lambda v: v is None or _is_text(v), "expected a string or null"),
+}
+_LEG_ENUMS: Mapping[str, tuple[str, ...]] = {"status": CALL_STATUSES, "direction": CALL_DIRECTIONS}
+
+
+def _decode_call_leg(body: dict[str, Any]) -> ev.Receipt:
+    extra = set(body) - {"id", "from", "to", "direction", "status", *_LEG_DETAILS}
+    if extra:
+        shown = ", ".join(sorted(key[:40] for key in extra)[:5])
+        raise InvalidMessage("$", f"unexpected field(s): {shown}")
+    if "id" not in body:
+        raise InvalidMessage("$.id", "required field missing")
+    call_id = _wire_str(body["id"], "$.id")
+    named: dict[str, str | None] = {}
+    details: dict[str, Any] = {}
+    for key in ("from", "to", "direction", "status"):
+        if key not in body:
+            continue
+        value = body[key]
+        if value is None and key == "status":
+            details[key] = None  # FabricDeviceLeg: status is always null
+            continue
+        text = _wire_str(value, f"$.{key}")
+        if key in _LEG_ENUMS and text not in _LEG_ENUMS[key]:
+            raise InvalidMessage(f"$.{key}", f"must be one of {', '.join(_LEG_ENUMS[key])}")
+        named[key] = text
+    for key, (check, reason) in _LEG_DETAILS.items():
+        if key in body:
+            if not check(body[key]):
+                raise InvalidMessage(f"$.{key}", reason)
+            details[key] = body[key]
+    leg = _make(
+        ev.CallLeg,
+        {"id": "$.id", "state": "$.status", "direction": "$.direction", "source": "$.from", "destination": "$.to"},
+        id=call_id,
+        state=named.get("status"),
+        direction=named.get("direction"),
+        source=named.get("from"),
+        destination=named.get("to"),
+        details=details or None,
+    )
+    return ev.Receipt(status=ev.ReceiptStatus.ACCEPTED, call_id=call_id, call=leg)
+
+
+def _encode_call_leg(receipt: ev.Receipt, ctx: Encoding) -> dict[str, Any]:
+    if receipt.status is not ev.ReceiptStatus.ACCEPTED:
+        ctx.lose("status")
+    for field in ("command", "operation_id", "timeout"):
+        if getattr(receipt, field) is not None:
+            ctx.lose(field)
+    leg = receipt.call
+    if leg is None:
+        if receipt.call_id is None:
+            ctx.lose("call", droppable=False)
+        assert receipt.call_id is not None
+        ctx.generated("call", "SignalWire answers with the call leg: only its id is known")
+        return {"id": receipt.call_id}
+    if receipt.call_id is None:
+        ctx.generated("call_id", "the call leg's id is the call id")
+    elif receipt.call_id != leg.id:
+        ctx.lose("call_id")
+    body: dict[str, Any] = {}
+    if leg.details is not None:
+        for key, value in thaw_json(leg.details).items():
+            check = _LEG_DETAILS.get(key)
+            if (check is not None and check[0](value)) or (key == "status" and value is None and leg.state is None):
+                body[key] = value
+            else:
+                ctx.lose("call.details")
+    body["id"] = leg.id
+    if leg.source is not None:
+        body["from"] = leg.source
+    if leg.destination is not None:
+        body["to"] = leg.destination
+    for key, field, value in (("direction", "call.direction", leg.direction), ("status", "call.state", leg.state)):
+        if value is None:
+            continue
+        if value in _LEG_ENUMS[key]:
+            body[key] = value
+        else:
+            ctx.lose(field)
+    return body
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    for name, value in headers.items():
+        if type(name) is str and name.lower() == "retry-after" and type(value) is str:
+            text = value.strip()
+            if text.isascii() and text.isdigit() and len(text) <= 9:
+                return float(int(text))
+    return None
+
+
+def _decode_error(response: HttpResponse) -> ev.ProviderError:
+    body = response.body
+    retry_after = _retry_after(response.headers)
+    if not isinstance(body, dict):
+        raise InvalidMessage("$", f"expected a SignalWire error object, got {_base._json_type(body)}")
+    if "errors" in body:
+        if set(body) != {"errors"}:
+            raise InvalidMessage("$", "unexpected field(s) beside errors")
+        items = body["errors"]
+        if type(items) is not list or not items:
+            raise InvalidMessage("$.errors", "expected a non-empty array of errors")
+        parsed = [structure(converter, item, _RestError, f"$.errors[{index}]") for index, item in enumerate(items)]
+        for index, item in enumerate(parsed):
+            if item.attribute is not None and not _is_text(item.attribute):
+                raise InvalidMessage(f"$.errors[{index}].attribute", "expected a string or null")
+        first = parsed[0]
+        details: dict[str, Any] = {"url": first.url}
+        if len(items) > 1:
+            details["errors"] = items[1:]
+        return ev.ProviderError(
+            response.status,
+            first.message,
+            code=first.code,
+            parameter=first.attribute,
+            kind=first.type,
+            details=details,
+            retry_after=retry_after,
+        )
+    if "error" in body:
+        if set(body) != {"error"}:
+            raise InvalidMessage("$", "unexpected field(s) beside error")
+        return ev.ProviderError(response.status, _wire_str(body["error"], "$.error"), retry_after=retry_after)
+    raise InvalidMessage("$", 'expected {"errors": [...]} or {"error": "..."}')
+
+
+def _encode_error(error: ev.ProviderError, ctx: Encoding) -> HttpResponse:
+    status = error.status
+    if type(status) is not int or not 400 <= status <= 599:
+        raise InvalidValue("status", "a SignalWire error response has a 4xx or 5xx status")
+    headers: dict[str, str] = {}
+    if error.retry_after is not None:
+        if float(error.retry_after).is_integer() and error.retry_after >= 0:
+            headers["Retry-After"] = str(int(error.retry_after))
+        else:
+            ctx.lose("retry_after")
+    details = {} if error.details is None else thaw_json(error.details)
+    if error.kind is not None and error.code is not None:
+        first: dict[str, Any] = {"type": error.kind, "code": error.code, "message": error.message}
+        first["attribute"] = error.parameter  # the normal form: always sent, null when no parameter
+        url = details.pop("url", None)
+        if type(url) is not str:
+            ctx.generated("details", "SignalWire errors link their documentation: the error-codes page was used")
+            url = ERROR_DOCS
+        first["url"] = url
+        more = details.pop("errors", None)
+        items = [first]
+        if more is not None:
+            if more and _valid_more_errors(more):
+                items += more
+            else:
+                ctx.lose("details")
+        if details:
+            ctx.lose("details")
+        return HttpResponse(status=status, body={"errors": items}, headers=headers)
+    for field in ("code", "parameter", "kind"):
+        if getattr(error, field) is not None:
+            ctx.lose(field)
+    if details:
+        ctx.lose("details")
+    return HttpResponse(status=status, body={"error": error.message}, headers=headers)
+
+
+def _valid_more_errors(items: Any) -> bool:
+    if type(items) is not list:
+        return False
+    for item in items:
+        try:
+            w = structure(converter, item, _RestError)
+        except InvalidMessage:
+            return False
+        if w.attribute is not None and not _is_text(w.attribute):
+            return False
+    return True
+
+
+def decode_http_response(response: HttpResponse) -> ev.Receipt:
+    """The receipt of a 200 call-leg response; a ProviderError for 4xx/5xx SignalWire error bodies."""
+    if response.status == 200:
+        if not isinstance(response.body, dict):
+            raise InvalidMessage("$", f"expected the call leg (a JSON object), got {_base._json_type(response.body)}")
+        return _decode_call_leg(response.body)
+    if 400 <= response.status <= 599:
+        raise _decode_error(response)
+    raise InvalidMessage("$", f"SignalWire answers 200 or an error status, not {response.status}")
+
+
+def encode_http_response(result: ev.Receipt | ev.ProviderError, ctx: Encoding) -> HttpResponse:
+    if isinstance(result, ev.ProviderError):
+        return _encode_error(result, ctx)
+    return HttpResponse(status=200, body=_encode_call_leg(result, ctx))
+
+
 # ---------------------------------------------------------------- the dialect
 
 
@@ -1562,6 +2781,23 @@ class SignalWireDialect(Dialect):
 
     def request_for_body(self, body: Any, call_id: str | None) -> HttpRequest:
         return HttpRequest(method="POST", path=PATH, body=body)
+
+    # -- webhooks and responses
+
+    event_capabilities: ClassVar[Mapping[type, Capability]] = EVENT_CAPABILITIES
+    response_capabilities: ClassVar[Mapping[type, Capability]] = RESPONSE_CAPABILITIES
+
+    def _decode_event(self, request: HttpRequest) -> ev.Event:
+        return decode_webhook(request.body)
+
+    def _encode_event(self, event: ev.Event, ctx: Encoding) -> dict[str, Any]:
+        return encode_webhook(event, ctx)
+
+    def _decode_response(self, response: HttpResponse) -> ev.Receipt:
+        return decode_http_response(response)
+
+    def _encode_response(self, result: ev.Receipt | ev.ProviderError, ctx: Encoding) -> HttpResponse:
+        return encode_http_response(result, ctx)
 
     def _decode(self, request: HttpRequest) -> Decoded:
         if request.method.upper() != "POST":

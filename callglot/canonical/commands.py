@@ -883,7 +883,7 @@ class LiveTranslate:
 class AiHold:
     """Put an AI agent conversation on hold (not a media hold); ``timeout`` in seconds."""
 
-    timeout: float | None = _opt_number(0, exclusive_minimum=True)
+    timeout: float | None = _opt_number(0, 86_400, exclusive_minimum=True)
     prompt: str | None = _opt_text(10_000)
 
 

@@ -1,0 +1,402 @@
+"""Canonical responses and webhook events: what comes back from a vendor.
+
+Commands go out; receipts (the HTTP response to a command) and events (the
+webhooks that report what happened) come back. Like commands, each class
+means one thing, is frozen, keyword-only and validated at construction.
+
+Every event carries the same envelope fields, all optional because vendors
+send different subsets: ``call_id``; ``event_id`` (the vendor's dedupe key);
+``timestamp`` (Unix seconds); ``sequence`` (per-call order, gateway);
+``command_id`` (the idempotency key of the command that caused it, gateway
+``command_uid``); ``control_id`` (the operation it reports on, SignalWire);
+``origin``: the source vendor's account and routing fields (Chirp's ``app``,
+SignalWire's ``project_id``/``space_id``/``event_channel``, ...), kept so the
+same dialect re-encodes a webhook identically. Another dialect has accounts of
+its own, so it drops ``origin`` and reports that, under either policy: an
+account id of one vendor says nothing about the call to another.
+"""
+
+from __future__ import annotations
+
+import enum
+import typing
+from typing import Any, TypeAlias
+
+import attrs
+
+from callglot.errors import CallglotError
+
+from . import _validators as v
+from .types import Channel, Direction, FrozenJson, HangupCause, RecordingFormat, freeze_json, json_field_converter
+
+__all__ = [
+    "EVENTS",
+    "EVENT_TAGS",
+    "CallDirection",
+    "CallLeg",
+    "CallState",
+    "CallStateChanged",
+    "CollectKind",
+    "CollectResult",
+    "CommandResult",
+    "DetectEvent",
+    "DetectKind",
+    "DtmfReceived",
+    "Event",
+    "OperationState",
+    "PlaybackEvent",
+    "ProviderError",
+    "Receipt",
+    "ReceiptStatus",
+    "RecordingEvent",
+    "ReferEvent",
+    "StreamEvent",
+    "TapEvent",
+    "TranscriptionEvent",
+    "VoicemailReceived",
+]
+
+
+def _opt_text(max_len: int = 2048) -> Any:
+    return attrs.field(default=None, validator=v.text(max_len=max_len, optional=True))
+
+
+def _opt_number(minimum: float | None = 0, maximum: float | None = None, *, integer: bool = False) -> Any:
+    return attrs.field(
+        default=None, validator=v.number(minimum=minimum, maximum=maximum, integer=integer, optional=True)
+    )
+
+
+def _opt_enum(kind: type[enum.Enum]) -> Any:
+    return attrs.field(default=None, converter=v.to_enum(kind), validator=v.member(kind))
+
+
+def _enum(kind: type[enum.Enum]) -> Any:
+    return attrs.field(converter=v.to_enum(kind), validator=v.member(kind, optional=False))
+
+
+def _opt_bool() -> Any:
+    return attrs.field(default=None, validator=v.boolean())
+
+
+def _opt_url() -> Any:
+    # Event URLs (recordings) are produced by the vendor, not fetched by callglot:
+    # checked for shape, not against the SSRF policy.
+    return attrs.field(default=None, validator=v.text(max_len=4096, pattern=r"https?://[^\s]+", optional=True))
+
+
+@attrs.frozen(kw_only=True)
+class _Envelope:
+    call_id: str | None = _opt_text(256)
+    event_id: str | None = _opt_text(256)
+    timestamp: float | None = _opt_number(0)
+    sequence: int | None = _opt_number(0, integer=True)
+    command_id: str | None = _opt_text(128)
+    control_id: str | None = _opt_text(128)
+    origin: FrozenJson | None = attrs.field(
+        default=None,
+        converter=json_field_converter,  # type: ignore[misc]
+        validator=v.member(FrozenJson),
+    )
+
+
+# ---------------------------------------------------------------- call state
+
+
+class CallState(enum.StrEnum):
+    CREATED = "created"
+    RINGING = "ringing"
+    ANSWERED = "answered"
+    ENDING = "ending"
+    ENDED = "ended"
+    FAILED = "failed"
+
+
+class CallDirection(enum.StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+@attrs.frozen(kw_only=True)
+class CallStateChanged(_Envelope):
+    """The call moved to ``state``; a new inbound call is ``created`` + ``inbound``.
+
+    ``cause`` says why an ended or failed call ended.
+    """
+
+    state: CallState = _enum(CallState)
+    direction: CallDirection | None = _opt_enum(CallDirection)
+    source: str | None = _opt_text(512)
+    destination: str | None = _opt_text(512)
+    source_channel: Channel | None = _opt_enum(Channel)
+    destination_channel: Channel | None = _opt_enum(Channel)
+    cause: HangupCause | None = _opt_enum(HangupCause)
+    peer_call_id: str | None = _opt_text(256)
+    metadata: FrozenJson | None = attrs.field(
+        default=None,
+        converter=json_field_converter,  # type: ignore[misc]
+        validator=v.member(FrozenJson),
+    )
+
+
+# ---------------------------------------------------------------- operations
+
+
+class OperationState(enum.StrEnum):
+    """Where an operation (playback, recording, tap, stream, transcription) stands."""
+
+    STARTED = "started"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    ERROR = "error"
+    NO_INPUT = "no_input"  # a recording that heard nothing
+
+
+@attrs.frozen(kw_only=True)
+class PlaybackEvent(_Envelope):
+    """Playback started, paused, finished (or was stopped) or failed; offsets and durations in seconds."""
+
+    state: OperationState = _enum(OperationState)
+    urls: tuple[str, ...] | None = attrs.field(
+        default=None, converter=v.to_tuple, validator=v.items(v.text(max_len=4096))
+    )
+    offset: float | None = _opt_number(0)
+    duration: float | None = _opt_number(0)
+
+
+@attrs.frozen(kw_only=True)
+class RecordingEvent(_Envelope):
+    """A recording's progress; ``url`` is where the finished file is (duration in seconds, size in bytes)."""
+
+    state: OperationState = _enum(OperationState)
+    url: str | None = _opt_url()
+    duration: float | None = _opt_number(0)
+    size: int | None = _opt_number(0, integer=True)
+    format: RecordingFormat | None = _opt_enum(RecordingFormat)
+    recording_id: str | None = _opt_text(256)
+    direction: Direction | None = _opt_enum(Direction)
+    stereo: bool | None = _opt_bool()
+
+
+class CollectKind(enum.StrEnum):
+    DIGIT = "digit"
+    SPEECH = "speech"
+    NO_INPUT = "no_input"
+    NO_MATCH = "no_match"
+    ERROR = "error"
+    START_OF_INPUT = "start_of_input"
+
+
+@attrs.frozen(kw_only=True)
+class CollectResult(_Envelope):
+    """What input collection heard. ``final`` False marks a partial result."""
+
+    kind: CollectKind = _enum(CollectKind)
+    digits: str | None = attrs.field(
+        default=None, validator=v.text(max_len=256, min_len=0, pattern=r"[0-9A-Da-d*#]*", optional=True)
+    )
+    terminator: str | None = attrs.field(
+        default=None, validator=v.text(max_len=1, min_len=0, pattern=r"[0-9A-Da-d*#]?", optional=True)
+    )
+    text: str | None = _opt_text(100_000)
+    confidence: float | None = _opt_number(0, 1)
+    final: bool | None = _opt_bool()
+    state: str | None = _opt_text(64)
+
+
+class DetectKind(enum.StrEnum):
+    MACHINE = "machine"
+    FAX = "fax"
+    DIGIT = "digit"
+
+
+@attrs.frozen(kw_only=True)
+class DetectEvent(_Envelope):
+    """A detector's finding: MACHINE/HUMAN/UNKNOWN/READY/NOT_READY, CED/CNG, a digit, finished or error."""
+
+    detector: DetectKind = _enum(DetectKind)
+    result: str = attrs.field(validator=v.text(max_len=32, pattern=r"[A-Za-z0-9_#*]+"))
+    beep: bool | None = _opt_bool()
+
+
+@attrs.frozen(kw_only=True)
+class TapEvent(_Envelope):
+    state: OperationState = _enum(OperationState)
+
+
+@attrs.frozen(kw_only=True)
+class StreamEvent(_Envelope):
+    state: OperationState = _enum(OperationState)
+    url: str | None = attrs.field(default=None, validator=v.text(max_len=4096, pattern=r"wss?://[^\s]+", optional=True))
+    name: str | None = _opt_text(256)
+
+
+@attrs.frozen(kw_only=True)
+class TranscriptionEvent(_Envelope):
+    """Transcription progress or its result (``text``; ``url`` of the shadow recording)."""
+
+    state: OperationState = _enum(OperationState)
+    text: str | None = _opt_text(1_000_000)
+    url: str | None = _opt_url()
+    recording_id: str | None = _opt_text(256)
+    duration: float | None = _opt_number(0)
+    size: int | None = _opt_number(0, integer=True)
+
+
+@attrs.frozen(kw_only=True)
+class ReferEvent(_Envelope):
+    """Progress of a SIP REFER: its state and the SIP response codes seen."""
+
+    state: str = attrs.field(validator=v.text(max_len=64))
+    refer_to: str | None = _opt_text(512)
+    refer_response_code: int | None = _opt_number(100, 699, integer=True)
+    notify_response_code: int | None = _opt_number(100, 699, integer=True)
+
+
+@attrs.frozen(kw_only=True)
+class CommandResult(_Envelope):
+    """The deferred outcome of a command (gateway ``command.result``), matched by ``command_id``."""
+
+    success: bool = attrs.field(validator=v.boolean(optional=False))
+    detail: FrozenJson | None = attrs.field(
+        default=None,
+        converter=json_field_converter,  # type: ignore[misc]
+        validator=v.member(FrozenJson),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class DtmfReceived(_Envelope):
+    """One DTMF digit the caller pressed."""
+
+    digit: str = attrs.field(validator=v.text(max_len=1, pattern=r"[0-9A-D*#]"))
+
+
+@attrs.frozen(kw_only=True)
+class VoicemailReceived(_Envelope):
+    """A caller left a voicemail (duration in seconds)."""
+
+    voicemail_id: str | None = _opt_text(256)
+    source: str | None = _opt_text(512)
+    duration: float | None = _opt_number(0)
+    transcription: str | None = _opt_text(1_000_000)
+    recording_id: str | None = _opt_text(256)
+
+
+Event: TypeAlias = (
+    CallStateChanged | PlaybackEvent | RecordingEvent | CollectResult | DetectEvent | TapEvent | StreamEvent
+    | TranscriptionEvent | ReferEvent | CommandResult | DtmfReceived | VoicemailReceived
+)  # fmt: skip
+EVENTS: tuple[type, ...] = typing.get_args(Event)
+EVENT_TAGS: dict[type, str] = {
+    CallStateChanged: "call_state_changed",
+    PlaybackEvent: "playback",
+    RecordingEvent: "recording",
+    CollectResult: "collect_result",
+    DetectEvent: "detect",
+    TapEvent: "tap",
+    StreamEvent: "stream",
+    TranscriptionEvent: "transcription",
+    ReferEvent: "refer",
+    CommandResult: "command_result",
+    DtmfReceived: "dtmf_received",
+    VoicemailReceived: "voicemail_received",
+}
+
+# ---------------------------------------------------------------- responses
+
+
+class ReceiptStatus(enum.StrEnum):
+    ACCEPTED = "accepted"  # taken; done or being done
+    QUEUED = "queued"  # taken; waits its turn
+    IN_PROGRESS = "in_progress"  # taken; the result comes later (a webhook)
+
+
+@attrs.frozen(kw_only=True)
+class CallLeg:
+    """The call a response describes (SignalWire returns the call leg for every command)."""
+
+    id: str = attrs.field(validator=v.text(max_len=256))
+    state: str | None = _opt_text(32)
+    direction: str | None = _opt_text(32)
+    source: str | None = _opt_text(512)
+    destination: str | None = _opt_text(512)
+    details: FrozenJson | None = attrs.field(
+        default=None,
+        converter=json_field_converter,  # type: ignore[misc]
+        validator=v.member(FrozenJson),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Receipt:
+    """A command was taken. ``operation_id``/``timeout`` describe a deferred result (gateway)."""
+
+    status: ReceiptStatus = _enum(ReceiptStatus)
+    call_id: str | None = _opt_text(256)
+    command: str | None = _opt_text(64)
+    operation_id: str | None = _opt_text(256)
+    timeout: float | None = _opt_number(0)
+    call: CallLeg | None = attrs.field(default=None, validator=v.member(CallLeg))
+
+
+class ProviderError(CallglotError):
+    """The vendor refused a command: HTTP status, its code, message, offending parameter, retry hint.
+
+    ``retry_after`` is seconds (from ``Retry-After``); ``kind`` is the vendor's
+    error class (Chirp ``type``, SignalWire ``type``); ``details`` holds the
+    vendor's further fields (a JSON object: Chirp ``doc_url``/``provider``, the
+    gateway's ``detail``, SignalWire's further ``errors``).
+    """
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        code: str | None = None,
+        parameter: str | None = None,
+        retry_after: float | None = None,
+        kind: str | None = None,
+        details: Any = None,
+    ) -> None:
+        self.status = status
+        self.details = None if details is None else freeze_json(details, "details")
+        self.message = message
+        self.code = code
+        self.parameter = parameter
+        self.retry_after = retry_after
+        self.kind = kind
+        where = f" ({parameter})" if parameter else ""
+        super().__init__(f"HTTP {status}{' ' + code if code else ''}: {message}{where}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ProviderError):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.status, self.message, self.code, self.parameter, self.retry_after, self.kind, self.details)
+
+    def __reduce__(self) -> Any:
+        return (_rebuild_provider_error, self._key())
+
+    def __repr__(self) -> str:
+        return f"ProviderError(status={self.status}, code={self.code!r}, message={self.message!r})"
+
+
+def _rebuild_provider_error(
+    status: int,
+    message: str,
+    code: str | None,
+    parameter: str | None,
+    retry_after: float | None,
+    kind: str | None,
+    details: Any,
+) -> ProviderError:
+    return ProviderError(
+        status, message, code=code, parameter=parameter, retry_after=retry_after, kind=kind, details=details
+    )
