@@ -420,6 +420,11 @@ INVALID: list[tuple[str, Callable[[], Any], str]] = [
         lambda: Dial(source=PHONE, destination=PHONE, swml={"version": "2", "sections": {"main": []}}),
         "swml",
     ),
+    (
+        "dial-swml-null-version",
+        lambda: Dial(source=PHONE, destination=PHONE, swml={"version": None, "sections": {"main": []}}),
+        "swml",
+    ),
     ("redirect-swml-extra-key", lambda: Redirect(swml={"sections": {"main": []}, "x": 1}), "swml"),
     ("dial-script-not-swml", lambda: Dial(source=PHONE, destination_script={"a": 1}), "destination_script"),
     (

@@ -112,8 +112,7 @@ def _check_swml(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None
     for name, section in sections.items():
         if not isinstance(section, tuple) or not all(isinstance(step, FrozenJson | str) for step in section):
             raise InvalidValue(attribute.name, f"SWML section {name[:40]!r} must be an array of methods")
-    version = value.get("version")
-    if version is not None and version != "1.0.0":
+    if "version" in value and value["version"] != "1.0.0":
         raise InvalidValue(attribute.name, 'SWML "version" must be "1.0.0"')
     if set(value) - {"version", "sections"}:
         raise InvalidValue(attribute.name, 'a SWML document holds only "version" and "sections"')
