@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, find, given, settings
+from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from strategies import STRATEGIES, command_of
 
@@ -133,7 +133,13 @@ def test_every_declared_loss_happens(name: str, cls: type, field: str) -> None:
     find(
         command_of(cls),
         lost,
-        settings=settings(max_examples=1000, database=None, suppress_health_check=list(HealthCheck)),
+        # Existence is all we ask: no shrinking (it costs far more than the search).
+        settings=settings(
+            max_examples=1000,
+            database=None,
+            phases=[Phase.explicit, Phase.reuse, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        ),
     )
 
 
