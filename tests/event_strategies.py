@@ -70,12 +70,16 @@ def _ids(max_size: int = 40) -> SearchStrategy[str]:
 
 
 def _seconds(maximum: float) -> SearchStrategy[float]:
-    """Non-negative seconds up to ``maximum``: ints, whole ms, whole µs and arbitrary floats."""
+    """Non-negative seconds up to ``maximum``: ints, whole ms, whole µs, whole ns and arbitrary floats.
+
+    Nanoseconds give finer-than-microsecond values (which Chirp's ISO times cannot say) often enough to find.
+    """
     top = int(maximum)
     return st.one_of(
         st.integers(min_value=0, max_value=top),
         st.integers(min_value=0, max_value=top * 1000).map(lambda ms: ms / 1000),
         st.integers(min_value=0, max_value=top * 1_000_000).map(lambda us: us / 1_000_000),
+        st.integers(min_value=0, max_value=top * 1_000_000_000).map(lambda ns: ns / 1_000_000_000),
         st.floats(min_value=0, max_value=maximum, allow_nan=False, allow_infinity=False).map(lambda x: x + 0.0),
     )
 
