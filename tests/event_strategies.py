@@ -278,6 +278,8 @@ EVENT_STRATEGIES: dict[type, SearchStrategy[Any]] = {
             "recording_id": _ids(),
             "direction": _enum_values(t.Direction),
             "stereo": st.booleans(),
+            "started_at": timestamps(),
+            "ended_at": timestamps(),
         },
     ),
     ev.CollectResult: _record(
@@ -316,6 +318,7 @@ EVENT_STRATEGIES: dict[type, SearchStrategy[Any]] = {
         ev.TranscriptionEvent,
         {"state": _OPERATION},
         {
+            "transcript_id": _ids(),
             "text": safe_text(1, 80),
             "url": _http_urls(),
             "recording_id": _ids(),

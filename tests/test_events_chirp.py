@@ -228,8 +228,8 @@ RECORDING = {
             "duration": 120,
             "fileUrl": "https://storage.buildwithchirp.com/recordings/call_rec_abc123.mp4?sig=x",
             "fileSize": 1048576,
-            "startedAt": "2026-01-15T10:30:05Z",
-            "endedAt": "2026-01-15T10:32:05Z",
+            "startedAt": "2026-01-15T10:30:05.000Z",
+            "endedAt": "2026-01-15T10:32:05.000Z",
             "createdAt": "2026-01-15T10:30:05Z",
         },
     },
@@ -248,16 +248,34 @@ def test_recording_completed() -> None:
         size=1048576,
         format=RecordingFormat.MP4,
         recording_id="call_rec_abc123",
+        started_at=1768473005.0,
+        ended_at=1768473125.0,
         origin={
             "app": {"id": APP},
             "call": {k: v for k, v in call_data(metadata={"ticket": 42}).items() if k != "id"},
-            "recording": {
-                "startedAt": "2026-01-15T10:30:05Z",
-                "endedAt": "2026-01-15T10:32:05Z",
-                "createdAt": "2026-01-15T10:30:05Z",
-            },
+            "recording": {"createdAt": "2026-01-15T10:30:05Z"},  # kept verbatim: no canonical field
         },
     )
+
+
+def test_recording_times_are_read_in_any_rfc3339_form_and_written_in_chirps() -> None:
+    recording = {
+        **RECORDING["data"]["recording"],
+        "startedAt": "2026-01-15T11:30:05+01:00",
+        "endedAt": "2026-01-15T10:32:05Z",
+    }
+    body = {**RECORDING, "data": {**RECORDING["data"], "recording": recording}}
+    event = decode_event(body)
+    assert (event.started_at, event.ended_at) == (1768473005.0, 1768473125.0)
+    assert D.encode_event(event).value.body == RECORDING
+
+
+@pytest.mark.parametrize("key", ["startedAt", "endedAt"])
+def test_recording_times_must_be_times(key: str) -> None:
+    body = {**RECORDING, "data": {**RECORDING["data"], "recording": {**RECORDING["data"]["recording"], key: "noon"}}}
+    with pytest.raises(DecodeError) as info:
+        decode_event(body)
+    assert info.value.path == f"$.data.recording.{key}"
 
 
 VOICEMAIL = {
@@ -1136,7 +1154,7 @@ def state_events(draw: st.DrawFn) -> CallStateChanged:
 
 @st.composite
 def recording_events(draw: st.DrawFn) -> RecordingEvent:
-    recording = st.fixed_dictionaries({}, optional={"startedAt": times, "endedAt": times, "createdAt": times})
+    recording = st.fixed_dictionaries({}, optional={"createdAt": times})
     return RecordingEvent(
         call_id=draw(ids),
         event_id=draw(opt(safe_text(1, 30))),
@@ -1147,6 +1165,8 @@ def recording_events(draw: st.DrawFn) -> RecordingEvent:
         size=draw(opt(st.integers(0, 2**40))),
         format=draw(opt(st.sampled_from([RecordingFormat.MP4, RecordingFormat.OGG, RecordingFormat.WEBM]))),
         recording_id=draw(opt(ids)),
+        started_at=draw(opt(ms_timestamps)),
+        ended_at=draw(opt(ms_timestamps)),
         origin=draw(origins(call=call_extras.filter(bool), recording=recording.filter(bool))),
     )
 

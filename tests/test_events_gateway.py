@@ -551,6 +551,8 @@ LOSSES: list[tuple[Any, str, bool]] = [
     (RecordingEvent(**FINISHED, recording_id="r"), "recording_id", True),
     (RecordingEvent(**FINISHED, direction=Direction.BOTH), "direction", True),
     (RecordingEvent(**FINISHED, stereo=False), "stereo", True),
+    (RecordingEvent(**FINISHED, started_at=1.0), "started_at", True),
+    (RecordingEvent(**FINISHED, ended_at=2.0), "ended_at", True),
     (CommandResult(success=True), "call_id", False),
     (CommandResult(call_id=S, success=True, event_id="e"), "event_id", True),
     (CommandResult(call_id=S, success=True, timestamp=3.0), "timestamp", True),

@@ -551,7 +551,8 @@ def _enc_dial(c: Dial, ctx: Encoding) -> dict[str, Any]:
 # to re-encode identically goes to ``origin``, by wire position: ``origin.app`` (data.app),
 # ``origin.call`` (data.call fields the event class has no place for: livekitRoomName, and for recording
 # and voicemail events the call's direction, from, to, channels and metadata), ``origin.recording``
-# (startedAt, endedAt, createdAt) and ``origin.voicemail`` (callerChannel, isRead, createdAt).
+# (createdAt; startedAt and endedAt are the event's started_at and ended_at) and ``origin.voicemail``
+# (callerChannel, isRead, createdAt).
 
 
 class _Absent:
@@ -713,7 +714,8 @@ _EVENT_PATHS: Mapping[type, Mapping[str, str]] = {
     CallStateChanged: {"source": "$.data.call.from", "destination": "$.data.call.to",
                        "metadata": "$.data.call.metadata"},
     RecordingEvent: {"url": "$.data.recording.fileUrl", "duration": "$.data.recording.duration",
-                     "size": "$.data.recording.fileSize", "recording_id": "$.data.recording.id"},
+                     "size": "$.data.recording.fileSize", "recording_id": "$.data.recording.id",
+                     "started_at": "$.data.recording.startedAt", "ended_at": "$.data.recording.endedAt"},
     VoicemailReceived: {"voicemail_id": "$.data.voicemail.id", "source": "$.data.voicemail.callerNumber",
                         "duration": "$.data.voicemail.duration", "transcription": "$.data.voicemail.transcription",
                         "recording_id": "$.data.voicemail.recordingId"},
@@ -721,9 +723,10 @@ _EVENT_PATHS: Mapping[type, Mapping[str, str]] = {
 
 # ---------------------------------------------------------------- responses and webhooks: capabilities
 
+_TIME_LOSS = "Chirp times are ISO-8601 UTC to the microsecond (1970..9999): finer parts are rounded off"
 _ENVELOPE_LOSSES = {
     "call_id": "every Chirp webhook names its call (data.call.id)",
-    "timestamp": "Chirp timestamps are ISO-8601 UTC to the microsecond (1970..9999): finer parts are rounded off",
+    "timestamp": _TIME_LOSS,
     "sequence": "Chirp webhooks have no sequence number: order them by timestamp",
     "command_id": "Chirp has no idempotency key",
     "control_id": _OP_IDS,
@@ -748,6 +751,8 @@ EVENT_CAPABILITIES: Mapping[type, Capability] = {
         format="Chirp records mp4, ogg or webm",
         direction="Chirp records the whole call",
         stereo="Chirp has no stereo option",
+        started_at=_TIME_LOSS,
+        ended_at=_TIME_LOSS,
         **_ENVELOPE_LOSSES,
     ),
     CollectResult: unsupported("Chirp collects no input"),
@@ -833,17 +838,18 @@ def _split_time(timestamp: float) -> tuple[int, int] | None:
     return None
 
 
-def format_time(timestamp: float, ctx: Encoding) -> str | None:
+def format_time(timestamp: float, ctx: Encoding, field: str = "timestamp") -> str | None:
     """Unix seconds as Chirp writes them: ``2026-04-13T12:00:00.000Z`` (UTC, milliseconds).
 
-    A time with microseconds keeps them (six digits); anything finer is a loss (rounded to the millisecond).
+    A time with microseconds keeps them (six digits); anything finer is a loss of ``field`` (rounded to the
+    millisecond).
     """
     if not 0 <= timestamp < _MAX_TIME - 0.0005:
-        ctx.lose("timestamp")
+        ctx.lose(field)
         return None
     split = _split_time(timestamp)
     if split is None:
-        ctx.lose("timestamp")  # LENIENT: rounded to the millisecond
+        ctx.lose(field)  # LENIENT: rounded to the millisecond
         seconds, millis = divmod(round(timestamp * 1000), 1000)
         split = seconds, millis * 1000
     seconds, micros = split
@@ -1224,13 +1230,10 @@ def _decode_recording(data: _WhData, envelope: dict[str, Any], origin: dict[str,
     if rec.status is not None and rec.status != "completed":
         raise InvalidMessage("$.data.recording.status", f"{RECORDING_EVENT} reports a completed recording")
     fmt = None if rec.format is None else enum_value(RecordingFormat, rec.format, "$.data.recording.format", FORMATS)
-    extra = {key: value for key, value in (("startedAt", rec.started_at), ("endedAt", rec.ended_at),
-                                           ("createdAt", rec.created_at)) if value is not None}  # fmt: skip
-    for key, value in extra.items():
-        if _ISO.fullmatch(value) is None:
-            raise InvalidMessage(f"$.data.recording.{key}", "expected an ISO-8601 time such as 2026-01-15T10:30:00Z")
-    if extra:
-        origin["recording"] = extra
+    if rec.created_at is not None:
+        if _ISO.fullmatch(rec.created_at) is None:
+            raise InvalidMessage("$.data.recording.createdAt", "expected an ISO-8601 time such as 2026-01-15T10:30:00Z")
+        origin["recording"] = {"createdAt": rec.created_at}
     envelope["origin"] = origin or None
     fields = {
         "state": OperationState.FINISHED,
@@ -1239,6 +1242,8 @@ def _decode_recording(data: _WhData, envelope: dict[str, Any], origin: dict[str,
         "size": rec.file_size,
         "format": fmt,
         "recording_id": rec.id,
+        "started_at": None if rec.started_at is None else parse_time(rec.started_at, "$.data.recording.startedAt"),
+        "ended_at": None if rec.ended_at is None else parse_time(rec.ended_at, "$.data.recording.endedAt"),
     }
     return _build(RecordingEvent, fields, envelope)  # type: ignore[no-any-return]
 
@@ -1291,7 +1296,7 @@ _ORIGIN_CALL_KEYS: Mapping[type, frozenset[str]] = {
 }
 _ORIGIN_SECTIONS: Mapping[type, Mapping[str, frozenset[str]]] = {
     CallStateChanged: {},
-    RecordingEvent: {"recording": frozenset({"startedAt", "endedAt", "createdAt"})},
+    RecordingEvent: {"recording": frozenset({"createdAt"})},
     VoicemailReceived: {"voicemail": frozenset({"callerChannel", "isRead", "createdAt"})},
 }
 
@@ -1328,7 +1333,7 @@ def _origin(event: Any, call_id: str, ctx: Encoding) -> _Origin:
         _check_call(call, "$")
         recording = structure(converter, raw.get("recording", {}), _WhRecording)
         voicemail = structure(converter, raw.get("voicemail", {}), _WhVoicemail)
-        times = [recording.started_at, recording.ended_at, recording.created_at, voicemail.created_at]
+        times = [recording.created_at, voicemail.created_at]
         if any(value is not None and _ISO.fullmatch(value) is None for value in times):
             raise InvalidMessage("$", "time")
         if voicemail.caller_channel is not None:
@@ -1396,8 +1401,8 @@ def _enc_recording_event(event: RecordingEvent, ctx: Encoding, origin: _Origin) 
         duration=event.duration,
         file_url=event.url,
         file_size=event.size,
-        started_at=extra.started_at,
-        ended_at=extra.ended_at,
+        started_at=None if event.started_at is None else format_time(event.started_at, ctx, "started_at"),
+        ended_at=None if event.ended_at is None else format_time(event.ended_at, ctx, "ended_at"),
         created_at=extra.created_at,
     )
     return RECORDING_EVENT, _WhData(call=origin.call, app=origin.app, recording=recording)

@@ -600,6 +600,8 @@ EVENT_CAPABILITIES: Mapping[type, Capability] = {
         recording_id="recording.completed carries no recording id",
         direction="recording.completed carries no direction",
         stereo="recording.completed carries no channel layout",
+        started_at="recording.completed carries no start time",
+        ended_at="recording.completed carries no end time",
     ),
     CollectResult: unsupported(
         "play_and_get_digits results are not published; digits arrive one by one as dtmf (DtmfReceived)"
@@ -877,7 +879,7 @@ def _enc_playback(e: PlaybackEvent, ctx: Encoding) -> tuple[str, Any]:
 def _enc_recording(e: RecordingEvent, ctx: Encoding) -> tuple[str, Any]:
     if e.state is not OperationState.FINISHED:
         ctx.lose("state", droppable=False)
-    _lose_set(e, ctx, ("size", "format", "recording_id", "direction", "stereo"))
+    _lose_set(e, ctx, ("size", "format", "recording_id", "direction", "stereo", "started_at", "ended_at"))
     duration = None if e.duration is None else _ms(e.duration, "duration", ctx)
     return "recording.completed", _RecordingCompleted(command_uid=_command_uid(e, ctx), url=e.url, duration_ms=duration)
 

@@ -1605,6 +1605,8 @@ class _RecordEvt:
     duration: float | None = None
     size: int | None = None
     recording_id: str | None = None
+    start_time: float | None = None
+    end_time: float | None = None
     record: _RecordEvtSpec | None = None
 
 
@@ -1796,7 +1798,7 @@ _ENVELOPE = {
     "sequence": "SignalWire webhooks carry no sequence number",
     "command_id": "SignalWire has no idempotency key: operations are matched by control_id",
 }
-_NO_EVENT_ID = {"event_id": "SignalWire webhooks have no event id (only a transcript's id, on calling.transcript.*)"}
+_NO_EVENT_ID = {"event_id": "SignalWire webhooks have no event id"}
 
 
 def _event_cap(support: Support, note: str, **fields: str) -> Capability:
@@ -1831,8 +1833,8 @@ EVENT_CAPABILITIES: Mapping[type, Capability] = {
     ),
     ev.RecordingEvent: _event_cap(
         Support.PARTIAL,
-        "calling.call.record: recording, paused, finished, no_input; record.audio gives format, direction, stereo. "
-        "start_time/end_time are refused on decode (RecordingEvent has no field for them yet)",
+        "calling.call.record: recording, paused, finished, no_input; record.audio gives format, direction, stereo; "
+        "start_time and end_time are started_at and ended_at",
         state="SignalWire's recordings have no error state",
         format="SignalWire records mp3, wav or mp4",
         **_NO_EVENT_ID,
@@ -1869,16 +1871,17 @@ EVENT_CAPABILITIES: Mapping[type, Capability] = {
     ev.TranscriptionEvent: _event_cap(
         Support.PARTIAL,
         "calling.call.transcribe (transcribing, finished: the recording) or calling.transcript.completed/failed "
-        "(the text; the transcript's id is event_id)",
+        "(the text, with the transcript's id)",
         state="calling.call.transcribe is transcribing or finished",
-        event_id="a transcript's id (event_id) exists only on calling.transcript.completed (finished) and "
-        ".failed (error), which need it",
-        text="only calling.transcript.completed/failed carries text (with the transcript's id, event_id)",
+        transcript_id="a transcript's id exists only on calling.transcript.completed (finished) and .failed (error), "
+        "which need it",
+        text="only calling.transcript.completed/failed carries text (with the transcript's id)",
         url="calling.transcript.* carries no recording url",
         recording_id="calling.transcript.* carries no recording id",
         duration="calling.transcript.* carries no duration",
         size="calling.transcript.* carries no size",
         control_id="calling.transcript.* carries no control_id",
+        **_NO_EVENT_ID,
     ),
     ev.ReferEvent: _event_cap(
         Support.PARTIAL, "calling.call.refer: state, sip_refer_to and the SIP response codes", **_NO_EVENT_ID
@@ -2039,7 +2042,7 @@ def _dec_record_event(w: _RecordEvt, env: _EventEnvelope) -> ev.RecordingEvent:
         stereo = audio.stereo
     return _make(
         ev.RecordingEvent,
-        _ENVELOPE_PATHS,
+        {**_ENVELOPE_PATHS, "started_at": f"{p}.start_time", "ended_at": f"{p}.end_time"},
         **env.common(w, node_id=w.node_id),
         state=state,
         url=w.url,
@@ -2049,6 +2052,8 @@ def _dec_record_event(w: _RecordEvt, env: _EventEnvelope) -> ev.RecordingEvent:
         recording_id=w.recording_id,
         direction=direction,
         stereo=stereo,
+        started_at=w.start_time,
+        ended_at=w.end_time,
     )
 
 
@@ -2143,9 +2148,9 @@ def _dec_transcript(state: ev.OperationState) -> Callable[[_TranscriptEvt, _Even
     def decode(w: _TranscriptEvt, env: _EventEnvelope) -> ev.TranscriptionEvent:
         return _make(
             ev.TranscriptionEvent,
-            {**_ENVELOPE_PATHS, "event_id": f"{EVENT_PATH}.id"},
+            {**_ENVELOPE_PATHS, "transcript_id": f"{EVENT_PATH}.id"},
             **env.common(w, segment_id=w.segment_id),
-            event_id=w.id,
+            transcript_id=w.id,
             state=state,
             text=w.text,
         )
@@ -2200,13 +2205,6 @@ EVENT_DECODERS: Mapping[str, tuple[type, Callable[[Any, _EventEnvelope], Any]]] 
     "calling.call.refer": (_ReferEvt, _dec_refer_event),
 }
 _ENVELOPE_KEYS = frozenset({"event_type", "event_channel", "timestamp", "project_id", "space_id", "params"})
-#: fields SignalWire sends that the canonical events cannot hold yet (refused with this reason).
-_UNCARRIED: Mapping[str, Mapping[str, str]] = {
-    "calling.call.record": {
-        "start_time": "callglot's RecordingEvent has no start time yet: the event cannot be carried without loss",
-        "end_time": "callglot's RecordingEvent has no end time yet: the event cannot be carried without loss",
-    },
-}
 
 
 def decode_webhook(body: Any) -> ev.Event:
@@ -2236,10 +2234,6 @@ def decode_webhook(body: Any) -> ev.Event:
     if "params" not in body:
         raise InvalidMessage(EVENT_PATH, "required field missing")
     params = body["params"]
-    if isinstance(params, dict):
-        for key, reason in _UNCARRIED.get(event_type, {}).items():
-            if key in params:
-                raise InvalidMessage(f"{EVENT_PATH}.{key}", reason)
     w = structure(converter, params, params_cls, EVENT_PATH)
     return decoder(w, _EventEnvelope(origin, timestamp))  # type: ignore[no-any-return]
 
@@ -2290,8 +2284,8 @@ def _common_params(event: Any, params_origin: dict[str, Any], *, control: bool =
     return out
 
 
-def _lose_envelope(event: Any, ctx: Encoding, *, event_id: bool = True) -> None:
-    for field in ("sequence", "command_id", *(("event_id",) if event_id else ())):
+def _lose_envelope(event: Any, ctx: Encoding) -> None:
+    for field in ("sequence", "command_id", "event_id"):
         if getattr(event, field) is not None:
             ctx.lose(field)
 
@@ -2358,7 +2352,18 @@ def _enc_play_event(e: ev.PlaybackEvent, ctx: Encoding, po: dict[str, Any]) -> d
 def _enc_record_event(e: ev.RecordingEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
     params = _common_params(e, po)
     params["state"] = _wire_state(RECORD_STATES, e.state, ctx)
-    params.update(_drop_none({"url": e.url, "duration": e.duration, "size": e.size, "recording_id": e.recording_id}))
+    params.update(
+        _drop_none(
+            {
+                "url": e.url,
+                "duration": e.duration,
+                "size": e.size,
+                "recording_id": e.recording_id,
+                "start_time": e.started_at,
+                "end_time": e.ended_at,
+            }
+        )
+    )
     fmt = None
     if e.format is not None:
         if e.format in RECORD_FORMATS:
@@ -2438,14 +2443,14 @@ def _transcription_type(e: ev.TranscriptionEvent) -> str:
     """A failed transcription, or a finished one with its transcript id, is a calling.transcript.* event."""
     if e.state is ev.OperationState.ERROR:
         return "calling.transcript.failed"
-    if e.state is ev.OperationState.FINISHED and e.event_id is not None:
+    if e.state is ev.OperationState.FINISHED and e.transcript_id is not None:
         return "calling.transcript.completed"
     return "calling.call.transcribe"
 
 
 def _enc_transcription(e: ev.TranscriptionEvent, ctx: Encoding, po: dict[str, Any], event_type: str) -> dict[str, Any]:
     if event_type == "calling.call.transcribe":
-        for field in ("event_id", "text"):
+        for field in ("transcript_id", "text"):
             if getattr(e, field) is not None:
                 ctx.lose(field)
         params = _common_params(e, po)
@@ -2454,12 +2459,12 @@ def _enc_transcription(e: ev.TranscriptionEvent, ctx: Encoding, po: dict[str, An
             _drop_none({"url": e.url, "recording_id": e.recording_id, "duration": e.duration, "size": e.size})
         )
         return params
-    if e.event_id is None:
-        ctx.lose("event_id", droppable=False)
+    if e.transcript_id is None:
+        ctx.lose("transcript_id", droppable=False)
     for field in _RECORDING_FIELDS:
         if getattr(e, field) is not None:
             ctx.lose(field)
-    params = {"id": e.event_id}
+    params = {"id": e.transcript_id}
     params.update(_common_params(e, po, control=False))
     if e.text is not None:
         params["text"] = e.text
@@ -2483,7 +2488,7 @@ def encode_webhook(event: ev.Event, ctx: Encoding) -> dict[str, Any]:
     """The status callback body for ``event`` (see :func:`decode_webhook`)."""
     if isinstance(event, ev.TranscriptionEvent):
         event_type = _transcription_type(event)
-        _lose_envelope(event, ctx, event_id=False)
+        _lose_envelope(event, ctx)
         envelope, po = _enc_origin(event, event_type, ctx)
         params = _enc_transcription(event, ctx, po, event_type)
     else:
@@ -2700,7 +2705,7 @@ def _encode_error(error: ev.ProviderError, ctx: Encoding) -> HttpResponse:
     for field in ("code", "parameter", "kind"):
         if getattr(error, field) is not None:
             ctx.lose(field)
-    if details:
+    if error.details is not None:  # even empty details: this form has no place for them
         ctx.lose("details")
     return HttpResponse(status=status, body={"error": error.message}, headers=headers)
 

@@ -166,7 +166,10 @@ class PlaybackEvent(_Envelope):
 
 @attrs.frozen(kw_only=True)
 class RecordingEvent(_Envelope):
-    """A recording's progress; ``url`` is where the finished file is (duration in seconds, size in bytes)."""
+    """A recording's progress; ``url`` is where the finished file is (duration in seconds, size in bytes).
+
+    ``started_at`` / ``ended_at`` are when the recording ran, in Unix seconds like ``timestamp``.
+    """
 
     state: OperationState = _enum(OperationState)
     url: str | None = _opt_url()
@@ -176,6 +179,8 @@ class RecordingEvent(_Envelope):
     recording_id: str | None = _opt_text(256)
     direction: Direction | None = _opt_enum(Direction)
     stereo: bool | None = _opt_bool()
+    started_at: float | None = _opt_number(0)
+    ended_at: float | None = _opt_number(0)
 
 
 class CollectKind(enum.StrEnum):
@@ -233,9 +238,10 @@ class StreamEvent(_Envelope):
 
 @attrs.frozen(kw_only=True)
 class TranscriptionEvent(_Envelope):
-    """Transcription progress or its result (``text``; ``url`` of the shadow recording)."""
+    """Transcription progress or its result (``text`` with the vendor's ``transcript_id``; ``url`` of the recording)."""
 
     state: OperationState = _enum(OperationState)
+    transcript_id: str | None = _opt_text(256)
     text: str | None = _opt_text(1_000_000)
     url: str | None = _opt_url()
     recording_id: str | None = _opt_text(256)
