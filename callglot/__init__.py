@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from callglot._wire import HttpRequest, HttpResponse
 from callglot.adapters import Decoded, Dialect, dialects, get_dialect, register_dialect
+from callglot.canonical.events import ProviderError, Receipt
 from callglot.capabilities import Adaptation, Capability, Policy, Support, Translation
 from callglot.errors import (
     CallglotError,
@@ -43,6 +44,8 @@ __all__ = [
     "InvalidMessage",
     "InvalidValue",
     "Policy",
+    "ProviderError",
+    "Receipt",
     "SharedSecretHeader",
     "SignalWireSignature",
     "SignatureError",

@@ -69,3 +69,34 @@ def test_matrix_covers_every_event_in_every_dialect() -> None:
         assert set(row) == set(data["dialects"])
     for dialect in all_dialects():
         assert set(dialect.event_capabilities) == set(EVENTS), dialect.name
+
+
+def test_readme_webhook_example_holds() -> None:
+    """The README's 'Responses and webhooks' example, claim by claim."""
+    import pytest
+
+    from callglot.canonical.events import OperationState, PlaybackEvent
+
+    call = "0b7c1a2e-3f4d-4e5f-8a9b-0c1d2e3f4a5b"
+    body = {
+        "event_type": "calling.call.play",
+        "timestamp": 1764000000.5,
+        "params": {"control_id": "play-1", "call_id": call, "state": "finished"},
+    }
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert (
+        '"params": {"control_id": "play-1", "call_id": "0b7c1a2e-3f4d-4e5f-8a9b-0c1d2e3f4a5b", "state": "finished"}'
+        in readme
+    )
+    hook = callglot.HttpRequest(method="POST", path="/hooks", body=body)
+    assert callglot.get_dialect("signalwire").decode_event(hook) == PlaybackEvent(
+        call_id=call, timestamp=1764000000.5, control_id="play-1", state=OperationState.FINISHED
+    )
+    with pytest.raises(callglot.UnsupportedField) as caught:
+        callglot.translate_event(hook, source="signalwire", target="gateway")
+    assert caught.value.field == "timestamp"
+    out = callglot.translate_event(
+        hook, source="signalwire", target="gateway", policy=callglot.Policy.LENIENT, path="/gw"
+    )
+    assert out.value.body == {"event": "playback.stopped", "session_uuid": call, "data": {}}
+    assert [a.field for a in out.report] == ["timestamp", "control_id"]
