@@ -11,9 +11,11 @@ The core is sans-IO: values and adapters are pure functions of data. Only
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# Light, always needed: the wire values, the capability/policy vocabulary and the errors (attrs only).
 from callglot._wire import HttpRequest, HttpResponse
-from callglot.adapters import Decoded, Dialect, dialects, get_dialect, register_dialect
-from callglot.canonical.events import ProviderError, Receipt
 from callglot.capabilities import Adaptation, Capability, Policy, Support, Translation
 from callglot.errors import (
     CallglotError,
@@ -26,8 +28,45 @@ from callglot.errors import (
     UnsupportedCommand,
     UnsupportedField,
 )
-from callglot.signatures import SharedSecretHeader, SignalWireSignature, SignatureError
-from callglot.translate import translate, translate_event
+
+if TYPE_CHECKING:
+    from callglot._translate import translate, translate_event
+    from callglot.adapters import Decoded, Dialect, dialects, get_dialect, register_dialect
+    from callglot.canonical.events import ProviderError, Receipt
+    from callglot.signatures import SharedSecretHeader, SignalWireSignature, SignatureError
+
+#: Loaded on first use (PEP 562), so ``import callglot`` costs about what ``import attrs`` does: the
+#: algebra, cattrs and the adapters load with the first dialect, hmac with the first signature check.
+_LAZY: dict[str, str] = {
+    "Decoded": "callglot.adapters",
+    "Dialect": "callglot.adapters",
+    "dialects": "callglot.adapters",
+    "get_dialect": "callglot.adapters",
+    "register_dialect": "callglot.adapters",
+    "ProviderError": "callglot.canonical.events",
+    "Receipt": "callglot.canonical.events",
+    "SharedSecretHeader": "callglot.signatures",
+    "SignalWireSignature": "callglot.signatures",
+    "SignatureError": "callglot.signatures",
+    "translate": "callglot._translate",  # not callglot.translate: importing that module would shadow the function
+    "translate_event": "callglot._translate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'callglot' has no attribute {name!r}")
+    loaded = import_module(module)
+    for other, home in _LAZY.items():  # bind the module's other names too: later lookups skip this hook
+        if home == module:
+            globals()[other] = getattr(loaded, other)
+    return globals()[name]
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __version__ = "0.1.0"
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -67,7 +68,8 @@ def parse_json(text: str) -> Any:
         raise InputError("InvalidJSON", f"{exc.msg} (column {exc.colno})") from None
     except ValueError as exc:
         raise InputError("InvalidJSON", str(exc)) from None
-    _check_surrogates(value)
+    if "\\u" in text:  # a lone surrogate can only come from an escape: UTF-8 input cannot hold one
+        _check_surrogates(value)
     return value
 
 
@@ -101,8 +103,10 @@ class _Progress:
         self.last = 0.0
 
     def update(self, done: int, lines: int) -> None:
+        if not self.enabled:
+            return
         now = time.monotonic()
-        if not self.enabled or now - self.last < 0.1:
+        if now - self.last < 0.1:
             return
         self.last = now
         fraction = min(done / self.total, 1.0)
@@ -236,30 +240,69 @@ def _usage(message: str) -> NoReturn:
     raise SystemExit(2)
 
 
-def _write(out: IO[str], value: Any) -> None:
-    out.write(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
-    out.write("\n")
+def _is_regular_file(stream: IO[bytes]) -> bool:
+    try:
+        return stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):  # a test's in-memory stream
+        return False
 
 
-def _run_lines(args: argparse.Namespace, handle_one: Callable[[Any, int], tuple[Any, bool]]) -> int:
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # built once: json.dumps(**kw) builds one a call
+
+
+class _Output:
+    """Result lines for stdout and report lines for stderr, written in batches when the input is a file.
+
+    One write per line costs a system call each when Python runs unbuffered; a batch of lines costs one.
+    Input from a pipe or terminal is answered line by line instead, so a program that writes a line and
+    waits for its translation is never left waiting on a batch.
+    """
+
+    BATCH = 512
+
+    def __init__(self, batched: bool) -> None:
+        self.limit = self.BATCH if batched else 1
+        self.lines: list[str] = []
+        self.reports: list[str] = []
+
+    def result(self, value: Any) -> None:
+        self.lines.append(_ENCODER.encode(value))
+        if len(self.lines) >= self.limit:
+            self.flush()
+
+    def report(self, text: str) -> None:
+        self.reports.append(text)
+
+    def flush(self) -> None:
+        if self.reports:
+            sys.stderr.write("".join(self.reports))
+            self.reports.clear()
+        if self.lines:
+            self.lines.append("")
+            sys.stdout.write("\n".join(self.lines))
+            self.lines.clear()
+        sys.stdout.flush()
+
+
+def _run_lines(args: argparse.Namespace, handle_one: Callable[[Any, int, _Output], tuple[Any, bool]]) -> int:
     stream, size = _open_input(args.input)
     progress = _Progress(size or 0, enabled=size is not None and sys.stderr.isatty())
-    out = sys.stdout
+    out = _Output(batched=_is_regular_file(stream))
     failed = False
     try:
         for line, document in documents(stream, progress):
             if isinstance(document, InputError):
-                _write(out, _error(document, line))
+                out.result(_error(document, line))
                 failed = True
                 continue
-            result, ok = handle_one(document, line)
+            result, ok = handle_one(document, line, out)
             failed |= not ok
-            _write(out, result)
+            out.result(result)
     finally:
         progress.close()
         if stream is not sys.stdin.buffer:
             stream.close()
-    out.flush()
+        out.flush()
     return 1 if failed else 0
 
 
@@ -267,7 +310,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     source, target = _dialect(args.source), _dialect(args.target)
     policy = Policy.LENIENT if args.lenient else Policy.STRICT
 
-    def one(document: Any, line: int) -> tuple[Any, bool]:
+    def one(document: Any, line: int, out: _Output) -> tuple[Any, bool]:
         prefix = "$"
         try:
             request, prefix = as_request(document, source, args.call_id)
@@ -280,7 +323,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
             )
         except (CallglotError, InputError) as exc:
             return _error(exc, line, prefix), False
-        _report(translated.report, line)
+        _report(translated.report, line, out)
         return translated.value.to_json(), True
 
     return _run_lines(args, one)
@@ -290,7 +333,7 @@ def cmd_translate_events(args: argparse.Namespace) -> int:
     source, target = _dialect(args.source), _dialect(args.target)
     policy = Policy.LENIENT if args.lenient else Policy.STRICT
 
-    def one(document: Any, line: int) -> tuple[Any, bool]:
+    def one(document: Any, line: int, out: _Output) -> tuple[Any, bool]:
         prefix = "$"
         try:
             request, prefix = as_webhook(document)
@@ -298,7 +341,7 @@ def cmd_translate_events(args: argparse.Namespace) -> int:
             translated = target.encode_event(event, policy=policy, path=args.path or request.path)
         except (CallglotError, InputError) as exc:
             return _error(exc, line, prefix), False
-        _report(translated.report, line)
+        _report(translated.report, line, out)
         return translated.value.to_json(), True
 
     return _run_lines(args, one)
@@ -312,17 +355,17 @@ def as_webhook(document: Any) -> tuple[HttpRequest, str]:
     return HttpRequest(method="POST", path="/", body=document), "$"
 
 
-def _report(report: Any, line: int) -> None:
+def _report(report: Any, line: int, out: _Output) -> None:
     for adaptation in report:
         where = f"{adaptation.command}.{adaptation.field}" if adaptation.field else adaptation.command
-        sys.stderr.write(f"callglot: line {line}: {adaptation.action} {where}: {adaptation.note}\n")
+        out.report(f"callglot: line {line}: {adaptation.action} {where}: {adaptation.note}\n")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     dialect = _dialect(args.dialect)
     from callglot.schemas import explain
 
-    def one(document: Any, line: int) -> tuple[Any, bool]:
+    def one(document: Any, line: int, out: _Output) -> tuple[Any, bool]:
         prefix = "$"
         errors: list[dict[str, Any]] = []
         try:

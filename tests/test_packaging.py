@@ -41,6 +41,31 @@ def test_import_callglot_does_not_import_httpx_or_jsonschema() -> None:
     assert "referencing" not in loaded
 
 
+def test_import_callglot_defers_the_algebra_and_the_adapters() -> None:
+    """``import callglot`` stays about as cheap as ``import attrs``: the rest loads on first use."""
+    loaded = _modules_after("import callglot")
+    assert not {"cattrs", "callglot.adapters", "callglot.canonical", "hmac"} & loaded
+    used = _modules_after("import callglot; callglot.get_dialect('chirp')")
+    assert {"cattrs", "callglot.adapters.chirp", "callglot.canonical.commands"} <= used
+    assert "callglot.adapters.signalwire" not in used
+
+
+def test_every_public_name_resolves_even_after_every_module_is_imported() -> None:
+    """A submodule import must not shadow a lazily bound function (``callglot.translate`` once did)."""
+    code = (
+        "import importlib, pkgutil, callglot\n"
+        "for m in pkgutil.walk_packages(callglot.__path__, 'callglot.'):\n"
+        "    if m.name != 'callglot.__main__':\n"
+        "        importlib.import_module(m.name)\n"
+        "import types\n"
+        "bad = [n for n in callglot.__all__ if isinstance(getattr(callglot, n), types.ModuleType)]\n"
+        "print(bad, callable(callglot.translate), callable(callglot.translate_event))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.split() == ["[]", "True", "True"]
+    assert set(dir(callglot)) >= set(callglot.__all__)
+
+
 def test_using_the_adapters_does_not_import_httpx_or_jsonschema() -> None:
     loaded = _modules_after(
         "import callglot; from callglot.canonical import Hangup; "

@@ -526,3 +526,18 @@ def test_cli_translates_between_every_pair(tmp_path: Path, capsys: pytest.Captur
         for back in names:
             assert main(["translate", "--from", target, "--to", back, str(middle)]) == 0, (target, back)
             assert "error" not in json.loads(capsys.readouterr().out)
+
+
+def test_generated_control_ids_are_random_uuid4s() -> None:
+    """The fast generator must produce exactly what uuid.uuid4() would (version 4, RFC variant, lower case)."""
+    import uuid
+
+    from callglot.adapters.signalwire import _new_control_id
+
+    ids = {_new_control_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    for value in ids:
+        parsed = uuid.UUID(value)
+        assert (parsed.version, parsed.variant) == (4, uuid.RFC_4122)
+        assert str(parsed) == value
+    assert {value[19] for value in ids} == set("89ab")

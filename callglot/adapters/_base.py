@@ -11,8 +11,7 @@ import enum
 import re
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -32,6 +31,7 @@ from callglot.capabilities import Action, Adaptation, Capability, Policy, Suppor
 from callglot.errors import (
     InvalidMessage,
     InvalidValue,
+    UnknownCommand,
     UnsupportedCommand,
     UnsupportedField,
 )
@@ -96,6 +96,16 @@ def _optional_factory(tp: Any, conv: cattrs.Converter) -> Callable[[Any, Any], A
     rest = tuple(arg for arg in typing.get_args(tp) if arg is not type(None))
     inner: Any = rest[0] if len(rest) == 1 else typing.Union[rest]  # noqa: UP007
     hook = conv.get_structure_hook(inner)
+    if inner is str:  # the commonest wire field: one call instead of two
+
+        def structure_optional_str(value: Any, _type: Any) -> Any:
+            if type(value) is str and len(value) <= MAX_STRING:
+                return value
+            if value is None:
+                raise WireTypeError("null is not allowed: omit the field instead")
+            return _strict_str(value, str)
+
+        return structure_optional_str
 
     def structure_optional(value: Any, _type: Any) -> Any:
         if value is None:
@@ -178,7 +188,23 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook_func(lambda t: t is Any, _any_json)
     conv.register_structure_hook_factory(_is_optional, _optional_factory)
     conv.register_structure_hook_factory(_is_list, _list_factory)
+    # Wire classes get their generated (un)structure functions on first use, not at import: each costs a
+    # compile(), and a process that translates a few command types needs a few of the ~100 per dialect.
+    wire: dict[type, dict[str, Any]] = {}
+    _WIRE_OVERRIDES[id(conv)] = wire
+    conv.register_structure_hook_factory(
+        wire.__contains__,
+        lambda cls: make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **wire[cls]),
+    )
+    conv.register_unstructure_hook_factory(
+        wire.__contains__,
+        lambda cls: make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **wire[cls]),
+    )
     return conv
+
+
+#: id(converter) -> {wire class: cattrs overrides}, filled by register_wire.
+_WIRE_OVERRIDES: dict[int, dict[type, dict[str, Any]]] = {}
 
 
 def register_wire(conv: cattrs.Converter, cls: type, renames: Mapping[str, str] | None = None) -> None:
@@ -187,8 +213,7 @@ def register_wire(conv: cattrs.Converter, cls: type, renames: Mapping[str, str] 
     for attribute in attrs.fields(cls):
         if attribute.name not in overrides and attribute.name.endswith("_"):
             overrides[attribute.name] = override(rename=attribute.name.rstrip("_"))  # from_ -> from
-    conv.register_structure_hook(cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **overrides))
-    conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **overrides))
+    _WIRE_OVERRIDES[id(conv)][cls] = overrides
     _WIRE_KEYS[cls] = {
         attribute.name: (overrides[attribute.name].rename or attribute.name)
         if attribute.name in overrides
@@ -254,13 +279,23 @@ def _first_error(exc: BaseException, cls: type | None, path: str) -> tuple[str, 
     return path, f"invalid value ({type(exc).__name__})"
 
 
-@contextmanager
-def at(path: str) -> Iterator[None]:
-    """Report canonical validation errors raised in the block at wire ``path``."""
-    try:
-        yield
-    except InvalidValue as exc:
-        raise InvalidMessage(path, exc.reason) from None
+class at:  # lower case: used like contextlib's helpers, ``with at("$.x"):``
+    """Report canonical validation errors raised in the block at wire ``path``.
+
+    A class rather than a ``@contextmanager`` generator: it sits on the hot path of every decode.
+    """
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if isinstance(exc, InvalidValue):
+            raise InvalidMessage(self.path, exc.reason) from None
 
 
 # ---------------------------------------------------------------- encoding context
@@ -376,8 +411,10 @@ class Dialect:
             raise InvalidMessage("$", f"expected an HttpRequest, got {type(request).__name__}")
         if type(request.method) is not str or type(request.path) is not str:
             raise InvalidMessage("$", "method and path must be strings")
-        with _decode_errors():  # a canonical constructor outside any at(...) block
+        try:
             return self._decode(request)
+        except (InvalidValue, RecursionError) as exc:  # a canonical constructor outside any at(...) block
+            raise _decode_error(exc) from None
 
     def _decode(self, request: HttpRequest) -> Decoded:
         raise NotImplementedError
@@ -395,8 +432,10 @@ class Dialect:
         """Decode a webhook request; raises DecodeError (with a JSON path) for anything wrong."""
         if not isinstance(request, HttpRequest):
             raise InvalidMessage("$", f"expected an HttpRequest, got {type(request).__name__}")
-        with _decode_errors():
+        try:
             return self._decode_event(request)
+        except (InvalidValue, RecursionError) as exc:
+            raise _decode_error(exc) from None
 
     def encode_event(
         self, event: Event, *, policy: Policy = Policy.STRICT, path: str = "/"
@@ -424,8 +463,10 @@ class Dialect:
             raise InvalidMessage("$", f"expected an HttpResponse, got {type(response).__name__}")
         if type(response.status) is not int or not 100 <= response.status <= 599:
             raise InvalidMessage("$", "status must be an HTTP status code")
-        with _decode_errors():
+        try:
             return self._decode_response(response)
+        except (InvalidValue, RecursionError) as exc:
+            raise _decode_error(exc) from None
 
     def encode_response(
         self, result: Receipt | ProviderError, *, policy: Policy = Policy.STRICT
@@ -462,15 +503,11 @@ class Dialect:
         return f"<{type(self).__name__} {self.name!r}>"
 
 
-@contextmanager
-def _decode_errors() -> Iterator[None]:
+def _decode_error(exc: InvalidValue | RecursionError) -> InvalidMessage:
     """Canonical validation and runaway nesting inside a decoder become DecodeErrors."""
-    try:
-        yield
-    except InvalidValue as exc:
-        raise InvalidMessage(f"$.{exc.field}", exc.reason) from None
-    except RecursionError:
-        raise InvalidMessage("$", "nesting too deep") from None
+    if isinstance(exc, InvalidValue):
+        return InvalidMessage(f"$.{exc.field}", exc.reason)
+    return InvalidMessage("$", "nesting too deep")
 
 
 COMMAND_ID = re.compile(r"[a-zA-Z0-9._-]{1,128}")
@@ -514,8 +551,6 @@ def enum_value(kind: type[Any], value: str, path: str, allowed: Any = None) -> A
 
 def route_for(table: Mapping[str, Any], key: Any, path: str, what: str) -> Any:
     """Look ``key`` up in a route table or raise UnknownCommand at ``path``."""
-    from callglot.errors import UnknownCommand
-
     if type(key) is not str:
         raise InvalidMessage(path, f"{what} must be a string, got {_json_type(key)}")
     try:

@@ -755,10 +755,21 @@ EVENT_DECODERS: Mapping[str, tuple[type, Callable[[Any, str], tuple[type, dict[s
 _HEADER_KEYS = ("event", "session_uuid", "sequence")
 
 
+_KNOWN_KEYS: dict[type, frozenset[str]] = {}
+
+
+def _wire_keys(cls: type[Any]) -> frozenset[str]:
+    """The wire keys of ``cls`` (computed once per class: this runs on every webhook)."""
+    known = _KNOWN_KEYS.get(cls)
+    if known is None:
+        known = _KNOWN_KEYS[cls] = frozenset(_base.wire_key(cls, a.name) or a.name for a in attrs.fields(cls))
+    return known
+
+
 def _structure(data: Any, cls: type[Any], path: str) -> Any:
     """``structure`` for a closed wire class, naming unexpected keys safely (JSON-escaped, shortened)."""
-    if isinstance(data, dict):
-        known = {_base.wire_key(cls, a.name) or a.name for a in attrs.fields(cls)}
+    if isinstance(data, dict) and not _wire_keys(cls).issuperset(data):
+        known = _wire_keys(cls)
         extra = sorted(key for key in data if key not in known)
         if extra:
             shown = [json.dumps(key)[:40] for key in extra[:5]]

@@ -11,8 +11,8 @@ rules (:data:`LENIENCIES`), and normalises it.
 from __future__ import annotations
 
 import enum
+import os
 import re
-import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -2744,7 +2744,13 @@ def encode_http_response(result: ev.Receipt | ev.ProviderError, ctx: Encoding) -
 
 
 def _new_control_id() -> str:
-    return str(uuid.uuid4())
+    # uuid.uuid4()'s layout, without building a UUID object (a third of the cost, on every start command).
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+
+
+#: RFC 9562 variant bits (10xx) for the first hex digit of the fourth group.
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 class SignalWireDialect(Dialect):
