@@ -326,6 +326,19 @@ def json_values(max_depth: int = 2) -> SearchStrategy[Any]:
     )
 
 
+def any_json(max_leaves: int = 20) -> SearchStrategy[Any]:
+    """Any JSON a hostile peer might send, for bad-input properties: any text (keys too), any int or float.
+
+    Unlike :func:`json_values` (well-formed values for valid messages), nothing here is filtered.
+    """
+    scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
+    return st.recursive(
+        scalars,
+        lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=5),
+        max_leaves=max_leaves,
+    )
+
+
 def json_objects(max_depth: int = 3, *, frozen: bool = True) -> SearchStrategy[Any]:
     """A small JSON object (depth <= ``max_depth``), frozen (:class:`FrozenJson`) unless ``frozen=False``."""
     plain = st.dictionaries(_JSON_KEYS, json_values(max_depth - 1), max_size=4)

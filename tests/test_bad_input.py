@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from strategies import commands
+from strategies import any_json, commands
 
 import callglot
 from callglot.capabilities import Policy
@@ -13,12 +13,7 @@ from callglot.capabilities import Policy
 DIALECTS = callglot.dialects()
 CALL_ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 
-json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
-json_values = st.recursive(
-    json_scalars,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
-    max_leaves=20,
-)
+json_values = any_json()
 
 PATHS = {
     "canonical": st.sampled_from(["/v1/calls/c1/commands", "/v1/calls", "/v1/calls/../commands", "/x"]),
@@ -198,3 +193,27 @@ def test_bad_messages_point_at_the_offending_spot(name: str, path: str, body: di
     with pytest.raises(callglot.DecodeError) as caught:
         callglot.get_dialect(name).decode(callglot.HttpRequest(method="POST", path=path, body=body))
     assert caught.value.path == where, str(caught.value)
+
+
+def test_unexpected_field_names_are_shown_on_one_line_and_bounded() -> None:
+    from callglot.adapters._base import unexpected_fields
+
+    reason = unexpected_fields(["b", "a\nb", "x" * 100, "c", "d", "e", "f"])
+    assert "\n" not in reason
+    assert reason.startswith("unexpected field(s): ")
+    assert "'a\\nb'" in reason
+    assert "x" * 41 not in reason
+    assert reason.endswith(" and 2 more")
+
+
+@pytest.mark.parametrize("name", DIALECTS)
+@given(key=st.text(min_size=1, max_size=8).filter(lambda k: not k.isprintable()))
+def test_unprintable_unexpected_keys_never_break_the_error_line(name: str, key: str) -> None:
+    dialect = callglot.get_dialect(name)
+    for body in ({"type": "hangup", key: 1}, {"command": "calling.end", key: 1}, {"event": "dtmf", key: 1}):
+        for decode in (dialect.decode, dialect.decode_event):
+            try:
+                decode(callglot.HttpRequest(method="POST", path="/", body=body))
+            except callglot.DecodeError as exc:
+                assert "\n" not in str(exc)
+                assert "\r" not in str(exc)

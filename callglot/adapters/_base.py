@@ -11,7 +11,7 @@ import enum
 import re
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -245,10 +245,20 @@ def structure(conv: cattrs.Converter, data: Any, cls: type[Any], path: str = "$"
         raise InvalidMessage(path, "nesting too deep") from None
 
 
+def unexpected_fields(keys: Iterable[str], note: str = "") -> str:
+    """The reason for unexpected keys, safe to print on one line.
+
+    Keys come from a hostile peer: a printable one is shown as is (cut at 40 characters), any other
+    as its escaped repr; at most five, sorted, then how many more.
+    """
+    names = sorted(key[:40] if key.isprintable() else repr(key)[:42] for key in keys)
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    return f"unexpected field(s): {', '.join(names[:5])}{more}{note}"
+
+
 def _first_error(exc: BaseException, cls: type | None, path: str) -> tuple[str, str]:
     if isinstance(exc, ForbiddenExtraKeysError):
-        shown = sorted(repr(key)[:42] if not key.isprintable() else key[:40] for key in exc.extra_fields)
-        return path, f"unexpected field(s): {', '.join(shown)}"
+        return path, unexpected_fields(exc.extra_fields)
     if isinstance(exc, ClassValidationError):
         with_notes, without = exc.group_exceptions()
         for sub, note in with_notes:

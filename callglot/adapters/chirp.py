@@ -926,7 +926,7 @@ def _call_object_problem(data: Mapping[str, Any], *, need_id: bool = True) -> tu
         return "$.id", "required field missing"
     extra = sorted(key for key in data if key not in _CALL_OBJECT)
     if extra:
-        return "$", f"unexpected field(s): {', '.join(extra)[:200]}"
+        return "$", _base.unexpected_fields(extra)
     for key, value in data.items():
         kind, nullable = _CALL_OBJECT[key]
         if value is None:
@@ -987,7 +987,7 @@ def _provider_problem(provider: Mapping[str, Any]) -> tuple[str, str] | None:
             return f".{key}", "expected a string or an integer" if key == "code" else "expected a string"
     extra = sorted(key for key in provider if key not in ("source", "code", "message", "fbtrace_id"))
     if extra:
-        return "", f"unexpected field(s): {', '.join(extra)[:200]}"
+        return "", _base.unexpected_fields(extra)
     return None
 
 

@@ -65,7 +65,6 @@ Milliseconds map to seconds (÷ 1000); encoding back needs whole milliseconds.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import uuid
@@ -767,14 +766,10 @@ def _wire_keys(cls: type[Any]) -> frozenset[str]:
 
 
 def _structure(data: Any, cls: type[Any], path: str) -> Any:
-    """``structure`` for a closed wire class, naming unexpected keys safely (JSON-escaped, shortened)."""
+    """``structure`` for a closed wire class, naming unexpected keys safely (escaped, shortened)."""
     if isinstance(data, dict) and not _wire_keys(cls).issuperset(data):
         known = _wire_keys(cls)
-        extra = sorted(key for key in data if key not in known)
-        if extra:
-            shown = [json.dumps(key)[:40] for key in extra[:5]]
-            more = f" and {len(extra) - 5} more" if len(extra) > 5 else ""
-            raise InvalidMessage(path, f"unexpected field(s): {', '.join(shown)}{more}")
+        raise InvalidMessage(path, _base.unexpected_fields(key for key in data if key not in known))
     return structure(converter, data, cls, path)
 
 

@@ -2213,8 +2213,7 @@ def decode_webhook(body: Any) -> ev.Event:
         raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")
     extra = set(body) - _ENVELOPE_KEYS
     if extra:
-        shown = ", ".join(sorted(key[:40] for key in extra)[:5])
-        raise InvalidMessage("$", f"unexpected field(s): {shown}")
+        raise InvalidMessage("$", _base.unexpected_fields(extra))
     if "event_type" not in body:
         raise InvalidMessage(
             "$.event_type", "required field missing (a bare params object cannot say which operation it reports on)"
@@ -2553,8 +2552,7 @@ _LEG_ENUMS: Mapping[str, tuple[str, ...]] = {"status": CALL_STATUSES, "direction
 def _decode_call_leg(body: dict[str, Any]) -> ev.Receipt:
     extra = set(body) - {"id", "from", "to", "direction", "status", *_LEG_DETAILS}
     if extra:
-        shown = ", ".join(sorted(key[:40] for key in extra)[:5])
-        raise InvalidMessage("$", f"unexpected field(s): {shown}")
+        raise InvalidMessage("$", _base.unexpected_fields(extra))
     if "id" not in body:
         raise InvalidMessage("$.id", "required field missing")
     call_id = _wire_str(body["id"], "$.id")
@@ -2829,7 +2827,7 @@ class SignalWireDialect(Dialect):
         allowed = {"command", "params"} if name == "dial" else {"command", "id", "params"}
         extra = set(body) - allowed
         if extra:
-            raise InvalidMessage("$", f"unexpected field(s): {', '.join(sorted(extra))}")
+            raise InvalidMessage("$", _base.unexpected_fields(extra))
         if "params" not in body:
             raise InvalidMessage("$.params", "required field missing (send {} when there are none)")
         addressed: str | None = None
@@ -2850,7 +2848,7 @@ class SignalWireDialect(Dialect):
 def _decode_update(body: dict[str, Any], d: _Decoding) -> tuple[Command, str]:
     extra = set(body) - {"command", "params"}
     if extra:
-        raise InvalidMessage("$", f"unexpected field(s): {', '.join(sorted(extra))} (update carries the id in params)")
+        raise InvalidMessage("$", _base.unexpected_fields(extra, " (update carries the id in params)"))
     w = structure(converter, body.get("params"), _UpdateParams, P)
     if UUID.fullmatch(w.id) is None:
         raise InvalidMessage(f"{P}.id", "must be a call UUID")
