@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import handwritten
 import orjson
 import pydantic_pipeline
@@ -94,6 +95,31 @@ def test_callglot_encode(benchmark: Any, direction: str) -> None:
     target = workload.DIRECTIONS[direction][1]
     dialect = callglot.get_dialect(target)
     _run(benchmark, workload.ENCODE[target], lambda item: dialect.encode(item[0], call_id=item[1]), (CallglotError,))
+
+
+def _plan(value: Any) -> Any:
+    """How to rebuild ``value`` through its constructors: (class, {field: plan}), ("tuple", [plans]) or a leaf."""
+    if attrs.has(type(value)):
+        return type(value), {f.name: _plan(getattr(value, f.name)) for f in attrs.fields(type(value)) if f.init}
+    if type(value) is tuple:
+        return "tuple", [_plan(item) for item in value]
+    return "leaf", value
+
+
+def _build(plan: Any) -> Any:
+    kind, inner = plan
+    if kind == "leaf":
+        return inner
+    if kind == "tuple":
+        return tuple(_build(item) for item in inner)
+    return kind(**{name: _build(child) for name, child in inner.items()})
+
+
+@pytest.mark.parametrize("direction", DIRECTIONS)
+def test_callglot_canonical(benchmark: Any, direction: str) -> None:
+    """Only the canonical values' attrs constructors (a call per field validator, the URL policy), for scale."""
+    target = workload.DIRECTIONS[direction][1]
+    _run(benchmark, [_plan(command) for command, _ in workload.ENCODE[target]], _build, ())
 
 
 # ---------------------------------------------------------------- events
