@@ -3,8 +3,10 @@
 Input for translate/validate is one JSON document or JSON Lines: when the
 first non-blank line is a complete JSON value the input is JSON Lines (read
 one line at a time, constant memory); otherwise the whole input is one JSON
-document. Every input line (or the one document) yields exactly one output
-line: a result or ``{"error": {"type", "message", "path", "line"}}``.
+document, unless it does not parse as one while later lines are JSON objects
+on their own (JSON Lines with a broken first line: each line gets its result).
+Every input line (or the one document) yields exactly one output line: a
+result or ``{"error": {"type", "message", "path", "line"}}``.
 Exit status: 0 when everything succeeded, 1 when any line failed, 2 on usage
 errors.
 """
@@ -144,8 +146,21 @@ def documents(stream: IO[bytes], progress: _Progress | None = None) -> Iterator[
         return
     try:
         yield line_no, parse_json(_text(first + rest))
+        return
     except InputError as exc:
-        yield line_no, exc
+        failure = exc
+    # Not one document. If other lines are JSON objects on their own, this is JSON Lines whose first line
+    # is broken: one result per line, rather than a single error for the whole input.
+    lines = (first + rest).split(b"\n")
+    if not any(raw.strip().startswith(b"{") and _parses(raw) for raw in lines[1:]):
+        yield line_no, failure
+        return
+    for offset, raw in enumerate(lines):
+        if raw.strip():
+            try:
+                yield line_no + offset, parse_json(_text(raw))
+            except InputError as exc:
+                yield line_no + offset, exc
 
 
 def _parses(raw: bytes) -> bool:

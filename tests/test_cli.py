@@ -46,6 +46,28 @@ def test_translate_a_single_pretty_document(capsys, monkeypatch) -> None:
     assert out == [{"method": "POST", "path": "/api/v1/sessions/call_9/commands/answer", "body": {}}]
 
 
+def test_a_broken_first_line_does_not_swallow_the_json_lines_after_it(capsys, monkeypatch) -> None:
+    data = b'{not json\n\n{"type":"hangup"}\n{"type":"answer"}\n'
+    code, out, _ = run(
+        ["translate", "--from", "chirp", "--to", "gateway", "--call-id", "c1"], data, capsys, monkeypatch
+    )
+    assert code == 1
+    assert [o["error"]["line"] if "error" in o else o["path"] for o in out] == [
+        1,
+        "/api/v1/sessions/c1/commands/hangup",
+        "/api/v1/sessions/c1/commands/answer",
+    ]
+
+
+def test_a_broken_pretty_document_is_one_error(capsys, monkeypatch) -> None:
+    data = b'{\n  "method": "POST",\n  "path": "/v1/calls/c/commands",\n  "body": {"type": "hangup"\n'
+    code, out, _ = run(["translate", "--from", "chirp", "--to", "gateway"], data, capsys, monkeypatch)
+    assert code == 1
+    assert len(out) == 1
+    assert out[0]["error"]["type"] == "InvalidJSON"
+    assert out[0]["error"]["line"] == 1
+
+
 def test_errors_are_lines_with_type_message_path_and_line(capsys, monkeypatch) -> None:
     data = b'{"type":"hangup"}\nnot json\n{"type":"play_audio","url":"https://10.0.0.1/a.mp3"}\n{"type":"hold"}\n[]\n'
     code, out, _ = run(
