@@ -482,3 +482,66 @@ def test_any_json_response_decodes_or_raises(name: str, status: int, body: Any, 
     except callglot.DecodeError as exc:
         assert exc.path.startswith("$")
         assert "\n" not in str(exc)
+
+
+# ---------------------------------------------------------------- review findings (regressions)
+
+
+@pytest.mark.parametrize("name", ["signalwire", "gateway", "chirp"])
+def test_an_empty_origin_is_reported_when_it_does_not_come_back(name: str) -> None:
+    dialect = callglot.get_dialect(name)
+    call = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+    event = next(
+        e
+        for e in (
+            ev.PlaybackEvent(call_id=call, state="finished", origin={}),
+            ev.CallStateChanged(call_id=call, state="ended", origin={}),
+        )
+        if dialect.event_capabilities[type(e)].support is not Support.UNSUPPORTED
+    )
+    out = dialect.encode_event(event, policy=Policy.LENIENT)
+    back = dialect.decode_event(out.value)
+    assert back.origin is None
+    assert any(a.field == "origin" for a in out.report)
+
+
+@pytest.mark.parametrize("name", DIALECTS)
+def test_encode_response_refuses_what_is_not_a_response(name: str) -> None:
+    with pytest.raises(TypeError):
+        callglot.get_dialect(name).encode_response(CallLeg(id="x"))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["chirp", "gateway", "signalwire"])
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("120", 120.0), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0), ("later", None), ("12345678901", None)],
+)
+def test_every_vendor_dialect_reads_retry_after_alike(name: str, header: str, seconds: float | None) -> None:
+    dialect = callglot.get_dialect(name)
+    error = ProviderError(429, "slow down")
+    response = dialect.encode_response(error).value
+    response = callglot.HttpResponse(status=429, body=response.body, headers={"Retry-After": header})
+    with pytest.raises(ProviderError) as info:
+        dialect.decode_response(response)
+    assert info.value.retry_after == seconds
+
+
+@pytest.mark.parametrize("name", ["chirp", "gateway", "signalwire"])
+def test_a_retry_after_too_long_to_read_back_is_reported(name: str) -> None:
+    out = callglot.get_dialect(name).encode_response(ProviderError(429, "m", retry_after=10**10), policy=Policy.LENIENT)
+    assert "Retry-After" not in out.value.headers
+    assert [a.field for a in out.report] == ["retry_after"]
+
+
+def test_a_signalwire_device_without_ends_is_refused_not_dropped() -> None:
+    body = {
+        "event_type": "calling.call.state",
+        "params": {
+            "call_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            "call_state": "ended",
+            "device": {"type": "sip", "params": {}},
+        },
+    }
+    with pytest.raises(callglot.DecodeError) as info:
+        callglot.get_dialect("signalwire").decode_event(callglot.HttpRequest(method="POST", path="/", body=body))
+    assert info.value.path == "$.params.device.params"

@@ -12,6 +12,8 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -243,6 +245,50 @@ def structure(conv: cattrs.Converter, data: Any, cls: type[Any], path: str = "$"
         raise InvalidMessage(f"{path}.{exc.field}", exc.reason) from None
     except RecursionError:
         raise InvalidMessage(path, "nesting too deep") from None
+
+
+def header(headers: Mapping[str, str], name: str) -> str | None:
+    """The first ``name`` header, whatever its case; None when absent or not a string."""
+    lowered = name.lower()
+    for key, value in headers.items():
+        if type(key) is str and key.lower() == lowered:
+            return value if type(value) is str else None
+    return None
+
+
+def _http_date(text: str) -> datetime | None:
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError, AttributeError):
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+#: Encoders write ``Retry-After`` as whole seconds below this (ten digits: what :func:`retry_after` reads).
+RETRY_AFTER_LIMIT = 10**10
+
+
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    """``Retry-After`` in seconds: delay-seconds, or an HTTP-date measured from the ``Date`` header (else now).
+
+    The same parser for every dialect. Past dates give 0; a value that is neither form is treated as
+    absent, never as an error that would hide the provider's error (reference/security.md §3.2).
+    """
+    raw = header(headers, "Retry-After")
+    if raw is None:
+        return None
+    raw = raw.strip()
+    if 1 <= len(raw) <= 10 and raw.isascii() and raw.isdigit():
+        return float(int(raw))
+    when = _http_date(raw)
+    if when is None:
+        return None
+    date = header(headers, "Date")
+    now = (None if date is None else _http_date(date)) or datetime.now(UTC)
+    try:
+        return max(0.0, (when - now).total_seconds())
+    except (OverflowError, ValueError):
+        return None
 
 
 def unexpected_fields(keys: Iterable[str], note: str = "") -> str:
@@ -483,7 +529,10 @@ class Dialect:
     ) -> Translation[HttpResponse]:
         """The HTTP response this dialect sends for ``result`` (a receipt or an error)."""
         name = type(result).__name__
-        ctx = Encoding(self.name, name, self.response_capabilities[type(result)], policy)
+        capability = self.response_capabilities.get(type(result))
+        if capability is None:
+            raise TypeError(f"not a Receipt or ProviderError: {name}")
+        ctx = Encoding(self.name, name, capability, policy)
         return Translation(value=self._encode_response(result, ctx), report=tuple(ctx.report))
 
     #: Receipt and ProviderError: what each cannot carry in this dialect.

@@ -585,7 +585,7 @@ EVENT_CAPABILITIES: Mapping[type, Capability] = {
         "playback.started, playback.stopped (finished or stopped: offset_ms, duration_ms), "
         "playback.file_not_found (error); file_path is written as the comma-joined urls",
         **_envelope_fields(command_uid=True),
-        state="the gateway has no playback-paused event",
+        state="the gateway has no paused or no-input playback event",
         offset="offset_ms is whole milliseconds, on playback.stopped only",
         duration="duration_ms is whole milliseconds, on playback.stopped only",
     ),
@@ -913,7 +913,7 @@ def _encode_webhook(event: Event, ctx: Encoding) -> dict[str, Any]:
     if event.call_id is None or _base.CALL_ID.fullmatch(event.call_id) is None:
         ctx.lose("call_id", droppable=False)
     _lose_set(event, ctx, ("event_id", "timestamp", "control_id"))
-    if event.origin:
+    if event.origin is not None:  # the gateway keeps no origin (an empty one included: it reads back as none)
         ctx.drop_origin()
     sequence = event.sequence
     if sequence == 0:
@@ -937,9 +937,6 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return found[0] if found else None
 
 
-_RETRY_AFTER = re.compile(r"[0-9]{1,9}")
-
-
 def _decode_reply(response: HttpResponse) -> Receipt:
     status, body = response.status, response.body
     if status == 202:
@@ -958,12 +955,10 @@ def _decode_reply(response: HttpResponse) -> Receipt:
             raise InvalidMessage("$.success", "an error body has success: false")
         if error.detail is not None and not isinstance(error.detail, dict):
             raise InvalidMessage("$.detail", "expected a JSON object")
-        retry = _header(response.headers, "retry-after")
-        if retry is not None and (type(retry) is not str or _RETRY_AFTER.fullmatch(retry) is None):
-            raise InvalidMessage("$.headers.retry-after", "must be whole seconds (delta-seconds)")
+        _header(response.headers, "retry-after")  # refuses a duplicated header
         try:
             problem = ProviderError(
-                status, error.error, details=error.detail, retry_after=None if retry is None else float(retry)
+                status, error.error, details=error.detail, retry_after=_base.retry_after(response.headers)
             )
         except InvalidValue as exc:
             raise InvalidMessage(f"$.{exc.field}", exc.reason) from None
@@ -978,7 +973,7 @@ def _encode_reply(result: Receipt | ProviderError, ctx: Encoding) -> HttpRespons
         _lose_set(result, ctx, ("code", "parameter", "kind"))
         headers: dict[str, str] = {}
         if result.retry_after is not None:
-            if result.retry_after >= 0 and float(result.retry_after).is_integer() and result.retry_after < 10**9:
+            if 0 <= result.retry_after < _base.RETRY_AFTER_LIMIT and float(result.retry_after).is_integer():
                 headers["Retry-After"] = str(int(result.retry_after))
             else:
                 ctx.lose("retry_after")

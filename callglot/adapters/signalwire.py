@@ -1682,12 +1682,15 @@ class _StreamEvt:
     name: str | None = None
 
 
+_NOT_SENT: Any = type("_NotSent", (), {"__repr__": lambda self: "<not sent>"})()
+
+
 @attrs.frozen(kw_only=True)
 class _TranscriptEvt:
     id: str
     call_id: str | None = None
     segment_id: str | None = None
-    text: str | None = None
+    text: Any = _NOT_SENT  # a whole call's transcript may pass the wire string bound: checked in _dec_transcript
 
 
 @attrs.frozen(kw_only=True)
@@ -1996,6 +1999,8 @@ def _dec_state_event(w: _StateEvt, env: _EventEnvelope) -> ev.CallStateChanged:
         else:
             ends = structure(converter, params, _AddressEnds, f"{p}.device.params")
             source, destination = ends.from_, ends.to
+        if source is None and destination is None:  # the device type alone has no place in CallStateChanged
+            raise InvalidMessage(f"{p}.device.params", "a device names its from and/or to (its type alone is not kept)")
     cause = None
     if w.end_reason is not None:
         cause = _state_of(EVENT_END_REASONS, w.end_reason, f"{p}.end_reason")
@@ -2146,13 +2151,18 @@ def _dec_stream_event(w: _StreamEvt, env: _EventEnvelope) -> ev.StreamEvent:
 
 def _dec_transcript(state: ev.OperationState) -> Callable[[_TranscriptEvt, _EventEnvelope], ev.TranscriptionEvent]:
     def decode(w: _TranscriptEvt, env: _EventEnvelope) -> ev.TranscriptionEvent:
+        text = None if w.text is _NOT_SENT else w.text
+        if text is None and w.text is not _NOT_SENT:
+            raise InvalidMessage(f"{EVENT_PATH}.text", "null is not allowed: omit the field instead")
+        if text is not None and type(text) is not str:
+            raise InvalidMessage(f"{EVENT_PATH}.text", f"expected a string, got {_base._json_type(text)}")
         return _make(
             ev.TranscriptionEvent,
             {**_ENVELOPE_PATHS, "transcript_id": f"{EVENT_PATH}.id"},
             **env.common(w, segment_id=w.segment_id),
             transcript_id=w.id,
             state=state,
-            text=w.text,
+            text=text,
         )
 
     return decode
@@ -2243,7 +2253,10 @@ def decode_webhook(body: Any) -> ev.Event:
 def _enc_origin(event: Any, event_type: str, ctx: Encoding) -> tuple[dict[str, Any], dict[str, Any]]:
     """(envelope fields, params fields) from a SignalWire origin; another vendor's origin is dropped."""
     origin = event.origin
-    if not origin:
+    if origin is None:
+        return {}, {}
+    if not origin:  # an empty origin reads back as none
+        ctx.drop_origin()
         return {}, {}
     data = thaw_json(origin)
     if not _is_signalwire_origin(data):
@@ -2627,13 +2640,7 @@ def _encode_call_leg(receipt: ev.Receipt, ctx: Encoding) -> dict[str, Any]:
     return body
 
 
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    for name, value in headers.items():
-        if type(name) is str and name.lower() == "retry-after" and type(value) is str:
-            text = value.strip()
-            if text.isascii() and text.isdigit() and len(text) <= 9:
-                return float(int(text))
-    return None
+_retry_after = _base.retry_after
 
 
 def _decode_error(response: HttpResponse) -> ev.ProviderError:
@@ -2677,7 +2684,7 @@ def _encode_error(error: ev.ProviderError, ctx: Encoding) -> HttpResponse:
         raise InvalidValue("status", "a SignalWire error response has a 4xx or 5xx status")
     headers: dict[str, str] = {}
     if error.retry_after is not None:
-        if float(error.retry_after).is_integer() and error.retry_after >= 0:
+        if float(error.retry_after).is_integer() and 0 <= error.retry_after < _base.RETRY_AFTER_LIMIT:
             headers["Retry-After"] = str(int(error.retry_after))
         else:
             ctx.lose("retry_after")
