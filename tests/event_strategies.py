@@ -335,7 +335,9 @@ EVENT_STRATEGIES: dict[type, SearchStrategy[Any]] = {
             "notify_response_code": st.integers(min_value=100, max_value=699),
         },
     ),
-    ev.CommandResult: _record(ev.CommandResult, {"success": st.booleans()}, {"detail": json_objects()}),
+    ev.CommandResult: _record(
+        ev.CommandResult, {"success": st.booleans()}, {"operation_id": _ids(), "detail": json_objects()}
+    ),
     ev.DtmfReceived: _record(ev.DtmfReceived, {"digit": st.sampled_from("0123456789ABCD*#")}),
     ev.VoicemailReceived: _record(
         ev.VoicemailReceived,

@@ -970,3 +970,13 @@ def test_decoded_events_are_independent_of_the_input_body() -> None:
     event = decode(body)
     body["data"]["detail"]["a"].append(3)
     assert event.detail == original["data"]["detail"]
+
+
+def test_a_command_result_can_be_matched_to_the_202_that_announced_it() -> None:
+    op = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
+    accepted = {"operation_id": op, "status": "in_progress", "timeout_ms": 2000}
+    receipt = GW.decode_response(HttpResponse(status=202, body=accepted))
+    body = envelope("command.result", {"operation_id": op, "success": True})
+    event = decode(body)
+    assert event.operation_id == receipt.operation_id == op
+    assert GW.encode_event(event).value.body == body

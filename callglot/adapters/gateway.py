@@ -511,6 +511,7 @@ class _RecordingCompleted:
 @attrs.frozen(kw_only=True)
 class _CommandResult:
     command_uid: str | None = None
+    operation_id: str | None = None  # the 202's operation_id (callglot's decision: the field list is unpublished)
     success: bool
     detail: Any = None
 
@@ -735,7 +736,12 @@ def _ev_recording(w: _RecordingCompleted, base: str) -> tuple[type, dict[str, An
 def _ev_command_result(w: _CommandResult, base: str) -> tuple[type, dict[str, Any]]:
     if w.detail is not None and not isinstance(w.detail, dict):
         raise InvalidMessage(f"{base}.detail", "expected a JSON object")
-    return CommandResult, {"success": w.success, "detail": w.detail, "command_id": _uid(w.command_uid, base)}
+    return CommandResult, {
+        "success": w.success,
+        "detail": w.detail,
+        "command_id": _uid(w.command_uid, base),
+        "operation_id": w.operation_id,
+    }
 
 
 #: gateway event name -> (data wire class, decoder(data, base path) -> (event class, fields))
@@ -892,7 +898,9 @@ def _enc_recording(e: RecordingEvent, ctx: Encoding) -> tuple[str, Any]:
 
 def _enc_command_result(e: CommandResult, ctx: Encoding) -> tuple[str, Any]:
     detail = None if e.detail is None else thaw_json(e.detail)
-    return "command.result", _CommandResult(command_uid=_command_uid(e, ctx), success=e.success, detail=detail)
+    return "command.result", _CommandResult(
+        command_uid=_command_uid(e, ctx), operation_id=e.operation_id, success=e.success, detail=detail
+    )
 
 
 def _enc_dtmf(e: DtmfReceived, ctx: Encoding) -> tuple[str, Any]:

@@ -261,9 +261,14 @@ class ReferEvent(_Envelope):
 
 @attrs.frozen(kw_only=True)
 class CommandResult(_Envelope):
-    """The deferred outcome of a command (gateway ``command.result``), matched by ``command_id``."""
+    """The deferred outcome of a command (gateway ``command.result``).
+
+    Matched to its command by ``command_id`` (the idempotency key the command carried) or by
+    ``operation_id`` (the id the provider's receipt gave, :attr:`Receipt.operation_id`).
+    """
 
     success: bool = attrs.field(validator=v.boolean(optional=False))
+    operation_id: str | None = _opt_text(256)
     detail: FrozenJson | None = attrs.field(
         default=None,
         converter=json_field_converter,  # type: ignore[misc]
