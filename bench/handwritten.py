@@ -470,6 +470,8 @@ def _sw_state_event(params: dict[str, Any], out: dict[str, Any], origin: dict[st
         keys = ("from_number", "to_number") if channel == "pstn" else ("from", "to")
         if not isinstance(ends, dict) or not ends.keys() <= set(keys):
             raise ValueError(f"device.params holds {keys[0]} and {keys[1]}")
+        if not ends:
+            raise ValueError("a device names its from and/or to")
         if keys[0] in ends:
             out["source"] = _text(ends[keys[0]], 512)
             out["source_channel"] = channel

@@ -722,10 +722,14 @@ def _signalwire_event(evt: Any) -> dict[str, Any]:
                    direction=audio.direction, stereo=audio.stereo)  # fmt: skip
     elif isinstance(evt, StateEvt):
         out.update(event="call_state_changed", state=p.call_state, direction=p.direction)
-        if p.device is not None and p.device.params is not None:
+        if p.device is not None:
             channel = DEVICE_CHANNELS[p.device.type]
             ends = p.device.params
+            if ends is None:
+                raise ValueError("a device names its from and/or to")
             source, destination = (ends.from_number, ends.to_number) if channel == "pstn" else (ends.from_, ends.to)
+            if source is None and destination is None:
+                raise ValueError("a device names its from and/or to")
             out.update(source=source, destination=destination,
                        source_channel=None if source is None else channel,
                        destination_channel=None if destination is None else channel)  # fmt: skip
