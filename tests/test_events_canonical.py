@@ -734,3 +734,17 @@ def test_schema_and_decoder_agree(event: Any, data: st.DataObject) -> None:
     else:
         runtime_ok = True
     assert schema_ok == runtime_ok, (tag, key, body)
+
+
+@pytest.mark.parametrize(
+    ("metadata", "path"),
+    [
+        ({"a": "\ud800"}, "$.metadata.a"),
+        ({"a": [1, "\ud800"]}, "$.metadata.a[1]"),
+        ({"a": {"b": float("nan")}}, "$.metadata.a.b"),
+    ],
+)
+def test_bad_metadata_errors_point_inside_it(metadata: dict[str, Any], path: str) -> None:
+    with pytest.raises(callglot.DecodeError) as caught:
+        D.decode_event(webhook({"event": "call_state_changed", "state": "ended", "metadata": metadata}))
+    assert caught.value.path == path

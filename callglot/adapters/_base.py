@@ -242,7 +242,7 @@ def structure(conv: cattrs.Converter, data: Any, cls: type[Any], path: str = "$"
         where, reason = _first_error(exc, cls, path)
         raise InvalidMessage(where, reason) from None
     except InvalidValue as exc:  # a canonical constructor rejected a field
-        raise InvalidMessage(f"{path}.{exc.field}", exc.reason) from None
+        raise InvalidMessage(join_path(path, exc.field), exc.reason) from None
     except RecursionError:
         raise InvalidMessage(path, "nesting too deep") from None
 
@@ -291,6 +291,13 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
         return None
 
 
+def join_path(path: str, field: str) -> str:
+    """``path`` extended by a field name (``a``), or by a relative path (``.a.b``, ``[0]``; empty: ``path``)."""
+    if not field or field[0] in ".[":
+        return path + field
+    return f"{path}.{field}"
+
+
 def unexpected_fields(keys: Iterable[str], note: str = "") -> str:
     """The reason for unexpected keys, safe to print on one line.
 
@@ -327,7 +334,7 @@ def _first_error(exc: BaseException, cls: type | None, path: str) -> tuple[str, 
     if isinstance(exc, WireTypeError):
         return path, str(exc)
     if isinstance(exc, InvalidValue):
-        return f"{path}.{exc.field}", exc.reason
+        return join_path(path, exc.field), exc.reason
     if isinstance(exc, AttributeError | TypeError):
         return path, "expected a JSON object" if cls is not None else "wrong JSON type"
     if isinstance(exc, ValueError):

@@ -126,7 +126,7 @@ def _build_converter() -> cattrs.Converter:
     def structure_json(value: Any, _type: Any) -> FrozenJson:
         if not isinstance(value, dict):
             raise WireTypeError(f"expected a JSON object, got {_base._json_type(value)}")
-        return freeze_json(value, "value")
+        return freeze_json(value, "")  # errors name a path relative to the field (".a", "[0]")
 
     conv.register_structure_hook(FrozenJson, structure_json)
     conv.register_unstructure_hook(FrozenJson, thaw_json)
