@@ -545,3 +545,44 @@ def test_a_signalwire_device_without_ends_is_refused_not_dropped() -> None:
     with pytest.raises(callglot.DecodeError) as info:
         callglot.get_dialect("signalwire").decode_event(callglot.HttpRequest(method="POST", path="/", body=body))
     assert info.value.path == "$.params.device.params"
+
+
+@pytest.mark.parametrize(
+    ("name", "response", "path"),
+    [
+        (
+            "gateway",
+            callglot.HttpResponse(status=409, body={"success": False, "error": "dup", "detail": {"room_id": "\ud800"}}),
+            "$.detail.room_id",
+        ),
+        (
+            "signalwire",
+            callglot.HttpResponse(
+                status=422,
+                body={
+                    "errors": [
+                        {
+                            "type": "validation_error",
+                            "code": "c",
+                            "message": "m",
+                            "attribute": None,
+                            "url": "https://x",
+                        },
+                        {
+                            "type": "validation_error",
+                            "code": "c",
+                            "message": "\ud800",
+                            "attribute": None,
+                            "url": "https://x",
+                        },
+                    ]
+                },
+            ),
+            "$.errors[1].message",
+        ),
+    ],
+)
+def test_bad_error_details_point_at_the_offending_key(name: str, response: callglot.HttpResponse, path: str) -> None:
+    with pytest.raises(callglot.DecodeError) as caught:
+        callglot.get_dialect(name).decode_response(response)
+    assert caught.value.path == path

@@ -969,7 +969,9 @@ def _decode_reply(response: HttpResponse) -> Receipt:
                 status, error.error, details=error.detail, retry_after=_base.retry_after(response.headers)
             )
         except InvalidValue as exc:
-            raise InvalidMessage(f"$.{exc.field}", exc.reason) from None
+            head, sep, rest = exc.field.partition(".")  # ProviderError's names -> the body's keys
+            key = {"details": "detail", "message": "error"}.get(head, head)
+            raise InvalidMessage(f"$.{key}{sep}{rest}", exc.reason) from None
         raise problem
     raise InvalidMessage("$.status", f"gateway commands answer 202 or an error (4xx/5xx), not {status}")
 

@@ -2643,6 +2643,24 @@ def _encode_call_leg(receipt: ev.Receipt, ctx: Encoding) -> dict[str, Any]:
 _retry_after = _base.retry_after
 
 
+_ERROR_FIELDS = {"message": "message", "code": "code", "parameter": "attribute", "kind": "type"}
+
+
+def _error_field_path(field: str) -> str:
+    """Where in ``{"errors": [...]}`` a ProviderError field came from (details.url is the first error's url,
+    details.errors[i] the (i+1)th error)."""
+    head, _, rest = field.partition(".")
+    if head in _ERROR_FIELDS:
+        return f"$.errors[0].{_ERROR_FIELDS[head]}"
+    if rest.startswith("url"):
+        return f"$.errors[0].{rest}"
+    if rest.startswith("errors["):
+        index, _, tail = rest[len("errors[") :].partition("]")
+        if index.isdigit():
+            return f"$.errors[{int(index) + 1}]{tail}"
+    return "$.errors"
+
+
 def _decode_error(response: HttpResponse) -> ev.ProviderError:
     body = response.body
     retry_after = _retry_after(response.headers)
@@ -2662,15 +2680,18 @@ def _decode_error(response: HttpResponse) -> ev.ProviderError:
         details: dict[str, Any] = {"url": first.url}
         if len(items) > 1:
             details["errors"] = items[1:]
-        return ev.ProviderError(
-            response.status,
-            first.message,
-            code=first.code,
-            parameter=first.attribute,
-            kind=first.type,
-            details=details,
-            retry_after=retry_after,
-        )
+        try:
+            return ev.ProviderError(
+                response.status,
+                first.message,
+                code=first.code,
+                parameter=first.attribute,
+                kind=first.type,
+                details=details,
+                retry_after=retry_after,
+            )
+        except InvalidValue as exc:
+            raise InvalidMessage(_error_field_path(exc.field), exc.reason) from None
     if "error" in body:
         if set(body) != {"error"}:
             raise InvalidMessage("$", "unexpected field(s) beside error")
