@@ -580,9 +580,28 @@ def test_a_signalwire_device_without_ends_is_refused_not_dropped() -> None:
             ),
             "$.errors[1].message",
         ),
+        (
+            "signalwire",
+            callglot.HttpResponse(status=200, body={"id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "url": "\ud800"}),
+            "$.url",
+        ),
     ],
 )
-def test_bad_error_details_point_at_the_offending_key(name: str, response: callglot.HttpResponse, path: str) -> None:
+def test_bad_free_form_values_point_at_their_wire_key(name: str, response: callglot.HttpResponse, path: str) -> None:
     with pytest.raises(callglot.DecodeError) as caught:
         callglot.get_dialect(name).decode_response(response)
     assert caught.value.path == path
+
+
+def test_a_bad_value_in_a_signalwire_tap_device_points_at_it() -> None:
+    body = {
+        "event_type": "calling.call.tap",
+        "params": {
+            "call_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            "state": "tapping",
+            "device": {"type": "ws", "params": {"uri": "wss://x.example.com", "codec": "\ud800"}},
+        },
+    }
+    with pytest.raises(callglot.DecodeError) as caught:
+        callglot.get_dialect("signalwire").decode_event(callglot.HttpRequest(method="POST", path="/", body=body))
+    assert caught.value.path == "$.params.device.params.codec"

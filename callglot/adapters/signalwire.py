@@ -1949,6 +1949,8 @@ def _make(cls: type[_T], paths: Mapping[str, str], **fields: Any) -> _T:
         return cls(**fields)
     except InvalidValue as exc:
         head = exc.field.split(".")[0].split("[")[0]
+        if head in ("details", "origin"):  # free-form JSON kept verbatim: its keys are the wire's keys
+            raise InvalidMessage(paths.get(head, EVENT_PATH) + exc.field[len(head) :], exc.reason) from None
         raise InvalidMessage(paths.get(head, f"{EVENT_PATH}.{head}"), exc.reason) from None
 
 
@@ -2589,7 +2591,14 @@ def _decode_call_leg(body: dict[str, Any]) -> ev.Receipt:
             details[key] = body[key]
     leg = _make(
         ev.CallLeg,
-        {"id": "$.id", "state": "$.status", "direction": "$.direction", "source": "$.from", "destination": "$.to"},
+        {
+            "id": "$.id",
+            "state": "$.status",
+            "direction": "$.direction",
+            "source": "$.from",
+            "destination": "$.to",
+            "details": "$",  # the leg's other keys, kept verbatim
+        },
         id=call_id,
         state=named.get("status"),
         direction=named.get("direction"),
