@@ -750,8 +750,10 @@ def test_errors_from_other_dialects() -> None:
     assert lenient.value == HttpResponse(status=409, body={"error": "room exists"})
     with pytest.raises(callglot.UnsupportedField):
         SW.encode_response(ProviderError(429, "slow down", retry_after=1.5))
-    with pytest.raises(callglot.InvalidValue):
-        SW.encode_response(ProviderError(302, "moved"))
+    for policy in Policy:  # a status SignalWire cannot send as an error: refused like Chirp and the gateway do
+        with pytest.raises(callglot.UnsupportedField) as caught:
+            SW.encode_response(ProviderError(302, "moved"), policy=policy)
+        assert caught.value.field == "status"
 
 
 # ---------------------------------------------------------------- capabilities: declared == observed

@@ -1923,6 +1923,7 @@ RESPONSE_CAPABILITIES: Mapping[type, Capability] = {
     ev.ProviderError: partial(
         '422-style {"errors": [{type, code, message, attribute, url}]} when the error has a kind and a code, '
         'otherwise {"error": message}',
+        status="SignalWire errors are HTTP 4xx or 5xx",
         code='the {"error"} form has only a message',
         parameter='the {"error"} form has only a message',
         kind='the {"error"} form has only a message',
@@ -2711,7 +2712,7 @@ def _decode_error(response: HttpResponse) -> ev.ProviderError:
 def _encode_error(error: ev.ProviderError, ctx: Encoding) -> HttpResponse:
     status = error.status
     if type(status) is not int or not 400 <= status <= 599:
-        raise InvalidValue("status", "a SignalWire error response has a 4xx or 5xx status")
+        ctx.lose("status", droppable=False)
     headers: dict[str, str] = {}
     if error.retry_after is not None:
         if float(error.retry_after).is_integer() and 0 <= error.retry_after < _base.RETRY_AFTER_LIMIT:
