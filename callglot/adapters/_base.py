@@ -247,6 +247,19 @@ def structure(conv: cattrs.Converter, data: Any, cls: type[Any], path: str = "$"
         raise InvalidMessage(path, "nesting too deep") from None
 
 
+class _Absent:
+    """A wire field that was not sent (distinct from an explicit null)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+#: Default of wire fields that must tell "not sent" from an explicit null.
+ABSENT: Any = _Absent()
+
+
 def header(headers: Mapping[str, str], name: str) -> str | None:
     """The first ``name`` header, whatever its case; None when absent or not a string."""
     lowered = name.lower()

@@ -554,16 +554,7 @@ def _enc_dial(c: Dial, ctx: Encoding) -> dict[str, Any]:
 # (callerChannel, isRead, createdAt).
 
 
-class _Absent:
-    """A nullable wire field that was not sent (distinct from an explicit null)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "<absent>"
-
-
-ABSENT: Any = _Absent()
+ABSENT = _base.ABSENT  # a nullable wire field that was not sent
 
 
 @attrs.frozen(kw_only=True)
@@ -856,10 +847,6 @@ def format_time(timestamp: float, ctx: Encoding, field: str = "timestamp") -> st
     return f"{_EPOCH + timedelta(seconds=seconds):%Y-%m-%dT%H:%M:%S}.{fraction}Z"
 
 
-_header = _base.header
-retry_after = _base.retry_after  # shared by every dialect (see _base)
-
-
 def _kind_problem(kind: str, value: Any) -> str | None:
     """Why ``value`` is not a wire value of ``kind`` (None when it is)."""
     if kind == "number":
@@ -936,7 +923,7 @@ def _decode_receipt(body: Any) -> Receipt:
 
 
 def _rate_limit(headers: Mapping[str, str]) -> dict[str, str]:
-    found = {key: _header(headers, name) for key, name in RATE_LIMIT_HEADERS.items()}
+    found = {key: _base.header(headers, name) for key, name in RATE_LIMIT_HEADERS.items()}
     return {key: value for key, value in found.items() if value is not None}
 
 
@@ -958,7 +945,7 @@ def _provider_problem(provider: Mapping[str, Any]) -> tuple[str, str] | None:
 
 def _decode_error(response: HttpResponse) -> ProviderError:
     wire = structure(converter, response.body, _ErrorBody)
-    after = retry_after(response.headers)
+    after = _base.retry_after(response.headers)
     rate = _rate_limit(response.headers)
     details: dict[str, Any] = {}
     if type(wire.error) is str:

@@ -1682,15 +1682,12 @@ class _StreamEvt:
     name: str | None = None
 
 
-_NOT_SENT: Any = type("_NotSent", (), {"__repr__": lambda self: "<not sent>"})()
-
-
 @attrs.frozen(kw_only=True)
 class _TranscriptEvt:
     id: str
     call_id: str | None = None
     segment_id: str | None = None
-    text: Any = _NOT_SENT  # a whole call's transcript may pass the wire string bound: checked in _dec_transcript
+    text: Any = _base.ABSENT  # a whole call's transcript may pass the wire string bound: checked in _dec_transcript
 
 
 @attrs.frozen(kw_only=True)
@@ -2154,8 +2151,8 @@ def _dec_stream_event(w: _StreamEvt, env: _EventEnvelope) -> ev.StreamEvent:
 
 def _dec_transcript(state: ev.OperationState) -> Callable[[_TranscriptEvt, _EventEnvelope], ev.TranscriptionEvent]:
     def decode(w: _TranscriptEvt, env: _EventEnvelope) -> ev.TranscriptionEvent:
-        text = None if w.text is _NOT_SENT else w.text
-        if text is None and w.text is not _NOT_SENT:
+        text = None if w.text is _base.ABSENT else w.text
+        if text is None and w.text is not _base.ABSENT:
             raise InvalidMessage(f"{EVENT_PATH}.text", "null is not allowed: omit the field instead")
         if text is not None and type(text) is not str:
             raise InvalidMessage(f"{EVENT_PATH}.text", f"expected a string, got {_base._json_type(text)}")
@@ -2650,9 +2647,6 @@ def _encode_call_leg(receipt: ev.Receipt, ctx: Encoding) -> dict[str, Any]:
     return body
 
 
-_retry_after = _base.retry_after
-
-
 _ERROR_FIELDS = {"message": "message", "code": "code", "parameter": "attribute", "kind": "type"}
 
 
@@ -2673,7 +2667,7 @@ def _error_field_path(field: str) -> str:
 
 def _decode_error(response: HttpResponse) -> ev.ProviderError:
     body = response.body
-    retry_after = _retry_after(response.headers)
+    retry_after = _base.retry_after(response.headers)
     if not isinstance(body, dict):
         raise InvalidMessage("$", f"expected a SignalWire error object, got {_base._json_type(body)}")
     if "errors" in body:
