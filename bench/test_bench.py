@@ -19,7 +19,9 @@ import pytest
 import workload
 
 import callglot
-from callglot import CallglotError, HttpRequest
+from callglot import CallglotError, HttpRequest, Translation
+from callglot.adapters._base import Decoded
+from callglot.canonical.urls import check_url
 
 DIRECTIONS = list(workload.DIRECTIONS)
 BASELINE_FUNCTIONS = {
@@ -97,29 +99,110 @@ def test_callglot_encode(benchmark: Any, direction: str) -> None:
     _run(benchmark, workload.ENCODE[target], lambda item: dialect.encode(item[0], call_id=item[1]), (CallglotError,))
 
 
-def _plan(value: Any) -> Any:
-    """How to rebuild ``value`` through its constructors: (class, {field: plan}), ("tuple", [plans]) or a leaf."""
+def _expression(value: Any, names: dict[str, Any]) -> str:
+    """Python source that rebuilds ``value`` by its constructors (classes and leaves bound in ``names``).
+
+    Fields left at their default are not passed, so this is the cheapest way to build the value.
+    """
     if attrs.has(type(value)):
-        return type(value), {f.name: _plan(getattr(value, f.name)) for f in attrs.fields(type(value)) if f.init}
+        cls = type(value)
+        names[cls.__name__] = cls
+        args = [
+            f"{field.alias}={_expression(getattr(value, field.name), names)}"
+            for field in attrs.fields(cls)
+            if field.init and not (field.default is not attrs.NOTHING and getattr(value, field.name) == field.default)
+        ]
+        return f"{cls.__name__}({', '.join(args)})"
     if type(value) is tuple:
-        return "tuple", [_plan(item) for item in value]
-    return "leaf", value
+        return f"({''.join(_expression(item, names) + ', ' for item in value)})"
+    leaf = f"_leaf{len(names)}"
+    names[leaf] = value
+    return leaf
 
 
-def _build(plan: Any) -> Any:
-    kind, inner = plan
-    if kind == "leaf":
-        return inner
-    if kind == "tuple":
-        return tuple(_build(item) for item in inner)
-    return kind(**{name: _build(child) for name, child in inner.items()})
+def _straight_line(body: str, names: dict[str, Any]) -> Callable[[], Any]:
+    """Compile ``body`` (statements ending in a return) into a function: constructor calls and nothing else."""
+    source = "def build():\n" + "".join(f"    {line}\n" for line in body.splitlines())
+    exec(compile(source, "<bench floor>", "exec"), names)  # our own rendering of workload values
+    built: Callable[[], Any] = names["build"]
+    return built
+
+
+def _floors(direction: str) -> tuple[list[Callable[[], Any]], list[Callable[[], Any]]]:
+    """Per valid message of ``direction``: (build its canonical values, build everything the API returns).
+
+    The API floor is what any implementation of DESIGN §2/§3 must construct for one translation, as
+    straight-line code with nothing parsed, checked or mapped: the validated canonical values (their
+    attrs validators and the URL policy), the ``Decoded`` a decode returns, the ``HttpRequest`` and
+    ``Translation`` an encode returns (the target body itself is taken ready-made).
+    """
+    source, target = workload.DIRECTIONS[direction]
+    canonical, api = [], []
+    for message, valid in zip(workload.COMMANDS[direction], workload.COMMAND_VALID[direction], strict=True):
+        if not valid:
+            continue  # a refusal must build nothing
+        request = workload.to_request(message)
+        decoded = callglot.get_dialect(source).decode(request)
+        out = callglot.translate(request, source=source, target=target).value
+        names: dict[str, Any] = {"Decoded": Decoded, "HttpRequest": HttpRequest, "Translation": Translation}
+        command = _expression(decoded.command, names)
+        names.update(_call=decoded.call_id, _id=decoded.command_id, _method=out.method, _path=out.path, _body=out.body)
+        canonical.append(_straight_line(f"return {command}", names))
+        api.append(
+            _straight_line(
+                f"Decoded(command={command}, call_id=_call, command_id=_id)\n"
+                "return Translation(value=HttpRequest(method=_method, path=_path, body=_body), report=())",
+                names,
+            )
+        )
+    return canonical, api
+
+
+def _run_floor(benchmark: Any, direction: str, builders: list[Callable[[], Any]]) -> None:
+    benchmark.extra_info["messages"] = len(workload.COMMANDS[direction])  # per message of the whole workload
+
+    def run() -> None:
+        for build in builders:
+            build()
+
+    benchmark(run)
 
 
 @pytest.mark.parametrize("direction", DIRECTIONS)
 def test_callglot_canonical(benchmark: Any, direction: str) -> None:
-    """Only the canonical values' attrs constructors (a call per field validator, the URL policy), for scale."""
-    target = workload.DIRECTIONS[direction][1]
-    _run(benchmark, [_plan(command) for command, _ in workload.ENCODE[target]], _build, ())
+    """Only the canonical values' constructors (a call per field validator, the URL policy), for scale."""
+    _run_floor(benchmark, direction, _floors(direction)[0])
+
+
+@pytest.mark.parametrize("direction", DIRECTIONS)
+def test_api_floor(benchmark: Any, direction: str) -> None:
+    """The canonical values plus the objects the API returns: no implementation of the design builds less."""
+    _run_floor(benchmark, direction, _floors(direction)[1])
+
+
+def _handwritten_urls(direction: str) -> list[str]:
+    """Every URL the hand-written translator sends through ``check_url`` over the direction's workload."""
+    seen: list[str] = []
+    checker = handwritten.check_url
+
+    def recording(url: str, **kwargs: Any) -> str:
+        seen.append(url)
+        return checker(url, **kwargs)
+
+    handwritten.check_url = recording
+    try:
+        _loop(workload.COMMANDS[direction], getattr(handwritten, BASELINE_FUNCTIONS[direction]), REJECTED)()
+    finally:
+        handwritten.check_url = checker
+    return seen
+
+
+@pytest.mark.parametrize("direction", DIRECTIONS)
+def test_handwritten_url_checks(benchmark: Any, direction: str) -> None:
+    """The part of the hand-written translator's time spent in the URL policy (shared with callglot's floor)."""
+    benchmark.extra_info["messages"] = len(workload.COMMANDS[direction])
+    _run_urls = _loop(_handwritten_urls(direction), check_url, (ValueError,))
+    benchmark(_run_urls)
 
 
 # ---------------------------------------------------------------- events

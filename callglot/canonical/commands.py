@@ -122,6 +122,11 @@ def _opt_swml() -> Any:
     return attrs.field(default=None, converter=json_field_converter, validator=[v.member(FrozenJson), _check_swml])
 
 
+# Built once: a post-init check runs on every construction (every decode).
+_ONE_REDIRECT_TARGET = v.exactly_one("url", "swml")
+_ONE_TRANSFER_TARGET = v.exactly_one("destination", "swml_url", "swml")
+
+
 def _control_id() -> Any:
     """Correlates an operation with its sub-commands and events (SignalWire ``control_id``)."""
     return _opt_text(128, r"[^\x00-\x1f\x7f]+", "contain no control characters")
@@ -321,7 +326,7 @@ class Redirect:
     status_url: str | None = _opt_url()
 
     def __attrs_post_init__(self) -> None:
-        v.exactly_one("url", "swml")(self)
+        _ONE_REDIRECT_TARGET(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -351,7 +356,7 @@ class Transfer:
     swml: FrozenJson | None = _opt_swml()
 
     def __attrs_post_init__(self) -> None:
-        v.exactly_one("destination", "swml_url", "swml")(self)
+        _ONE_TRANSFER_TARGET(self)
 
 
 def _check_sip(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
