@@ -147,7 +147,10 @@ def _floors(direction: str) -> tuple[list[Callable[[], Any]], list[Callable[[], 
         names: dict[str, Any] = {"Decoded": Decoded, "HttpRequest": HttpRequest, "Translation": Translation}
         command = _expression(decoded.command, names)
         names.update(_call=decoded.call_id, _id=decoded.command_id, _method=out.method, _path=out.path, _body=out.body)
-        canonical.append(_straight_line(f"return {command}", names))
+        build_command = _straight_line(f"return {command}", names)
+        if build_command() != decoded.command:  # the floor must build the very values callglot builds
+            raise AssertionError(f"{direction}: {command} does not rebuild {decoded.command!r}")
+        canonical.append(build_command)
         api.append(
             _straight_line(
                 f"Decoded(command={command}, call_id=_call, command_id=_id)\n"
