@@ -20,7 +20,6 @@ import workload
 
 import callglot
 from callglot import CallglotError, HttpRequest, Translation
-from callglot.adapters._base import Decoded
 from callglot.canonical.urls import check_url
 
 DIRECTIONS = list(workload.DIRECTIONS)
@@ -131,10 +130,11 @@ def _straight_line(body: str, names: dict[str, Any]) -> Callable[[], Any]:
 def _floors(direction: str) -> tuple[list[Callable[[], Any]], list[Callable[[], Any]]]:
     """Per valid message of ``direction``: (build its canonical values, build everything the API returns).
 
-    The API floor is what any implementation of DESIGN §2/§3 must construct for one translation, as
+    The API floor is what any implementation of DESIGN §2/§3 must construct for one ``translate``, as
     straight-line code with nothing parsed, checked or mapped: the validated canonical values (their
-    attrs validators and the URL policy), the ``Decoded`` a decode returns, the ``HttpRequest`` and
-    ``Translation`` an encode returns (the target body itself is taken ready-made).
+    attrs validators and the URL policy) and the ``Translation`` of an ``HttpRequest`` it returns (the
+    target body itself is taken ready-made). ``decode``'s ``Decoded`` is left out: ``translate`` need not
+    build one.
     """
     source, target = workload.DIRECTIONS[direction]
     canonical, api = [], []
@@ -144,16 +144,16 @@ def _floors(direction: str) -> tuple[list[Callable[[], Any]], list[Callable[[], 
         request = workload.to_request(message)
         decoded = callglot.get_dialect(source).decode(request)
         out = callglot.translate(request, source=source, target=target).value
-        names: dict[str, Any] = {"Decoded": Decoded, "HttpRequest": HttpRequest, "Translation": Translation}
+        names: dict[str, Any] = {"HttpRequest": HttpRequest, "Translation": Translation}
         command = _expression(decoded.command, names)
-        names.update(_call=decoded.call_id, _id=decoded.command_id, _method=out.method, _path=out.path, _body=out.body)
+        names.update(_method=out.method, _path=out.path, _body=out.body)
         build_command = _straight_line(f"return {command}", names)
         if build_command() != decoded.command:  # the floor must build the very values callglot builds
             raise AssertionError(f"{direction}: {command} does not rebuild {decoded.command!r}")
         canonical.append(build_command)
         api.append(
             _straight_line(
-                f"Decoded(command={command}, call_id=_call, command_id=_id)\n"
+                f"_command = {command}\n"
                 "return Translation(value=HttpRequest(method=_method, path=_path, body=_body), report=())",
                 names,
             )
