@@ -8,6 +8,7 @@ test suite: these are measurements, not assertions.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -44,9 +45,14 @@ def _loop(
 
 
 def _run(
-    benchmark: Any, messages: list[Any], one: Callable[[Any], Any], errors: tuple[type[BaseException], ...]
+    benchmark: Any,
+    messages: list[Any],
+    one: Callable[[Any], Any],
+    errors: tuple[type[BaseException], ...],
+    per: int | None = None,
 ) -> None:
-    benchmark.extra_info["messages"] = len(messages)
+    """Time ``one`` over ``messages``; run.py divides by ``per`` (default: their number) for a time per message."""
+    benchmark.extra_info["messages"] = len(messages) if per is None else per
     benchmark(_loop(messages, one, errors))
 
 
@@ -176,13 +182,8 @@ def _floors(direction: str) -> tuple[list[Callable[[], Any]], list[Callable[[], 
 
 
 def _run_floor(benchmark: Any, direction: str, builders: list[Callable[[], Any]]) -> None:
-    benchmark.extra_info["messages"] = len(workload.COMMANDS[direction])  # per message of the whole workload
-
-    def run() -> None:
-        for build in builders:
-            build()
-
-    benchmark(run)
+    # Per message of the whole workload (refusals build nothing), called like every other timed message.
+    _run(benchmark, builders, operator.call, (), per=len(workload.COMMANDS[direction]))
 
 
 @pytest.mark.parametrize("direction", DIRECTIONS)
@@ -197,38 +198,30 @@ def test_api_floor(benchmark: Any, direction: str) -> None:
     _run_floor(benchmark, direction, _floors(direction)[1])
 
 
-def _handwritten_url_calls(direction: str) -> list[tuple[str, dict[str, Any]]]:
-    """Every ``check_url`` call the hand-written translator makes over the direction's workload."""
-    calls: list[tuple[str, dict[str, Any]]] = []
+def _handwritten_urls(direction: str) -> list[str]:
+    """Every URL the hand-written translator passes to ``check_url`` over the direction's workload."""
+    urls: list[str] = []
     checker = handwritten.check_url
 
     def recording(url: str, **kwargs: Any) -> str:
-        calls.append((url, kwargs))
-        return checker(url, **kwargs)
+        if kwargs:  # the replay below calls check_url(url) alone
+            raise AssertionError(f"check_url called with {kwargs}: replay them too")
+        urls.append(url)
+        return checker(url)
 
     handwritten.check_url = recording
     try:
         _loop(workload.COMMANDS[direction], getattr(handwritten, BASELINE_FUNCTIONS[direction]), REJECTED)()
     finally:
         handwritten.check_url = checker
-    return calls
+    return urls
 
 
 @pytest.mark.parametrize("direction", DIRECTIONS)
 def test_handwritten_url_checks(benchmark: Any, direction: str) -> None:
     """The part of the hand-written translator's time spent in the URL policy (callglot's floor pays it too)."""
-    calls = _handwritten_url_calls(direction)
-    checker = handwritten.check_url
-    benchmark.extra_info["messages"] = len(workload.COMMANDS[direction])
-
-    def run() -> None:
-        for url, kwargs in calls:
-            try:  # noqa: SIM105 -- as in _loop: no contextlib cost in a timed loop
-                checker(url, **kwargs)
-            except ValueError:
-                pass
-
-    benchmark(run)
+    urls = _handwritten_urls(direction)
+    _run(benchmark, urls, handwritten.check_url, (ValueError,), per=len(workload.COMMANDS[direction]))
 
 
 # ---------------------------------------------------------------- events
