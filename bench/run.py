@@ -232,8 +232,9 @@ def report(t: dict[str, float], imports: dict[str, float], lines: dict[str, Any]
     ]
     bounds = [
         "| best case (API floor + hand-written work outside the URL policy) | µs | vs pydantic | vs hand-written "
-        "| the floor would have to fall by (pydantic target / hand-written target) |",
-        "|---|---:|---:|---:|---:|",
+        "| the floor would have to fall by (pydantic target / hand-written target) "
+        "| API floor alone / tightest target |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for d in directions:
         floor = t[f"test_api_floor[{d}]"]
@@ -250,9 +251,17 @@ def report(t: dict[str, float], imports: dict[str, float], lines: dict[str, Any]
         cut_pydantic = max(0.0, best - TARGETS["translate_vs_pydantic"] * t[f"test_pydantic[{d}]"]) / floor
         cut_hand = max(0.0, best - TARGETS["translate_vs_handwritten"] * t[f"test_handwritten[{d}]"]) / floor
         ratios[d]["floor_cut_needed"] = {"pydantic": round(cut_pydantic, 2), "handwritten": round(cut_hand, 2)}
+        # What translate may cost under the stricter of the two targets, against what the floor alone costs:
+        # above 1.0x, no implementation of this API meets the targets, however lean its own work.
+        budget = min(
+            TARGETS["translate_vs_pydantic"] * t[f"test_pydantic[{d}]"],
+            TARGETS["translate_vs_handwritten"] * t[f"test_handwritten[{d}]"],
+        )
+        ratios[d]["api_floor_vs_budget"] = round(floor / budget, 2)
         bounds.append(
             f"| {d} | {best:.2f} | {ratios[d]['best_case_vs_pydantic']:.2f}x "
-            f"| {ratios[d]['best_case_vs_handwritten']:.2f}x | {cut_pydantic:.0%} / {cut_hand:.0%} |"
+            f"| {ratios[d]['best_case_vs_handwritten']:.2f}x | {cut_pydantic:.0%} / {cut_hand:.0%} "
+            f"| {ratios[d]['api_floor_vs_budget']:.2f}x |"
         )
 
     import_ratio = imports["import callglot"] / imports["import attrs, cattrs"]
@@ -278,7 +287,12 @@ def report(t: dict[str, float], imports: dict[str, float], lines: dict[str, Any]
             "",
             "The design's estimated best case (API floor plus the hand-written translator's own work, see "
             f"below), worst direction: {max(ratios[d]['best_case_vs_pydantic'] for d in directions):.2f}x pydantic, "
-            f"{max(ratios[d]['best_case_vs_handwritten'] for d in directions):.2f}x hand-written.",
+            f"{max(ratios[d]['best_case_vs_handwritten'] for d in directions):.2f}x hand-written. "
+            "The API floor alone (what translate takes and returns, built with nothing parsed or mapped) is "
+            + ", ".join(f"{ratios[d]['api_floor_vs_budget']:.2f}x" for d in directions)
+            + " the time the stricter target allows ("
+            + ", ".join(directions)
+            + ").",
             "",
             *rows,
             "",
