@@ -492,6 +492,15 @@ def test_completed_call_object() -> None:
     assert D.encode_response(D.decode_response(response)).value == response
 
 
+def test_call_object_number_too_large_for_a_float_round_trips() -> None:
+    # JSON integers have no bound; the check must not convert them to float (math.isfinite overflows).
+    response = HttpResponse(status=200, body={"id": CALL, "duration": 10**400})
+    receipt = D.decode_response(response)
+    assert receipt.call is not None
+    assert receipt.call.details["duration"] == 10**400
+    assert D.encode_response(receipt).value == response
+
+
 def test_bare_call_object() -> None:
     response = HttpResponse(status=200, body={"id": CALL})
     receipt = D.decode_response(response)
@@ -688,6 +697,15 @@ def test_fractional_retry_after_is_rounded_up_as_a_loss() -> None:
         D.encode_response(error)
     lenient = D.encode_response(error, policy=Policy.LENIENT)
     assert lenient.value.headers == {"Retry-After": "3"}
+    assert [a.field for a in lenient.report] == ["retry_after"]
+
+
+def test_retry_after_too_large_for_a_float_is_a_loss() -> None:
+    error = ProviderError(429, "slow down", retry_after=10**400)
+    with pytest.raises(UnsupportedField):
+        D.encode_response(error)
+    lenient = D.encode_response(error, policy=Policy.LENIENT)
+    assert "Retry-After" not in lenient.value.headers
     assert [a.field for a in lenient.report] == ["retry_after"]
 
 

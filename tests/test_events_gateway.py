@@ -533,6 +533,7 @@ LOSSES: list[tuple[Any, str, bool]] = [
     (PlaybackEvent(**FINISHED, offset=0.0005), "offset", True),
     (PlaybackEvent(call_id=S, state="started", offset=1.0), "offset", True),
     (PlaybackEvent(**FINISHED, duration=1e300), "duration", True),
+    (PlaybackEvent(**FINISHED, duration=10**400), "duration", True),  # an int too large for a float
     (PlaybackEvent(call_id=S, state="error", duration=1.0), "duration", True),
     (RecordingEvent(**FINISHED | {"call_id": None}), "call_id", False),
     (RecordingEvent(**FINISHED, event_id="e"), "event_id", True),
@@ -542,6 +543,7 @@ LOSSES: list[tuple[Any, str, bool]] = [
     (RecordingEvent(**FINISHED, command_id="?"), "command_id", True),
     (RecordingEvent(call_id=S, state="started"), "state", False),
     (RecordingEvent(**FINISHED, duration=0.0001), "duration", True),
+    (RecordingEvent(**FINISHED, duration=10**400), "duration", True),
     (RecordingEvent(**FINISHED, size=10), "size", True),
     (RecordingEvent(**FINISHED, format=RecordingFormat.MP3), "format", True),
     (RecordingEvent(**FINISHED, recording_id="r"), "recording_id", True),
@@ -884,6 +886,7 @@ RECEIPT_LOSSES: list[tuple[Receipt, str, bool]] = [
     (Receipt(status="in_progress", operation_id=OP, timeout=2.0, call_id="c1"), "call_id", True),
     (Receipt(status="in_progress", operation_id=OP, timeout=2.0, command="hangup"), "command", True),
     (Receipt(status="in_progress", operation_id=OP, timeout=0.0005), "timeout", True),
+    (Receipt(status="in_progress", operation_id=OP, timeout=10**400), "timeout", True),  # too large for a float
     (Receipt(status="in_progress", timeout=2.0), "operation_id", True),
     (Receipt(status="in_progress", operation_id=OP), "timeout", True),
 ]

@@ -850,7 +850,7 @@ def format_time(timestamp: float, ctx: Encoding, field: str = "timestamp") -> st
 def _kind_problem(kind: str, value: Any) -> str | None:
     """Why ``value`` is not a wire value of ``kind`` (None when it is)."""
     if kind == "number":
-        ok = type(value) in (int, float) and math.isfinite(value) and value >= 0
+        ok = type(value) in (int, float) and 0 <= value < math.inf  # no isfinite: it overflows on huge ints
         return None if ok else "expected a non-negative number"
     if kind == "bool":
         return None if type(value) is bool else "expected a boolean"
@@ -991,7 +991,7 @@ def _encode_error(error: ProviderError, ctx: Encoding) -> HttpResponse:
     headers: dict[str, str] = {}
     if error.retry_after is not None:
         after = error.retry_after
-        if type(after) not in (int, float) or not math.isfinite(after) or after < 0 or after >= 1e10:
+        if type(after) not in (int, float) or not 0 <= after < 1e10:  # also NaN; isfinite overflows on huge ints
             ctx.lose("retry_after")
         else:
             whole = math.ceil(after)

@@ -65,7 +65,6 @@ Milliseconds map to seconds (÷ 1000); encoding back needs whole milliseconds.
 
 from __future__ import annotations
 
-import math
 import re
 import uuid
 from collections.abc import Callable, Mapping
@@ -820,7 +819,7 @@ def _decode_webhook(body: Any) -> Event:
 def _ms(seconds: float, field: str, ctx: Encoding) -> int | None:
     """Whole milliseconds for ``seconds``, or None after ctx.lose when it is not exact."""
     scaled = seconds * 1000
-    if math.isfinite(scaled) and 0 <= scaled <= MAX_MS:
+    if 0 <= scaled <= MAX_MS:  # also refuses NaN and infinities; isfinite would overflow on huge ints
         ms = round(scaled)
         if ms / 1000 == seconds:
             return ms
@@ -1007,7 +1006,7 @@ def _encode_reply(result: Receipt | ProviderError, ctx: Encoding) -> HttpRespons
         timeout_ms = DEFAULT_TIMEOUT_MS
     else:
         scaled = result.timeout * 1000
-        if math.isfinite(scaled) and scaled <= MAX_MS:
+        if 0 <= scaled <= MAX_MS:  # also refuses NaN and infinities; isfinite would overflow on huge ints
             timeout_ms = round(scaled)
             if timeout_ms / 1000 != result.timeout:
                 ctx.lose("timeout")  # LENIENT: rounded to the millisecond
