@@ -78,7 +78,10 @@ def test_text_bodies_and_odd_methods(name: str, text: str, method: str) -> None:
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(command=commands(), data=st.data(), junk=json_values)
 def test_mutated_valid_messages(name: str, command: object, data: st.DataObject, junk: object) -> None:
-    """Start from a valid message and break one spot: drop, retype or add a key, at any depth."""
+    """Start from a valid message and break one spot: drop, retype or add a key, at any depth.
+
+    An added key may be a non-string, as in a body built in Python rather than parsed from JSON.
+    """
     try:
         request = callglot.get_dialect(name).encode(command, call_id=CALL_ID, policy=Policy.LENIENT).value  # type: ignore[arg-type]
     except callglot.EncodeError:
@@ -88,11 +91,13 @@ def test_mutated_valid_messages(name: str, command: object, data: st.DataObject,
     if not spots:
         return
     parent, key = data.draw(st.sampled_from(spots))
-    action = data.draw(st.sampled_from(["drop", "replace", "add"]))
+    action = data.draw(st.sampled_from(["drop", "replace", "add", "add a non-string key"]))
     if action == "drop" and isinstance(parent, dict):
         del parent[key]
     elif action == "add" and isinstance(parent, dict):
         parent[f"{key}_extra"] = junk
+    elif action == "add a non-string key" and isinstance(parent, dict):
+        parent[data.draw(st.sampled_from([1, None, 1.5, (1, 2)]))] = junk
     else:
         parent[key] = junk
     decode_or_decode_error(name, callglot.HttpRequest(method="POST", path=request.path, body=body))

@@ -314,13 +314,14 @@ def join_path(path: str, field: str) -> str:
     return f"{path}.{field}"
 
 
-def unexpected_fields(keys: Iterable[str], note: str = "") -> str:
+def unexpected_fields(keys: Iterable[Any], note: str = "") -> str:
     """The reason for unexpected keys, safe to print on one line.
 
-    Keys come from a hostile peer: a printable one is shown as is (cut at 40 characters), any other
-    as its escaped repr; at most five, sorted, then how many more.
+    Keys come from a hostile peer: a printable string is shown as is (cut at 40 characters), anything
+    else (a non-string key of a dict built in Python, too) as its escaped repr; at most five, sorted,
+    then how many more.
     """
-    names = sorted(key[:40] if key.isprintable() else repr(key)[:42] for key in keys)
+    names = sorted(key[:40] if type(key) is str and key.isprintable() else repr(key)[:42] for key in keys)
     more = f" and {len(names) - 5} more" if len(names) > 5 else ""
     return f"unexpected field(s): {', '.join(names[:5])}{more}{note}"
 

@@ -876,7 +876,7 @@ def _kind_problem(kind: str, value: Any) -> str | None:
 def _call_object_problem(data: Mapping[str, Any], *, need_id: bool = True) -> tuple[str, str] | None:
     if need_id and "id" not in data:
         return "$.id", "required field missing"
-    extra = sorted(key for key in data if key not in _CALL_OBJECT)
+    extra = [key for key in data if key not in _CALL_OBJECT]  # unexpected_fields sorts (keys may not be str)
     if extra:
         return "$", _base.unexpected_fields(extra)
     for key, value in data.items():
@@ -937,7 +937,7 @@ def _provider_problem(provider: Mapping[str, Any]) -> tuple[str, str] | None:
         ok = type(value) is str or (key == "code" and type(value) is int)
         if not ok:
             return f".{key}", "expected a string or an integer" if key == "code" else "expected a string"
-    extra = sorted(key for key in provider if key not in ("source", "code", "message", "fbtrace_id"))
+    extra = [key for key in provider if key not in ("source", "code", "message", "fbtrace_id")]
     if extra:
         return "", _base.unexpected_fields(extra)
     return None
