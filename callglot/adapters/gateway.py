@@ -200,6 +200,7 @@ for _cls in (_Empty, _Hangup, _PlaybackStart, _PlaybackSeek, _ConferenceJoin):
     register_wire(converter, _cls)
 
 MAX_URLS = 128
+MAX_URL_LENGTH = 2048  # per playback URL (reference §3.3)
 MAX_OFFSET = 86_400
 
 # ---------------------------------------------------------------- capabilities
@@ -237,7 +238,7 @@ CAPABILITIES: Mapping[type, Capability] = {
     SendDigits: unsupported("the gateway has no DTMF sending"),
     Play: partial(
         "playback/start plays up to 128 audio URLs; a new playback replaces the active one",
-        media="the gateway plays audio URLs only (no TTS, silence or ringtones), at most 128",
+        media="the gateway plays audio URLs only (no TTS, silence or ringtones): up to 128, each up to 2048 characters",
         loop="the gateway plays once (no loop)",
         offset="offset_sec is whole seconds and only with a single URL",
         volume="the gateway has no playback volume per session",
@@ -317,8 +318,8 @@ def _dec_play(w: _PlaybackStart) -> Play:
         raise InvalidMessage("$.urls", f"must hold 1..{MAX_URLS} URLs")
     media = []
     for index, url in enumerate(w.urls):
-        if len(url) > 2048:
-            raise InvalidMessage(f"$.urls[{index}]", "URLs are at most 2048 characters")
+        if len(url) > MAX_URL_LENGTH:
+            raise InvalidMessage(f"$.urls[{index}]", f"URLs are at most {MAX_URL_LENGTH} characters")
         with at(f"$.urls[{index}]"):
             media.append(Audio(url=url))
     if w.offset_sec is not None:
@@ -376,6 +377,8 @@ def _enc_play(c: Play, ctx: Encoding) -> tuple[str, Any]:
     if not all(isinstance(item, Audio) for item in c.media):
         ctx.lose("media", droppable=False)
     urls = [item.url for item in c.media if isinstance(item, Audio)]
+    if any(len(url) > MAX_URL_LENGTH for url in urls):
+        ctx.lose("media", droppable=False)
     if c.loop not in (None, 1):
         ctx.lose("loop")
     offset: int | None = None
