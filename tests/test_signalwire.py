@@ -289,6 +289,25 @@ def test_leniency_dial_sdk_status_events() -> None:
     assert sw().encode(decoded.command).value.body["params"]["status_events"] == ["created", "ringing", "ended"]
 
 
+@pytest.mark.parametrize(
+    ("params", "path", "reason"),
+    [
+        ({"codecs": "PCMU,G711"}, "$.params.codecs", "item 2 of the list: must be one of"),
+        ({"codecs": ["PCMU", "G711"]}, "$.params.codecs[1]", "must be one of"),
+        ({"region": "bad region!"}, "$.params.region", "must match"),
+        ({"region": ["us", "bad region!"]}, "$.params.region[1]", "must match"),
+    ],
+)
+def test_a_bad_item_of_a_string_form_points_at_the_string(params: dict[str, Any], path: str, reason: str) -> None:
+    """codecs and region may be sent as one string: an error names that string, not an array item."""
+    body = {"command": "dial", "params": {"from": "+15551230000", "to": "+15557650000", "url": "https://example.com/s"}}
+    body["params"].update(params)
+    with pytest.raises(callglot.DecodeError) as info:
+        sw().decode(request(body))
+    assert info.value.path == path
+    assert info.value.reason.startswith(reason)
+
+
 def test_leniency_codecs_string() -> None:
     body = {
         "command": "dial",
