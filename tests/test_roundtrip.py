@@ -92,6 +92,29 @@ def test_cross_dialect_round_trip_where_native_in_both(source: str, target: str,
     assert back.value == original
 
 
+CHIRP_CALL = "call_2DbBs7GWhGvVNJGrDXr5RG0mBWI"
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        (
+            f"/v1/calls/{CHIRP_CALL}/commands",
+            {"type": "transfer", "destination": "sip:bob@example.com", "channel": "webrtc"},
+        ),
+        (
+            f"/v1/calls/{CHIRP_CALL}/commands",
+            {"type": "add_participant", "destination": "sips:b@example.com", "channel": "webrtc"},
+        ),
+        ("/v1/calls", {"from": "+15551230000", "to": "sip:bob@example.com", "toChannel": "webrtc"}),
+    ],
+)
+def test_chirp_identifier_that_looks_like_a_sip_uri_round_trips(path: str, body: dict[str, str]) -> None:
+    """With an explicit Chirp channel the address is that channel's identifier: decode takes it, so encode must too."""
+    request = callglot.HttpRequest(method="POST", path=path, body=body)
+    assert callglot.translate(request, source="chirp", target="chirp").value == request
+
+
 def test_some_commands_are_native_in_several_dialects() -> None:
     shared = [cls.__name__ for cls in COMMANDS if sum(native(n, cls) for n in DIALECTS) >= 3]
     assert "Answer" in shared

@@ -399,10 +399,16 @@ _FIELD_PATHS = {"music_url": "$.musicUrl", "participant_id": "$.participantId", 
 # ---------------------------------------------------------------- encode
 
 
+def _is_sip(destination: Destination) -> bool:
+    """Whether ``destination`` is a SIP endpoint, by the rule _destination decodes with: an explicit
+    Chirp channel makes the address an identifier of that channel, whatever it looks like."""
+    channel = destination.channel
+    return channel is Channel.SIP or (channel is None and is_sip_uri(destination.address))
+
+
 def _enc_destination(destination: Destination, ctx: Encoding, *, required_channel: bool) -> tuple[str, str | None]:
     channel = destination.channel
-    sip = channel is Channel.SIP or is_sip_uri(destination.address)
-    if sip or (required_channel and channel is None):
+    if _is_sip(destination) or (required_channel and channel is None):
         ctx.lose("destination", droppable=False)
     return destination.address, None if channel is None else str(channel)
 
@@ -517,7 +523,7 @@ def _enc_dial(c: Dial, ctx: Encoding) -> dict[str, Any]:
         ctx.lose("destination", droppable=False)
     assert c.destination is not None
     for end in (c.source, c.destination):
-        if end.channel is Channel.SIP or is_sip_uri(end.address):
+        if _is_sip(end):
             ctx.lose("channel", droppable=False)
     for name in _DIAL_EXTRAS:
         if getattr(c, name) is not None:
