@@ -222,10 +222,17 @@ def as_request(document: Any, dialect: Dialect, call_id: str | None) -> tuple[Ht
     return dialect.request_for_body(document, call_id), "$"
 
 
+def _where(exc: DecodeError, prefix: str) -> str | None:
+    """The JSON path of a decode error in the input document, whose body is at ``prefix``."""
+    if exc.part != "body":  # the request line: the document's method or path, if it gave them
+        return f"$.{exc.part}" if prefix == "$.body" else None
+    return prefix + exc.path[1:] if exc.path.startswith("$") else exc.path
+
+
 def _error(exc: BaseException, line: int, prefix: str = "$") -> dict[str, Any]:
     path: str | None = "$" if isinstance(exc, InputError) else None
     if isinstance(exc, DecodeError):
-        path = prefix + exc.path[1:] if exc.path.startswith("$") else exc.path
+        path = _where(exc, prefix)
     kind = exc.kind if isinstance(exc, InputError) else type(exc).__name__
     return {"error": {"type": kind, "message": str(exc), "path": path, "line": line}}
 
@@ -393,7 +400,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             try:
                 dialect.decode(request)
             except DecodeError as exc:
-                errors.append({"source": "runtime", "path": "$.body" + exc.path[1:], "message": exc.reason})
+                errors.append({"source": "runtime", "path": _where(exc, "$.body"), "message": exc.reason})
         result: dict[str, Any] = {"line": line, "valid": not errors}
         if errors:
             result["errors"] = errors[:10]

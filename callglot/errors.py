@@ -90,16 +90,20 @@ class DecodeError(CallglotError):
     """A wire message is malformed, unknown or invalid.
 
     ``path`` is a JSON path into the request body (``$.params.play[0].url``);
-    ``reason`` is one line.
+    ``reason`` is one line. ``part`` is the part of the request at fault: ``"body"``
+    (``path`` points into it), or ``"method"`` or ``"path"``, the request line (a
+    path-style dialect names its commands and calls in the URL path), where
+    ``path`` is ``$``.
     """
 
-    def __init__(self, path: str, reason: str) -> None:
+    def __init__(self, path: str, reason: str, *, part: str = "body") -> None:
         self.path = path
         self.reason = reason
+        self.part = part
         super().__init__(f"{path}: {reason}")
 
-    def __reduce__(self) -> tuple[type[DecodeError], tuple[str, str]]:
-        return (type(self), (self.path, self.reason))
+    def __reduce__(self) -> tuple[type[DecodeError], tuple[str, str], dict[str, str]]:
+        return (type(self), (self.path, self.reason), {"part": self.part})
 
 
 class UnknownCommand(DecodeError):

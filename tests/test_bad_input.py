@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from strategies import any_json, commands
 
 import callglot
+from callglot.canonical import Hangup
 from callglot.capabilities import Policy
 
 DIALECTS = callglot.dialects()
@@ -222,3 +223,35 @@ def test_unprintable_unexpected_keys_never_break_the_error_line(name: str, key: 
             except callglot.DecodeError as exc:
                 assert "\n" not in str(exc)
                 assert "\r" not in str(exc)
+
+
+WRONG_PATHS = {
+    "canonical": "/v1/calls/c1/command",
+    "chirp": "/v1/call/c1/commands",
+    "gateway": "/api/v1/sessions/s1/commands/playback/strat",
+    "signalwire": "/api/calling/call",
+}
+
+
+@pytest.mark.parametrize("name", DIALECTS)
+def test_decode_errors_say_which_part_of_the_request_is_wrong(name: str) -> None:
+    import pickle
+
+    dialect = callglot.get_dialect(name)
+    good = dialect.encode(Hangup(), call_id=CALL_ID).value
+    cases = [
+        (callglot.HttpRequest(method="GET", path=good.path, body=good.body), "method"),
+        (callglot.HttpRequest(method="POST", path=WRONG_PATHS.get(name, "/nowhere"), body=good.body), "path"),
+        (callglot.HttpRequest(method="POST", path=good.path, body={**(good.body or {}), "unexpected": 1}), "body"),
+    ]
+    for request, part in cases:
+        with pytest.raises(callglot.DecodeError) as info:
+            dialect.decode(request)
+        assert info.value.part == part, request
+        again = pickle.loads(pickle.dumps(info.value))
+        assert (type(again), again.path, again.reason, again.part) == (
+            type(info.value),
+            info.value.path,
+            info.value.reason,
+            part,
+        )

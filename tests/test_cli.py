@@ -99,6 +99,32 @@ def test_error_paths_point_into_request_documents(capsys, monkeypatch) -> None:
     assert out[0]["error"]["path"] == "$.body.digits"
 
 
+@pytest.mark.parametrize(
+    ("source", "method", "path", "where"),
+    [
+        ("gateway", "POST", "/api/v1/sessions/s1/commands/playback/strat", "$.path"),  # a mistyped command
+        ("gateway", "POST", "/api/v1/sessions/s%201/commands/answer", "$.path"),
+        ("gateway", "GET", "/api/v1/sessions/s1/commands/answer", "$.method"),
+        ("chirp", "POST", "/v1/call/c1/commands", "$.path"),
+        ("signalwire", "PUT", "/api/calling/calls", "$.method"),
+        ("canonical", "POST", "/v1/calls/c1/command", "$.path"),
+    ],
+)
+def test_request_line_errors_point_at_the_method_or_path(source, method, path, where, capsys, monkeypatch) -> None:
+    body = {
+        "chirp": {"type": "hangup"},
+        "signalwire": {"command": "calling.end", "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "params": {}},
+        "canonical": {"command": "hangup"},
+        "gateway": {},
+    }[source]
+    doc = {"method": method, "path": path, "body": body}
+    code, out, _ = run(
+        ["translate", "--from", source, "--to", "canonical"], json.dumps(doc).encode(), capsys, monkeypatch
+    )
+    assert code == 1
+    assert out[0]["error"]["path"] == where
+
+
 def test_blank_lines_are_skipped_but_numbered(capsys, monkeypatch) -> None:
     data = b'\n{"type":"answer"}\n\n{"type":"bogus"}\n'
     code, out, _ = run(

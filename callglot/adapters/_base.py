@@ -489,8 +489,10 @@ class Dialect:
         """Decode a request; raises DecodeError (with a JSON path) for anything wrong."""
         if not isinstance(request, HttpRequest):
             raise InvalidMessage("$", f"expected an HttpRequest, got {type(request).__name__}")
-        if type(request.method) is not str or type(request.path) is not str:
-            raise InvalidMessage("$", "method and path must be strings")
+        if type(request.method) is not str:
+            raise InvalidMessage("$", "method and path must be strings", part="method")
+        if type(request.path) is not str:
+            raise InvalidMessage("$", "method and path must be strings", part="path")
         try:
             return self._decode(request)
         except (InvalidValue, RecursionError) as exc:  # a canonical constructor outside any at(...) block
@@ -598,10 +600,20 @@ COMMAND_ID = re.compile(r"[a-zA-Z0-9._-]{1,128}")
 Decoder = Callable[[Any], Command]
 
 
-def check_call_id(call_id: str, path: str = "$") -> str:
+def check_call_id(call_id: str, path: str = "$", *, part: str = "body") -> str:
     if CALL_ID.fullmatch(call_id) is None:
-        raise InvalidMessage(path, "call id must be 1..128 characters of letters, digits and ._:-")
+        raise InvalidMessage(path, "call id must be 1..128 characters of letters, digits and ._:-", part=part)
     return call_id
+
+
+def wrong_method(what: str, method: str) -> InvalidMessage:
+    """The error for a request that is not a POST (``what``: "Chirp commands", "webhooks")."""
+    return InvalidMessage("$", f"{what} are POSTed, not sent with {method[:16]}", part="method")
+
+
+def wrong_path(expected: str) -> InvalidMessage:
+    """The error for a request whose URL path is not the dialect's (``expected``: its form)."""
+    return InvalidMessage("$", f"path must be {expected}", part="path")
 
 
 def require_call_id(call_id: str | None) -> str:
@@ -632,12 +644,12 @@ def enum_value(kind: type[Any], value: str, path: str, allowed: Any = None) -> A
     raise InvalidMessage(path, f"must be one of {', '.join(str(o.value) for o in options)}")
 
 
-def route_for(table: Mapping[str, Any], key: Any, path: str, what: str) -> Any:
-    """Look ``key`` up in a route table or raise UnknownCommand at ``path``."""
+def route_for(table: Mapping[str, Any], key: Any, path: str, what: str, *, part: str = "body") -> Any:
+    """Look ``key`` up in a route table or raise UnknownCommand at ``path`` (of the request's ``part``)."""
     if type(key) is not str:
-        raise InvalidMessage(path, f"{what} must be a string, got {_json_type(key)}")
+        raise InvalidMessage(path, f"{what} must be a string, got {_json_type(key)}", part=part)
     try:
         return table[key]
     except KeyError:
         shown = key if len(key) <= 64 else key[:61] + "..."
-        raise UnknownCommand(path, f"unknown {what} {shown!r}") from None
+        raise UnknownCommand(path, f"unknown {what} {shown!r}", part=part) from None

@@ -306,7 +306,7 @@ class CanonicalDialect(Dialect):
 
     def _decode(self, request: HttpRequest) -> Decoded:
         if request.method.upper() != "POST":
-            raise InvalidMessage("$", f"commands are POSTed, not sent with {request.method[:16]}")
+            raise _base.wrong_method("commands", request.method)
         body = request.body
         if not isinstance(body, dict):
             raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")
@@ -320,10 +320,10 @@ class CanonicalDialect(Dialect):
         else:
             match = _PATH.fullmatch(request.path)
             if match is None:
-                raise InvalidMessage("$", "path must be /v1/calls/{call_id}/commands or /v1/calls")
+                raise _base.wrong_path("/v1/calls/{call_id}/commands or /v1/calls")
             if cls is Dial:
                 raise InvalidMessage("$.command", "dial is sent to /v1/calls")
-            call_id = _base.check_call_id(match.group(1))
+            call_id = _base.check_call_id(match.group(1), part="path")
         command_id = body.get("command_id")
         if "command_id" in body and (type(command_id) is not str or COMMAND_ID.fullmatch(command_id) is None):
             raise InvalidMessage("$.command_id", "must be 1..128 characters of letters, digits and ._-")
@@ -335,7 +335,7 @@ class CanonicalDialect(Dialect):
 
     def _decode_event(self, request: HttpRequest) -> Event:
         if type(request.method) is not str or request.method.upper() != "POST":
-            raise InvalidMessage("$", "webhooks are POSTed")
+            raise InvalidMessage("$", "webhooks are POSTed", part="method")
         body = request.body
         if not isinstance(body, dict):
             raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")

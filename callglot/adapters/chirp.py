@@ -1438,14 +1438,14 @@ class ChirpDialect(Dialect):
 
     def _decode(self, request: HttpRequest) -> Decoded:
         if request.method.upper() != "POST":
-            raise InvalidMessage("$", f"Chirp commands are POSTed, not sent with {request.method[:16]}")
+            raise _base.wrong_method("Chirp commands", request.method)
         body = request.body
         if request.path == "/v1/calls":
             return Decoded(command=_dec_dial(structure(converter, body, _CreateCall)))
         match = _COMMANDS_PATH.fullmatch(request.path)
         if match is None:
-            raise InvalidMessage("$", "path must be /v1/calls/{callId}/commands or /v1/calls")
-        call_id = _base.check_call_id(match.group(1))
+            raise _base.wrong_path("/v1/calls/{callId}/commands or /v1/calls")
+        call_id = _base.check_call_id(match.group(1), part="path")
         if not isinstance(body, dict):
             raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")
         if "type" not in body:

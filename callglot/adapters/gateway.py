@@ -1045,12 +1045,12 @@ class GatewayDialect(Dialect):
 
     def _decode(self, request: HttpRequest) -> Decoded:
         if request.method.upper() != "POST":
-            raise InvalidMessage("$", f"gateway commands are POSTed, not sent with {request.method[:16]}")
+            raise _base.wrong_method("gateway commands", request.method)
         match = _PATH.fullmatch(request.path)
         if match is None:
-            raise InvalidMessage("$", "path must be /api/v1/sessions/{uuid}/commands/<command>")
-        call_id = _base.check_call_id(match.group(1))
-        wire_cls, decoder = route_for(DECODERS, match.group(2), "$", "gateway command path")
+            raise _base.wrong_path("/api/v1/sessions/{uuid}/commands/<command>")
+        call_id = _base.check_call_id(match.group(1), part="path")
+        wire_cls, decoder = route_for(DECODERS, match.group(2), "$", "gateway command path", part="path")
         body = {} if request.body is None else request.body
         parsed = structure(converter, body, wire_cls)
         command_uid = parsed.command_uid

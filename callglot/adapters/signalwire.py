@@ -2847,9 +2847,9 @@ class SignalWireDialect(Dialect):
 
     def _decode(self, request: HttpRequest) -> Decoded:
         if request.method.upper() != "POST":
-            raise InvalidMessage("$", f"SignalWire commands are POSTed, not sent with {request.method[:16]}")
+            raise _base.wrong_method("SignalWire commands", request.method)
         if request.path != PATH:
-            raise InvalidMessage("$", f"path must be {PATH}")
+            raise _base.wrong_path(PATH)
         body = request.body
         if not isinstance(body, dict):
             raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")
