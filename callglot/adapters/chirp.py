@@ -101,7 +101,7 @@ from callglot.canonical.events import (
     TranscriptionEvent,
     VoicemailReceived,
 )
-from callglot.canonical.types import is_sip_uri
+from callglot.canonical.types import is_e164, is_sip_uri
 from callglot.capabilities import Capability, emulated, native, partial, unsupported
 from callglot.errors import DecodeError, InvalidMessage, InvalidValue
 
@@ -276,7 +276,8 @@ CAPABILITIES: Mapping[type, Capability] = {
     ),
     Refer: unsupported("Chirp has no SIP REFER: use transfer"),
     AddParticipant: partial(
-        "add_participant", destination="Chirp needs an explicit channel of pstn, whatsapp or webrtc"
+        "add_participant",
+        destination="Chirp needs a channel of pstn, whatsapp or webrtc (an E.164 number without one goes by pstn)",
     ),
     RemoveParticipant: native(),
     JoinConference: unsupported("Chirp has no conference rooms: use add_participant"),
@@ -408,6 +409,10 @@ def _is_sip(destination: Destination) -> bool:
 
 def _enc_destination(destination: Destination, ctx: Encoding, *, required_channel: bool) -> tuple[str, str | None]:
     channel = destination.channel
+    if required_channel and channel is None and is_e164(destination.address):
+        # What channel=None means for an E.164 address (canonical Destination): said, not invented.
+        ctx.generated("channel", "pstn: the phone network an E.164 number implies")
+        channel = Channel.PSTN
     if _is_sip(destination) or (required_channel and channel is None):
         ctx.lose("destination", droppable=False)
     return destination.address, None if channel is None else str(channel)

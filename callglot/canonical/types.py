@@ -350,6 +350,11 @@ def is_sip_uri(address: str) -> bool:
     return address[:5].lower().startswith(("sip:", "sips:"))
 
 
+def is_e164(address: str) -> bool:
+    """Whether ``address`` is an E.164 number (``+`` and 2..15 digits): the phone network's."""
+    return _E164.fullmatch(address) is not None
+
+
 def _check_address(channel: Channel | None, address: str) -> str:
     """Validate and normalise ``address`` for ``channel`` (None = infer from shape)."""
     if channel in (Channel.PSTN, Channel.WHATSAPP) or (channel is None and address.startswith("+")):
