@@ -591,7 +591,7 @@ INVALID: list[tuple[str, Callable[[], Any], str]] = [
     ("digit-collect-too-many", lambda: DigitCollect(max=129), "max"),
     ("digit-collect-bool", lambda: DigitCollect(max=True), "max"),
     ("digit-collect-float", lambda: DigitCollect(max=4.0), "max"),
-    ("digit-collect-terminators-lower", lambda: DigitCollect(max=4, terminators="a"), "terminators"),
+    ("digit-collect-terminators-not-dtmf", lambda: DigitCollect(max=4, terminators="e"), "terminators"),
     ("digit-collect-timeout-zero", lambda: DigitCollect(max=4, digit_timeout=0), "digit_timeout"),
     ("speech-hints-str", lambda: SpeechCollect(hints="yes"), "hints"),
     ("speech-hints-empty-item", lambda: SpeechCollect(hints=["yes", ""]), "hints[1]"),

@@ -308,6 +308,22 @@ def test_a_bad_item_of_a_string_form_points_at_the_string(params: dict[str, Any]
     assert info.value.reason.startswith(reason)
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"control_id": "c1", "digits": {"max": 4, "terminators": "d#"}},
+        {"control_id": "c1", "detect": {"type": "digit", "params": {"digits": "abcd"}}},
+    ],
+)
+def test_dtmf_letters_are_taken_in_either_case(params: dict[str, Any], oracle: Any) -> None:
+    """SignalWire's schema: terminators and detect digits allow A-D "case insensitive" (as record does)."""
+    command = "calling.collect" if "digits" in params else "calling.detect"
+    body = {"command": command, "id": CALL, "params": params}
+    assert list(oracle.iter_errors(body)) == []
+    decoded = sw().decode(request(body))
+    assert sw().encode(decoded.command, call_id=CALL).value.body == body
+
+
 def test_leniency_codecs_string() -> None:
     body = {
         "command": "dial",

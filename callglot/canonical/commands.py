@@ -573,7 +573,7 @@ class DigitCollect:
     """Collect up to ``max`` DTMF digits; ``terminators`` "" disables terminating keys."""
 
     max: int = attrs.field(validator=v.number(minimum=1, maximum=128, integer=True))
-    terminators: str | None = _opt_text(16, r"[0-9A-D*#]*", "use only 0-9 A-D * #", min_len=0)
+    terminators: str | None = _opt_text(16, r"[0-9A-Da-d*#]*", "use only 0-9 A-D * #", min_len=0)  # as Record's
     digit_timeout: float | None = _opt_number(0, exclusive_minimum=True)
 
 
@@ -651,7 +651,7 @@ class FaxDetector:
 class DigitDetector:
     """DTMF detection; ``digits`` "" or None matches any digit."""
 
-    digits: str | None = _opt_text(16, r"[0-9A-D*#]*", "use only 0-9 A-D * #", min_len=0)
+    digits: str | None = _opt_text(16, r"[0-9A-Da-d*#]*", "use only 0-9 A-D * #", min_len=0)
 
 
 Detector: TypeAlias = MachineDetector | FaxDetector | DigitDetector
