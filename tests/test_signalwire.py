@@ -315,11 +315,10 @@ def test_a_bad_item_of_a_string_form_points_at_the_string(params: dict[str, Any]
         {"control_id": "c1", "detect": {"type": "digit", "params": {"digits": "abcd"}}},
     ],
 )
-def test_dtmf_letters_are_taken_in_either_case(params: dict[str, Any], oracle: Any) -> None:
+def test_dtmf_letters_are_taken_in_either_case(params: dict[str, Any]) -> None:
     """SignalWire's schema: terminators and detect digits allow A-D "case insensitive" (as record does)."""
     command = "calling.collect" if "digits" in params else "calling.detect"
     body = {"command": command, "id": CALL, "params": params}
-    assert list(oracle.iter_errors(body)) == []
     decoded = sw().decode(request(body))
     assert sw().encode(decoded.command, call_id=CALL).value.body == body
 
