@@ -251,8 +251,12 @@ class SharedSecretHeader(_Frozen):
     _header: str
     _secret: bytes
 
-    def __init__(self, secret: str | bytes, header: str = DEFAULT_HEADER) -> None:
-        """Raise InvalidValue (a ValueError) for an empty/unusable secret or a header name that is not a token."""
+    def __init__(self, secret: str | bytes, *, header: str = DEFAULT_HEADER) -> None:
+        """Raise InvalidValue (a ValueError) for an empty/unusable secret or a header name that is not a token.
+
+        ``header`` is keyword-only: both arguments are tokens, so a swapped positional call would be
+        accepted and would show the secret as the header name in reprs and error messages.
+        """
         if not isinstance(header, str):
             raise TypeError(f"header must be str, not {type(header).__name__}")
         if not header or not all(char in _TCHAR for char in header):

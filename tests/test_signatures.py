@@ -474,6 +474,12 @@ def ssh_fail(checker: SharedSecretHeader, headers: object) -> SignatureError:
     return info.value
 
 
+def test_the_header_name_is_keyword_only() -> None:
+    # Both are tokens: swapped positionally, the secret would be shown as the header name in reprs and errors.
+    with pytest.raises(TypeError):
+        SharedSecretHeader("X-Webhook-Secret", SECRET)  # type: ignore[misc]
+
+
 def test_headers_for_chirp_registration() -> None:
     assert SSH.headers() == {"X-Webhook-Secret": SECRET}
     assert SSH.header == "X-Webhook-Secret"

@@ -769,10 +769,10 @@ def _dec_dial(w: _DialParams, d: _Decoding) -> Dial:
             custom_variables=w.custom_variables,
         )
     except InvalidValue as exc:
-        head, _, index = exc.field.partition("[")
-        if index and isinstance(getattr(w, head, None), str):
+        head, _, position = exc.field.partition("[")
+        if position and isinstance(getattr(w, head, None), str):
             # Sent as one string (codecs comma-separated, a single region): no array item to point at.
-            item = f"item {int(index.rstrip(']')) + 1} of the list: " if head == "codecs" else ""
+            item = f"item {int(position.rstrip(']')) + 1} of the list: " if head == "codecs" else ""
             raise InvalidMessage(f"{P}.{head}", item + exc.reason) from None
         raise InvalidMessage(_dial_path(exc.field), exc.reason) from None
 
