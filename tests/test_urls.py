@@ -271,11 +271,25 @@ def test_normalisation(url: str, expected: str) -> None:
         "https://[100::1]/",
         "https://[64:ff9b:1::1]/",
         "https://[2001:20::1]/",
+        # IDNA 2003 and 2008 (httpx, browsers) would send these to different names, or none
+        "https://fa\u00df.de/hold.wav",  # fass.de or xn--fa-hia.de
+        "https://\u03c2\u03bf\u03c6\u03af\u03b1.gr/",  # final sigma
+        "https://\u00fc\u2488example.com/",  # the digit-full-stop would hide a dot in one label
+        "https://" + "\u4e00" * 2000 + ".com/",  # refused before the conversion, which costs per character
+        "https://example.com/a\u061cb",  # Arabic letter mark
+        "https://example.com/a\U000e0041",  # a tag character
+        "https://example.com/a\u180eb",  # Mongolian vowel separator
     ],
 )
 def test_more_rejections(url: str) -> None:
     with pytest.raises(UnsafeUrl):
         check_url(url)
+
+
+def test_idna_deviation_reason_says_what_to_send_instead() -> None:
+    with pytest.raises(UnsafeUrl) as info:
+        check_url("https://stra\u00dfe.de/")
+    assert "xn--" in info.value.reason
 
 
 def test_non_string_is_rejected() -> None:
@@ -514,6 +528,7 @@ SIP_REJECT = [
     "sip:alice@[fe80::1%25eth0]",
     "tel:+14155552671",
     "sip:<alice>@example.com",
+    "sip://10.0.0.1/@example.com",  # a generic URL parser reads the host 10.0.0.1
 ]
 
 

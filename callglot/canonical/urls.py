@@ -267,10 +267,11 @@ def url_policy(policy: UrlPolicy) -> Iterator[UrlPolicy]:
 # --------------------------------------------------------------------------- parsing helpers
 
 # Control characters, whitespace (incl. Unicode), backslash, invisible formatting
-# characters (soft hyphen, zero-width, bidi controls, BOM) and lone surrogates.
+# characters (soft hyphen, Arabic letter mark, Mongolian vowel separator, zero-width,
+# bidi controls, BOM, tags) and lone surrogates.
 _BAD_CHARS = re.compile(
-    r"[\x00-\x20\x7f-\x9f\\\s\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
-    r"\ud800-\udfff]"
+    r"[\x00-\x20\x7f-\x9f\\\s\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+    r"\ud800-\udfff\U000e0000-\U000e007f]"
 )
 _URL = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*)://([^/?#]*)")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
@@ -396,17 +397,32 @@ def _name_error(name: str, bare: str, what: str) -> UnsafeUrl:
     return UnsafeUrl(f"{what} {name} is a single-label name (not a public host name)")
 
 
+#: Longest non-ASCII host converted: each character becomes at least one ASCII one (253 at most),
+#: with room for what normalisation merges; longer ones are refused before the costly conversion.
+_MAX_IDN_INPUT = 1024
+#: The dots IDNA 2003 splits labels on (what the codec sees as label separators).
+_IDNA_DOTS = re.compile("[.\u3002\uff0e\uff61]")
+#: IDNA 2003 maps these to other letters (sharp s to "ss", final sigma to sigma) where IDNA 2008, and so httpx and
+#: browsers, keep them: the same name would reach two different domains.
+_IDNA_DEVIATIONS = frozenset("\u00df\u03c2")
+
+
 @functools.lru_cache(maxsize=512)
 def _idna(host: str) -> str | None:
     """The lower-case ASCII (IDNA 2003) form of a non-ASCII host name, or None when it has none.
 
     Cached: stringprep and punycode cost ~40 µs a name, and the same media hosts recur on every call.
-    A pure function of the name, so the cache weakens no check.
+    A pure function of the name, so the cache weakens no check. Callers bound the length first.
+    None also when a label's normalisation holds a dot (``⒈`` is ``1.``): the codec would hide it
+    inside one label, and a browser or httpx would not read the name the same way.
     """
     try:
-        return host.encode("idna").decode("ascii").lower()
+        ascii_name = host.encode("idna").decode("ascii").lower()
     except UnicodeError:
         return None
+    if ascii_name.count(".") != len(_IDNA_DOTS.findall(host)):
+        return None
+    return ascii_name
 
 
 def _check_name_or_v4(host: str, policy: UrlPolicy, what: str = "host") -> str:
@@ -420,6 +436,13 @@ def _check_name_or_v4(host: str, policy: UrlPolicy, what: str = "host") -> str:
     else:
         if "%" in host:
             raise UnsafeUrl(f"{what} contains '%' (percent-encoding is not allowed in hosts)")
+        if len(host) > _MAX_IDN_INPUT:
+            raise UnsafeUrl(f"{what} {_show(host)!r} is longer than 253 characters")
+        if not _IDNA_DEVIATIONS.isdisjoint(host):
+            raise UnsafeUrl(
+                f"{what} {_show(host)!r} holds ß or ς, which IDNA 2003 and 2008 map to different names: "
+                "give the host in its xn-- form"
+            )
         ascii_name = _idna(host)
         if ascii_name is None:
             raise UnsafeUrl(f"{what} {_show(host)!r} is not a valid internationalised domain name")
@@ -582,6 +605,8 @@ def check_sip_uri(uri: str, *, policy: UrlPolicy | None = None) -> str:
         raise UnsafeUrl("a password is not allowed in SIP URIs")
     if "?" in user or _SIP_USER.fullmatch(user) is None:
         raise UnsafeUrl("SIP URI user part contains characters that are not allowed")
+    if user[0] == "/":  # legal SIP, but a generic URL parser reads sip://host/...@x as the host 'host'
+        raise UnsafeUrl("SIP URI user part must not start with '/'")
     if "?" in hostpart:
         raise UnsafeUrl("SIP URI headers ('?...') are not allowed")
     hostport, _, params = hostpart.partition(";")
