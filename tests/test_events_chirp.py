@@ -1440,6 +1440,10 @@ def test_foreign_origin_is_dropped_and_reported_under_any_policy(origin: Any) ->
         (VoicemailReceived, {"voicemail": {"callerChannel": "sip"}}),
         (VoicemailReceived, {"voicemail": {"isRead": True, "id": "vm"}}),
         (VoicemailReceived, {"call": {"direction": "up"}}),
+        # An empty section would read back as none: reported, not lost in silence.
+        (RecordingEvent, {"recording": {}}),
+        (RecordingEvent, {"call": {}}),
+        (VoicemailReceived, {"voicemail": {}}),
     ],
 )
 def test_malformed_chirp_origin_is_dropped(cls: type, origin: Any) -> None:

@@ -229,6 +229,7 @@ BAD_EVENTS: list[tuple[Any, str, type[DecodeError]]] = [
     ({"event": "call.new", "session_uuid": "../x"}, "$.session_uuid", InvalidMessage),
     ({"event": "call.new", "session_uuid": None}, "$.session_uuid", InvalidMessage),
     (envelope("call.new", {}, 0), "$.sequence", InvalidMessage),
+    (envelope("command.result", {"success": True, "detail": None}), "$.data.detail", InvalidMessage),  # as the schema
     (flat("call.new", {}, -1), "$.sequence", InvalidMessage),
     (envelope("call.new", {}) | {"sequence": "1"}, "$.sequence", InvalidMessage),
     (envelope("call.new", {}) | {"caller_id": "x"}, "$", InvalidMessage),  # mixed shapes
@@ -797,6 +798,7 @@ BAD_RESPONSES: list[tuple[HttpResponse, str]] = [
     (HttpResponse(status=404, body={"success": False}), "$.error"),
     (HttpResponse(status=404, body={"success": False, "error": 3}), "$.error"),
     (HttpResponse(status=409, body={"success": False, "error": "x", "detail": "room"}), "$.detail"),
+    (HttpResponse(status=409, body={"success": False, "error": "x", "detail": None}), "$.detail"),  # as the schema
     (HttpResponse(status=409, body={"success": False, "error": "x", "code": "E1"}), "$"),
 ]
 

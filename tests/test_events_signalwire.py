@@ -719,6 +719,26 @@ def test_receipt_lossy_fields() -> None:
         SW.encode_response(Receipt(status=ReceiptStatus.ACCEPTED), policy=Policy.LENIENT)
 
 
+def test_an_empty_call_details_object_is_a_loss_not_dropped_in_silence() -> None:
+    receipt = Receipt(status=ReceiptStatus.ACCEPTED, call_id=CALL, call=CallLeg(id=CALL, details={}))
+    with pytest.raises(callglot.UnsupportedField) as caught:
+        SW.encode_response(receipt)
+    assert caught.value.field == "call.details"
+    out = SW.encode_response(receipt, policy=Policy.LENIENT)
+    assert [(a.action, a.field) for a in out.report] == [(Action.DROPPED, "call.details")]
+
+
+@pytest.mark.parametrize("url", [{"href": "https://docs.example.com/e"}, 5, None])
+def test_an_error_url_signalwire_cannot_carry_is_a_loss_not_replaced_in_silence(url: Any) -> None:
+    error = ProviderError(422, "bad", code="c", kind="validation_error", details={"url": url})
+    with pytest.raises(callglot.UnsupportedField) as caught:
+        SW.encode_response(error)
+    assert caught.value.field == "details"
+    out = SW.encode_response(error, policy=Policy.LENIENT)
+    assert out.value.body["errors"][0]["url"] == DOCS
+    assert [(a.action, a.field) for a in out.report] == [(Action.DROPPED, "details"), (Action.GENERATED, "details")]
+
+
 def test_a_receipt_from_another_dialect_keeps_only_call_leg_fields() -> None:
     leg = CallLeg(id="call_abc", state="in-progress", direction="outbound", details={"price": 1, "charge": 0.5})
     out = SW.encode_response(

@@ -1289,7 +1289,7 @@ def _origin(event: Any, call_id: str, ctx: Encoding) -> _Origin:
     sections = {"app": None, "call": _ORIGIN_CALL_KEYS[cls], **_ORIGIN_SECTIONS[cls]}
     try:
         for key, value in raw.items():
-            if key not in sections or type(value) is not dict:
+            if key not in sections or type(value) is not dict or not value:  # an empty section reads back as none
                 raise InvalidMessage("$", key)
             allowed = sections[key]
             if allowed is not None and not set(value) <= allowed:

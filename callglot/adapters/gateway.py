@@ -515,7 +515,7 @@ class _CommandResult:
     command_uid: str | None = None
     operation_id: str | None = None  # the 202's operation_id (callglot's decision: the field list is unpublished)
     success: bool
-    detail: Any = None
+    detail: Any = _base.ABSENT  # tells an explicit null (refused, as the schema does) from no detail
 
 
 @attrs.frozen(kw_only=True)
@@ -529,7 +529,7 @@ class _Accepted:
 class _ErrorBody:
     success: bool
     error: str
-    detail: Any = None
+    detail: Any = _base.ABSENT  # as _CommandResult.detail
 
 
 _EVENT_WIRE: tuple[type, ...] = (
@@ -736,11 +736,10 @@ def _ev_recording(w: _RecordingCompleted, base: str) -> tuple[type, dict[str, An
 
 
 def _ev_command_result(w: _CommandResult, base: str) -> tuple[type, dict[str, Any]]:
-    if w.detail is not None and not isinstance(w.detail, dict):
-        raise InvalidMessage(f"{base}.detail", "expected a JSON object")
+    detail = _detail(w.detail, f"{base}.detail")
     return CommandResult, {
         "success": w.success,
-        "detail": w.detail,
+        "detail": detail,
         "command_id": _uid(w.command_uid, base),
         "operation_id": w.operation_id,
     }
@@ -898,8 +897,19 @@ def _enc_recording(e: RecordingEvent, ctx: Encoding) -> tuple[str, Any]:
     return "recording.completed", _RecordingCompleted(command_uid=_command_uid(e, ctx), url=e.url, duration_ms=duration)
 
 
+def _detail(value: Any, path: str) -> dict[str, Any] | None:
+    """A wire ``detail``: absent is None; present, it must be a JSON object (not null)."""
+    if value is _base.ABSENT:
+        return None
+    if value is None:
+        raise InvalidMessage(path, "null is not allowed: omit the field instead")
+    if not isinstance(value, dict):
+        raise InvalidMessage(path, "expected a JSON object")
+    return value
+
+
 def _enc_command_result(e: CommandResult, ctx: Encoding) -> tuple[str, Any]:
-    detail = None if e.detail is None else thaw_json(e.detail)
+    detail = _base.ABSENT if e.detail is None else thaw_json(e.detail)
     return "command.result", _CommandResult(
         command_uid=_command_uid(e, ctx), operation_id=e.operation_id, success=e.success, detail=detail
     )
@@ -963,13 +973,11 @@ def _decode_reply(response: HttpResponse) -> Receipt:
         error = _structure(body, _ErrorBody, "$")
         if error.success is not False:
             raise InvalidMessage("$.success", "an error body has success: false")
-        if error.detail is not None and not isinstance(error.detail, dict):
-            raise InvalidMessage("$.detail", "expected a JSON object")
+        detail = _detail(error.detail, "$.detail")
         _header(response.headers, "retry-after")  # refuses a duplicated header
         try:
-            problem = ProviderError(
-                status, error.error, details=error.detail, retry_after=_base.retry_after(response.headers)
-            )
+            retry_after = _base.retry_after(response.headers)
+            problem = ProviderError(status, error.error, details=detail, retry_after=retry_after)
         except InvalidValue as exc:
             head, sep, rest = exc.field.partition(".")  # ProviderError's names -> the body's keys
             key = {"details": "detail", "message": "error"}.get(head, head)
@@ -989,7 +997,7 @@ def _encode_reply(result: Receipt | ProviderError, ctx: Encoding) -> HttpRespons
                 headers["Retry-After"] = str(int(result.retry_after))
             else:
                 ctx.lose("retry_after")
-        detail = None if result.details is None else thaw_json(result.details)
+        detail = _base.ABSENT if result.details is None else thaw_json(result.details)
         wire_error = _ErrorBody(success=False, error=result.message, detail=detail)
         return HttpResponse(status=result.status, body=converter.unstructure(wire_error), headers=headers)
     if result.status is not ReceiptStatus.IN_PROGRESS:

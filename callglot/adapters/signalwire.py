@@ -2631,6 +2631,8 @@ def _encode_call_leg(receipt: ev.Receipt, ctx: Encoding) -> dict[str, Any]:
         ctx.lose("call_id")
     body: dict[str, Any] = {}
     if leg.details is not None:
+        if not leg.details:  # {} is not "no details", and the leg has no way to say it
+            ctx.lose("call.details")
         for key, value in thaw_json(leg.details).items():
             check = _LEG_DETAILS.get(key)
             if (check is not None and check[0](value)) or (key == "status" and value is None and leg.state is None):
@@ -2722,8 +2724,11 @@ def _encode_error(error: ev.ProviderError, ctx: Encoding) -> HttpResponse:
     if error.kind is not None and error.code is not None:
         first: dict[str, Any] = {"type": error.kind, "code": error.code, "message": error.message}
         first["attribute"] = error.parameter  # the normal form: always sent, null when no parameter
+        if "url" in details and type(details["url"]) is not str:
+            ctx.lose("details")  # a url that is not a string: SignalWire's is a link
+            del details["url"]
         url = details.pop("url", None)
-        if type(url) is not str:
+        if url is None:
             ctx.generated("details", "SignalWire errors link their documentation: the error-codes page was used")
             url = ERROR_DOCS
         first["url"] = url
