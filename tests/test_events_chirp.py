@@ -1480,3 +1480,40 @@ def test_receipts_decode_from_any_success_status_the_reference_allows(status: in
     body = {"callId": CALL, "command": "hangup", "status": "accepted"}
     receipt = D.decode_response(HttpResponse(status=status, body=body))
     assert D.encode_response(receipt).value == HttpResponse(status=200, body=body)
+
+
+_CONTROL_CHAR_FIELDS = [
+    ({"event": "calls.answered", "eventId": "evt_1", "data": {"call": {"id": CALL}}}, ("eventId",)),
+    ({"event": "calls.answered", "data": {"call": {"id": CALL}}}, ("data", "call", "id")),
+    ({"event": "calls.answered", "data": {"call": {"id": CALL, "from": "+15551230000"}}}, ("data", "call", "from")),
+    ({"event": "calls.answered", "data": {"call": {"id": CALL, "to": "+15557650000"}}}, ("data", "call", "to")),
+    ({"event": "calls.recording.completed", "data": {"call": {"id": CALL}, "recording": {"id": "rec_1"}}},
+     ("data", "recording", "id")),
+    ({"event": "calls.recording.completed", "data": {"call": {"id": CALL}, "recording": {"callId": CALL}}},
+     ("data", "recording", "callId")),
+    ({"event": "calls.voicemail.received", "data": {"call": {"id": CALL}, "voicemail": {"id": "vm_1"}}},
+     ("data", "voicemail", "id")),
+    ({"event": "calls.voicemail.received", "data": {"call": {"id": CALL}, "voicemail": {"callId": CALL}}},
+     ("data", "voicemail", "callId")),
+    ({"event": "calls.voicemail.received", "data": {"call": {"id": CALL}, "voicemail": {"callerNumber": "+1555"}}},
+     ("data", "voicemail", "callerNumber")),
+    ({"event": "calls.voicemail.received", "data": {"call": {"id": CALL}, "voicemail": {"recordingId": "r1"}}},
+     ("data", "voicemail", "recordingId")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("body", "where"), _CONTROL_CHAR_FIELDS)
+def test_schema_and_runtime_both_refuse_control_characters_in_ids_and_addresses(
+    body: dict[str, Any], where: tuple[str, ...]
+) -> None:
+    assert list(validator_for("chirp.events").iter_errors(body)) == []
+    D.decode_event(HttpRequest(method="POST", path="/", body=body))  # the clean body is fine
+    bad = json.loads(json.dumps(body))
+    parent = bad
+    for key in where[:-1]:
+        parent = parent[key]
+    parent[where[-1]] += "\n"
+    assert list(validator_for("chirp.events").iter_errors(bad)) != []
+    with pytest.raises(DecodeError) as info:
+        D.decode_event(HttpRequest(method="POST", path="/", body=bad))
+    assert info.value.path == "$." + ".".join(where)
