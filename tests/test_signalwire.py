@@ -323,6 +323,19 @@ def test_dtmf_letters_are_taken_in_either_case(params: dict[str, Any]) -> None:
     assert sw().encode(decoded.command, call_id=CALL).value.body == body
 
 
+@pytest.mark.parametrize("seconds", [1e307, 10**4299, 2**31 / 1000 + 1])
+def test_a_timeout_past_the_wire_int32_is_a_loss_not_a_crash(seconds: float) -> None:
+    """speech_timeout is int32 milliseconds on the wire (what decode reads back); 1e307 s overflowed to inf."""
+    from callglot.canonical import LiveStart, LiveTranscribe
+
+    command = LiveTranscribe(action=LiveStart(language="en-US", direction=("remote-caller",), speech_timeout=seconds))
+    with pytest.raises(callglot.UnsupportedField):
+        sw().encode(command, call_id=CALL)
+    out = sw().encode(command, call_id=CALL, policy=Policy.LENIENT)
+    assert [a.field for a in out.report if a.action is Action.DROPPED] == ["speech_timeout"]
+    json.dumps(out.value.body)  # no number too long to write
+
+
 def test_leniency_codecs_string() -> None:
     body = {
         "command": "dial",

@@ -550,8 +550,12 @@ def _ms(seconds: float | None, ctx: Encoding, field: str) -> int | None:
     """Seconds (canonical) to whole milliseconds (the wire), or a declared loss."""
     if seconds is None:
         return None
-    millis = round(seconds * 1000)
-    if abs(millis - seconds * 1000) > 1e-6:
+    scaled = seconds * 1000
+    if not 0 <= scaled <= INT32_MAX:  # what _seconds reads back; also refuses an overflow to infinity
+        ctx.lose(field)
+        return None
+    millis = round(scaled)
+    if abs(millis - scaled) > 1e-6:
         ctx.lose(field)
         return None
     return millis
