@@ -140,7 +140,23 @@ def documents(stream: IO[bytes], progress: _Progress | None = None) -> Iterator[
     if len(first) > MAX_LINE or _parses(first):
         yield from _json_lines(stream, first, line_no, done, progress)
         return
-    rest = stream.read(MAX_DOCUMENT)
+    # Not JSON on its own: a pretty document, or JSON Lines whose first line is broken. The next
+    # non-blank line tells without reading on (a pipe is answered line by line, a replay streams):
+    # a JSON object alone on its line means JSON Lines.
+    head: list[bytes] = []
+    second_no = line_no
+    while raw := stream.readline(MAX_LINE + 1):
+        second_no += 1
+        done += len(raw)
+        head.append(raw)
+        if raw.strip():
+            break
+    second = head[-1] if head and head[-1].strip() else b""
+    if second.lstrip().startswith(b"{") and _parses(second):
+        yield line_no, _parse_error(first)
+        yield from _json_lines(stream, second, second_no, done, progress)
+        return
+    rest = b"".join(head) + stream.read(MAX_DOCUMENT)
     if len(first) + len(rest) >= MAX_DOCUMENT:
         yield line_no, InputError("InvalidJSON", f"document larger than {MAX_DOCUMENT} bytes")
         return
@@ -161,6 +177,15 @@ def documents(stream: IO[bytes], progress: _Progress | None = None) -> Iterator[
                 yield line_no + offset, parse_json(_text(raw))
             except InputError as exc:
                 yield line_no + offset, exc
+
+
+def _parse_error(raw: bytes) -> InputError:
+    """Why ``raw`` is not a JSON document (it is known not to be)."""
+    try:
+        parse_json(_text(raw))
+    except InputError as exc:
+        return exc
+    raise AssertionError("unreachable: the line parses")  # pragma: no cover
 
 
 def _parses(raw: bytes) -> bool:

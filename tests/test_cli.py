@@ -295,3 +295,48 @@ def test_console_script_streams_a_large_file(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == 5000
     assert json.loads(lines[-1])["path"] == "/api/v1/sessions/c4999/commands/hangup"
+
+
+def test_a_broken_first_line_on_a_pipe_is_answered_line_by_line() -> None:
+    """The second line decides JSON Lines at once: nothing waits for the end of input (a proxy's pipe)."""
+    import select
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "callglot", "translate", "--from", "chirp", "--to", "gateway", "--call-id", "c1"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    try:
+        process.stdin.write(b'{"type": "hangup"\n{"type": "answer"}\n')
+        process.stdin.flush()
+        answers = []
+        for _ in range(2):
+            ready, _, _ = select.select([process.stdout], [], [], 30)
+            assert ready, "no answer while the input stays open"
+            answers.append(json.loads(process.stdout.readline()))
+    finally:
+        process.stdin.close()
+        process.wait(timeout=30)
+    assert answers[0]["error"]["line"] == 1
+    assert answers[1] == {"method": "POST", "path": "/api/v1/sessions/c1/commands/answer", "body": {}}
+
+
+def test_a_broken_first_line_does_not_stop_a_replay_larger_than_one_document(capsys, monkeypatch) -> None:
+    """JSON Lines with a bad first line stream on, however long (one pretty document is capped in size)."""
+    from callglot import cli
+
+    monkeypatch.setattr(cli, "MAX_DOCUMENT", 4096)  # the cap, small enough for a test
+    good = b'{"type": "answer"}\n'
+    count = 4096 // len(good) + 10
+    code, out, _ = run(
+        ["translate", "--from", "chirp", "--to", "gateway", "--call-id", "c1"],
+        b'{"type": "hangup"\n' + good * count,
+        capsys,
+        monkeypatch,
+    )
+    assert code == 1
+    assert len(out) == count + 1
+    assert out[0]["error"]["line"] == 1
+    assert out[-1] == {"method": "POST", "path": "/api/v1/sessions/c1/commands/answer", "body": {}}
