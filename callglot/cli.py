@@ -14,6 +14,7 @@ errors.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import stat
@@ -267,6 +268,8 @@ def _error(exc: BaseException, line: int, prefix: str = "$") -> dict[str, Any]:
 
 def _open_input(name: str) -> tuple[IO[bytes], int | None]:
     if name == "-":
+        if sys.stdin is None:  # started with standard input closed
+            raise OSError(errno.EBADF, "standard input is closed")
         return sys.stdin.buffer, None
     try:
         handle = open(name, "rb")  # noqa: SIM115 - closed by the caller
@@ -321,19 +324,28 @@ class _Output:
         self.reports.append(text)
 
     def flush(self) -> None:
-        if self.reports:
+        if self.reports and sys.stderr is not None:  # None: started with standard error closed
             sys.stderr.write("".join(self.reports))
             self.reports.clear()
+        stdout = sys.stdout
         if self.lines:
             self.lines.append("")
-            sys.stdout.write("\n".join(self.lines))
+            text = "\n".join(self.lines)
             self.lines.clear()
-        sys.stdout.flush()
+            # JSON Lines are UTF-8 (RFC 8259), whatever the locale's encoding would make of non-ASCII text.
+            binary = getattr(stdout, "buffer", None)
+            if binary is None:
+                stdout.write(text)
+            else:
+                stdout.flush()
+                binary.write(text.encode("utf-8"))
+                binary.flush()
+        stdout.flush()
 
 
 def _run_lines(args: argparse.Namespace, handle_one: Callable[[Any, int, _Output], tuple[Any, bool]]) -> int:
     stream, size = _open_input(args.input)
-    progress = _Progress(size or 0, enabled=size is not None and sys.stderr.isatty())
+    progress = _Progress(size or 0, enabled=size is not None and sys.stderr is not None and sys.stderr.isatty())
     out = _Output(batched=_is_regular_file(stream))
     failed = False
     try:
@@ -347,7 +359,7 @@ def _run_lines(args: argparse.Namespace, handle_one: Callable[[Any, int, _Output
             out.result(result)
     finally:
         progress.close()
-        if stream is not sys.stdin.buffer:
+        if args.input != "-":
             stream.close()
         out.flush()
     return 1 if failed else 0
@@ -492,10 +504,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if sys.stdout is None:  # started with standard output closed: there is nowhere to answer
+        if sys.stderr is not None:
+            sys.stderr.write("callglot: standard output is closed\n")
+        return 1
     args = build_parser().parse_args(argv)
     try:
         code: int = args.run(args)
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away: nothing to tell it
+        return 1
+    except OSError as exc:  # standard streams closed, a full disk: a message, not a traceback
+        if sys.stderr is not None:
+            sys.stderr.write(f"callglot: {exc.strerror or exc}\n")
         return 1
     return code
 

@@ -340,3 +340,41 @@ def test_a_broken_first_line_does_not_stop_a_replay_larger_than_one_document(cap
     assert len(out) == count + 1
     assert out[0]["error"]["line"] == 1
     assert out[-1] == {"method": "POST", "path": "/api/v1/sessions/c1/commands/answer", "body": {}}
+
+
+def _shell(command: str, **env: str) -> subprocess.CompletedProcess[bytes]:
+    import os
+
+    return subprocess.run(["sh", "-c", command], capture_output=True, env={**os.environ, **env})
+
+
+CLI = f"{sys.executable} -m callglot translate --from canonical --to canonical --call-id c1"
+
+
+@pytest.mark.parametrize(
+    ("redirect", "message"),
+    [
+        ("- <&-", b"standard input is closed"),
+        (">&-", b"standard output is closed"),
+        ("> /dev/full", b"No space left on device"),
+    ],
+)
+def test_standard_stream_failures_are_a_message_not_a_traceback(tmp_path: Path, redirect: str, message: bytes) -> None:
+    if "/dev/full" in redirect and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"command": "answer"}\n')
+    argument = "" if redirect.startswith("-") else str(source)
+    result = _shell(f"{CLI} {argument} {redirect}")
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert b"Traceback" not in result.stderr
+
+
+def test_output_is_utf8_whatever_the_locale_encoding(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    body = {"command": "play", "media": [{"type": "audio", "url": "https://cdn.example.com/caf\u00e9.mp3"}]}
+    source.write_text(json.dumps(body, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = _shell(f"{CLI} {source}", PYTHONIOENCODING="ascii")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.decode("utf-8"))["body"] == body
