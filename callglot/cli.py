@@ -464,6 +464,15 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     return 0
 
 
+def _call_id(value: str) -> str:
+    """--call-id: one safe path segment, checked once (a usage error) rather than on every line."""
+    from callglot.adapters._base import CALL_ID  # the adapters' own rule; imported when the option is given
+
+    if CALL_ID.fullmatch(value) is None:
+        raise argparse.ArgumentTypeError("must be 1..128 characters of letters, digits and ._:- (one path segment)")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="callglot", description="Translate telephony call-control dialects.")
     parser.add_argument("--version", action="version", version=f"callglot {__version__}")
@@ -479,7 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
         return command
 
     translation("translate", "translate commands from one dialect to another", cmd_translate).add_argument(
-        "--call-id", help="call id for bare bodies (also overrides the one in requests)"
+        "--call-id", type=_call_id, help="call id for bare bodies (also overrides the one in requests)"
     )
     translation(
         "translate-events", "translate webhook events from one dialect to another", cmd_translate_events
@@ -487,7 +496,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check requests against a dialect's schema and decoder")
     validate.add_argument("--dialect", required=True)
-    validate.add_argument("--call-id", help="call id for bare bodies")
+    validate.add_argument("--call-id", type=_call_id, help="call id for bare bodies")
     validate.add_argument("input", nargs="?", default="-", metavar="FILE")
     validate.set_defaults(run=cmd_validate)
 

@@ -220,6 +220,11 @@ def test_usage_errors_exit_2(capsys) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["translate", "--from", "chirp", "--to", "gateway", "/no/such/file"])
     assert caught.value.code == 2
+    for command in (["translate", "--from", "chirp", "--to", "gateway"], ["validate", "--dialect", "chirp"]):
+        with pytest.raises(SystemExit) as caught:  # checked once, not as an error on every line
+            main([*command, "--call-id", "a/b"])
+        assert caught.value.code == 2
+        assert "--call-id" in capsys.readouterr().err
 
 
 def test_examples_translate_fully_to_canonical(capsys) -> None:
