@@ -489,10 +489,10 @@ class Dialect:
         """Decode a request; raises DecodeError (with a JSON path) for anything wrong."""
         if not isinstance(request, HttpRequest):
             raise InvalidMessage("$", f"expected an HttpRequest, got {type(request).__name__}")
-        if type(request.method) is not str:
-            raise InvalidMessage("$", "method and path must be strings", part="method")
+        if type(request.method) is not str:  # two plain checks: this runs on every decode
+            raise InvalidMessage("$", "the method must be a string", part="method")
         if type(request.path) is not str:
-            raise InvalidMessage("$", "method and path must be strings", part="path")
+            raise InvalidMessage("$", "the path must be a string", part="path")
         try:
             return self._decode(request)
         except (InvalidValue, RecursionError) as exc:  # a canonical constructor outside any at(...) block
