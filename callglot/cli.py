@@ -520,13 +520,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code: int = args.run(args)
-    except BrokenPipeError:  # the reader went away: nothing to tell it
-        return 1
-    except OSError as exc:  # standard streams closed, a full disk: a message, not a traceback
-        if sys.stderr is not None:
+    except OSError as exc:  # the reader went away, a closed stream, a full disk: a message, not a traceback
+        if not isinstance(exc, BrokenPipeError) and sys.stderr is not None:
             sys.stderr.write(f"callglot: {exc.strerror or exc}\n")
+        _discard_stdout()
         return 1
     return code
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device: what could not be written stays in its buffer, and
+    the interpreter's last flush would fail again (exit 120, "Exception ignored") after our message."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file behind it (a test's capture)
+        pass
 
 
 if __name__ == "__main__":

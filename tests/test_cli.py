@@ -347,10 +347,15 @@ def test_a_broken_first_line_does_not_stop_a_replay_larger_than_one_document(cap
     assert out[-1] == {"method": "POST", "path": "/api/v1/sessions/c1/commands/answer", "body": {}}
 
 
-def _shell(command: str, **env: str) -> subprocess.CompletedProcess[bytes]:
+def _environment(**env: str) -> dict[str, str]:
+    """A user's environment: buffered output (this sandbox sets PYTHONUNBUFFERED; CI and users do not)."""
     import os
 
-    return subprocess.run(["sh", "-c", command], capture_output=True, env={**os.environ, **env})
+    return {**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}, **env}
+
+
+def _shell(command: str, **env: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["sh", "-c", command], capture_output=True, env=_environment(**env))
 
 
 CLI = f"{sys.executable} -m callglot translate --from canonical --to canonical --call-id c1"
@@ -374,6 +379,24 @@ def test_standard_stream_failures_are_a_message_not_a_traceback(tmp_path: Path, 
     assert result.returncode == 1
     assert message in result.stderr
     assert b"Traceback" not in result.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"command": "answer"}\n' * 20000)
+    command = [sys.executable, "-m", "callglot", "translate", "--from", "canonical", "--to", "canonical"]
+    process = subprocess.Popen(
+        [*command, "--call-id", "c1", str(source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_environment(),
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()  # as `| head -1` does
+    assert process.wait(timeout=60) == 1
+    assert process.stderr.read() == b""
 
 
 def test_output_is_utf8_whatever_the_locale_encoding(tmp_path: Path) -> None:
