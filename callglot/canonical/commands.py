@@ -43,6 +43,8 @@ command = attrs.frozen(kw_only=True)
 
 _ID = r"[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}"
 _DTMF = r"[0-9*#A-D]+"
+#: A set of DTMF keys (terminators, keys to detect): either case, as SignalWire takes them; "" is allowed.
+_DTMF_KEYS = r"[0-9A-Da-d*#]*"
 
 
 def _text(max_len: int, pattern: str | None = None, describe: str = "") -> Any:
@@ -537,7 +539,7 @@ class Record:
     initial_timeout: float | None = _opt_number(0)
     end_silence_timeout: float | None = _opt_number(0)
     max_length: int | None = _opt_number(0, integer=True)
-    terminators: str | None = _opt_text(16, r"[0-9A-Da-d*#]*", "use only 0-9 A-D * #", min_len=0)
+    terminators: str | None = _opt_text(16, _DTMF_KEYS, "use only 0-9 A-D * #", min_len=0)
     input_sensitivity: float | None = _opt_number(0, 100)
     status_url: str | None = _opt_url()
     control_id: str | None = _control_id()
@@ -573,7 +575,7 @@ class DigitCollect:
     """Collect up to ``max`` DTMF digits; ``terminators`` "" disables terminating keys."""
 
     max: int = attrs.field(validator=v.number(minimum=1, maximum=128, integer=True))
-    terminators: str | None = _opt_text(16, r"[0-9A-Da-d*#]*", "use only 0-9 A-D * #", min_len=0)  # as Record's
+    terminators: str | None = _opt_text(16, _DTMF_KEYS, "use only 0-9 A-D * #", min_len=0)
     digit_timeout: float | None = _opt_number(0, exclusive_minimum=True)
 
 
@@ -651,7 +653,7 @@ class FaxDetector:
 class DigitDetector:
     """DTMF detection; ``digits`` "" or None matches any digit."""
 
-    digits: str | None = _opt_text(16, r"[0-9A-Da-d*#]*", "use only 0-9 A-D * #", min_len=0)
+    digits: str | None = _opt_text(16, _DTMF_KEYS, "use only 0-9 A-D * #", min_len=0)
 
 
 Detector: TypeAlias = MachineDetector | FaxDetector | DigitDetector
