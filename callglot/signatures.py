@@ -4,7 +4,9 @@ Pure functions of bytes and headers (no I/O, standard library only). Every
 failed check raises the one type :class:`SignatureError`; misuse (a ``str`` or
 parsed JSON where the raw body bytes belong) raises ``TypeError``; bad
 configuration (an empty key, a bad header name) raises
-:class:`~callglot.errors.InvalidValue`.
+:class:`~callglot.errors.InvalidValue`. Header values that are not text
+(``bytes`` or ``None`` from a framework's raw headers) fail closed with
+:class:`SignatureError`.
 
 >>> signer = SignalWireSignature("PSKexample")
 >>> headers = signer.sign("https://example.com/hook", b'{"event":"call.state"}')
@@ -14,8 +16,9 @@ configuration (an empty key, a bad header name) raises
 >>> signer
 SignalWireSignature(signing_key='***')
 
-Secrets stay inside the objects: ``repr``/``str`` are masked, pickling is
-refused, and error messages name only the header and the kind of failure,
+Secrets stay inside the objects: ``repr``/``str`` are masked, pickling and
+``__getstate__`` are refused, a refused secret is not left in the raising
+frame's locals nor in the error's ``__context__``, and error messages name only the header and the kind of failure,
 never the key, the secret, the expected signature or the received one. The
 expected digest is computed and compared in a helper that returns a bool, so
 it is not a local variable of the frame that raises (tracebacks that capture
@@ -64,21 +67,40 @@ class SignatureError(CallglotError):
 # ---------------------------------------------------------------- helpers
 
 
-def _secret_bytes(value: object, field: str) -> bytes:
-    """A key or secret as bytes (``str`` is UTF-8 encoded); refuse empty values."""
+def _secret_bytes(value: object, field: str) -> tuple[bytes, Exception | None]:
+    """A key or secret as bytes (``str`` is UTF-8 encoded), or the error to raise for it.
+
+    Returns the error instead of raising it, and builds it outside any ``except``
+    block: the raising frame can then drop the secret first (tracebacks that
+    capture locals do not show it) and the error has no ``__context__`` holding
+    it (a ``UnicodeEncodeError`` keeps the whole string in ``.object``).
+    """
     if isinstance(value, str):
+        encodable = True
         try:
             raw = value.encode("utf-8")
         except UnicodeEncodeError:
-            raise InvalidValue(field, "must be encodable as UTF-8") from None
+            encodable = False
+        if not encodable:
+            return b"", InvalidValue(field, "must be encodable as UTF-8 (it holds a lone surrogate)")
     elif isinstance(value, bytes | bytearray):
         raw = bytes(value)
     else:
-        raise TypeError(f"{field} must be str or bytes, not {type(value).__name__}")
+        return b"", TypeError(f"{field} must be str or bytes, not {type(value).__name__}")
     if not raw:
         # An empty HMAC key would make "verification" accept signatures anyone can compute.
-        raise InvalidValue(field, "must not be empty")
-    return raw
+        return b"", InvalidValue(field, "must not be empty")
+    return raw, None
+
+
+def _header_secret_problem(raw: bytes) -> Exception | None:
+    """Why ``raw`` cannot be sent as an HTTP header value, or None."""
+    if any(byte < 0x20 or byte > 0x7E for byte in raw):
+        # Typically a secret read from a file with its trailing newline.
+        return InvalidValue("secret", "must be visible ASCII (spaces allowed inside), no control characters")
+    if raw[:1] == b" " or raw[-1:] == b" ":
+        return InvalidValue("secret", "must not start or end with whitespace")
+    return None
 
 
 def _body_bytes(body: object) -> bytes:
@@ -101,7 +123,7 @@ def _lookup(headers: Mapping[str, str], name: str) -> str | None:
     """The value of header ``name`` (case-insensitive), None when absent.
 
     Fails closed when a plain mapping holds the name twice (differing only in
-    case) with different values.
+    case) with different values, or when the value is not a ``str``.
     """
     items = getattr(headers, "items", None)
     if not callable(items):
@@ -112,7 +134,9 @@ def _lookup(headers: Mapping[str, str], name: str) -> str | None:
         if not isinstance(key, str) or key.lower() != target:
             continue
         if not isinstance(value, str):
-            raise TypeError(f"header {name} must have a str value, not {type(value).__name__}")
+            # bytes or None from a framework's raw headers: fail closed with the one error type a
+            # handler catches, not a TypeError it would answer with a 500.
+            raise SignatureError("malformed", name, f"header value is {type(value).__name__}, not text")
         if found is not None and value != found:
             raise SignatureError("ambiguous", name, "header appears more than once with different values")
         found = value
@@ -153,6 +177,10 @@ class _Frozen:
     def __reduce__(self) -> NoReturn:
         _refuse_pickle(self)
 
+    def __getstate__(self) -> NoReturn:
+        # object.__getstate__ (3.11+) would hand the slots, secret included, to any caller.
+        _refuse_pickle(self)
+
     def __copy__(self) -> Self:
         return self
 
@@ -182,7 +210,11 @@ class SignalWireSignature(_Frozen):
 
     def __init__(self, signing_key: str | bytes) -> None:
         """Raise InvalidValue (a ValueError) for an empty key, TypeError for a key that is not str/bytes."""
-        object.__setattr__(self, "_key", _secret_bytes(signing_key, "signing_key"))
+        key, problem = _secret_bytes(signing_key, "signing_key")
+        if problem is not None:
+            del signing_key, key  # not in this frame's locals when it raises
+            raise problem
+        object.__setattr__(self, "_key", key)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(signing_key={_MASK})"
@@ -261,11 +293,11 @@ class SharedSecretHeader(_Frozen):
             raise TypeError(f"header must be str, not {type(header).__name__}")
         if not header or not all(char in _TCHAR for char in header):
             raise InvalidValue("header", "must be a non-empty HTTP token (letters, digits, !#$%&'*+-.^_`|~)")
-        raw = _secret_bytes(secret, "secret")
-        if any(byte < 0x20 or byte > 0x7E for byte in raw):
-            raise InvalidValue("secret", "must be visible ASCII (spaces allowed inside), no control characters")
-        if raw[:1] == b" " or raw[-1:] == b" ":
-            raise InvalidValue("secret", "must not start or end with whitespace")
+        raw, problem = _secret_bytes(secret, "secret")
+        problem = problem or _header_secret_problem(raw)
+        if problem is not None:
+            del secret, raw  # not in this frame's locals when it raises
+            raise problem
         object.__setattr__(self, "_header", header)
         object.__setattr__(self, "_secret", raw)
 
@@ -275,7 +307,8 @@ class SharedSecretHeader(_Frozen):
         return self._header
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(secret={_MASK}, header={self._header!r})"
+        # getattr: a traceback that captures locals reprs ``self`` while __init__ is still refusing it.
+        return f"{type(self).__name__}(secret={_MASK}, header={getattr(self, '_header', None)!r})"
 
     def headers(self) -> dict[str, str]:
         """The header to register with Chirp's webhook (and to send, when acting as the sender)."""

@@ -8,6 +8,7 @@ import hmac
 import json
 import pickle
 import string
+import traceback
 import types
 from collections.abc import Callable
 
@@ -453,9 +454,19 @@ def test_headers_must_be_a_mapping(headers: object) -> None:
         SW.verify(KAT_URL, KAT_BODY, headers)  # type: ignore[arg-type]
 
 
-def test_header_value_must_be_str() -> None:
-    with pytest.raises(TypeError, match="must have a str value"):
-        SW.verify(KAT_URL, KAT_BODY, {SHA1: KAT_SHA1.encode()})  # type: ignore[dict-item]
+@pytest.mark.parametrize("value", [KAT_SHA1.encode(), None, 7], ids=["bytes", "None", "int"])
+def test_a_header_value_that_is_not_text_fails_closed(value: object) -> None:
+    """Raw framework headers (bytes, None) are a SignatureError, which the handler answers, not a 500."""
+    checks: list[Callable[[], None]] = [
+        lambda: SW.verify(KAT_URL, KAT_BODY, {SHA1: value}),  # type: ignore[dict-item]
+        lambda: SW.verify(KAT_URL, KAT_BODY, {SHA256: value, SHA1: KAT_SHA1}),  # type: ignore[dict-item]
+        lambda: SSH.verify({SSH.header: value}),  # type: ignore[dict-item]
+    ]
+    for check in checks:
+        with pytest.raises(SignatureError) as info:
+            check()
+        assert info.value.kind == "malformed"
+        assert "not text" in info.value.reason
 
 
 def test_non_str_header_names_are_ignored() -> None:
@@ -757,6 +768,41 @@ def test_construction_errors_do_not_echo_secrets() -> None:
             assert "S3NT1NEL" not in text
 
 
+REFUSED_SECRETS = [
+    lambda: SharedSecretHeader("S3NT1NEL-read-from-a-file\n"),
+    lambda: SharedSecretHeader(" S3NT1NEL-leading"),
+    lambda: SharedSecretHeader("S3NT1NEL\ud800"),
+    lambda: SharedSecretHeader(b"S3NT1NEL\x00"),
+    lambda: SignalWireSignature("S3NT1NEL\udfff"),
+]
+
+
+def _exception_chain(error: BaseException | None) -> list[BaseException]:
+    chain = []
+    while error is not None and error not in chain:
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    return chain
+
+
+@pytest.mark.parametrize(
+    "build", REFUSED_SECRETS, ids=["newline", "leading-space", "surrogate", "nul", "key-surrogate"]
+)
+def test_a_refused_secret_is_not_in_the_traceback_locals_or_the_exception_chain(build: Callable[[], object]) -> None:
+    """Error reporters (Sentry, pytest --showlocals) render every frame's locals and the whole chain."""
+    with pytest.raises(InvalidValue) as info:
+        build()
+    # capture_locals reprs every local, the half-built object included: that must not raise either.
+    report = traceback.TracebackException.from_exception(info.value, capture_locals=True)
+    ours = [frame for frame in report.stack if frame.filename == callglot.signatures.__file__]
+    assert ours  # the refusal is raised in callglot's own frame
+    assert all("S3NT1NEL" not in repr(frame.locals) for frame in ours)
+    assert "S3NT1NEL" not in "".join(report.format_exception_only())
+    for error in _exception_chain(info.value):
+        assert "S3NT1NEL" not in repr(vars(error))  # a UnicodeEncodeError keeps the whole string in .object
+    assert info.value.__context__ is None
+
+
 @pytest.mark.parametrize(
     "make",
     [lambda: SignalWireSignature(SENTINEL_KEY), lambda: SharedSecretHeader(SENTINEL_SECRET)],
@@ -770,6 +816,8 @@ def test_pickling_refused_and_state_not_dumpable(make: Callable[[], object]) -> 
         assert "S3NT1NEL" not in str(info.value)
     with pytest.raises(TypeError):
         obj.__reduce_ex__(2)
+    with pytest.raises(TypeError, match="cannot be pickled"):
+        obj.__getstate__()  # object's default (3.11+) returns the slots, secret and all
     # No __dict__ for vars()/json dumps to expose; the objects are immutable.
     assert not hasattr(obj, "__dict__")
     with pytest.raises(TypeError):
