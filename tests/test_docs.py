@@ -100,3 +100,24 @@ def test_readme_webhook_example_holds() -> None:
     )
     assert out.value.body == {"event": "playback.stopped", "session_uuid": call, "data": {}}
     assert [a.field for a in out.report] == ["timestamp", "control_id"]
+
+
+def _python_blocks(markdown: str) -> list[str]:
+    blocks, current = [], None
+    for line in markdown.splitlines():
+        if current is None and line.strip() == "```python":
+            current = []
+        elif current is not None and line.strip() == "```":
+            blocks.append("\n".join(current))
+            current = None
+        elif current is not None:
+            current.append(line)
+    return blocks
+
+
+def test_every_python_block_in_the_readme_runs_top_to_bottom() -> None:
+    """A reader copies a snippet whole: it must run as written, its refusals caught where it shows them."""
+    blocks = _python_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert len(blocks) >= 2
+    for number, block in enumerate(blocks, 1):
+        exec(compile(block, f"README.md python block {number}", "exec"), {"__name__": f"readme_{number}"})
