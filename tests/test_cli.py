@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -316,11 +317,17 @@ def test_a_broken_first_line_on_a_pipe_is_answered_line_by_line() -> None:
     try:
         process.stdin.write(b'{"type": "hangup"\n{"type": "answer"}\n')
         process.stdin.flush()
-        answers = []
-        for _ in range(2):
-            ready, _, _ = select.select([process.stdout], [], [], 30)
+        # Read the descriptor itself: a buffered readline() would pull both answers into Python's buffer,
+        # and select() on the descriptor would then wait for data that has already been read.
+        fd = process.stdout.fileno()
+        received = b""
+        while received.count(b"\n") < 2:
+            ready, _, _ = select.select([fd], [], [], 30)
             assert ready, "no answer while the input stays open"
-            answers.append(json.loads(process.stdout.readline()))
+            chunk = os.read(fd, 65536)
+            assert chunk, "the command ended before answering both lines"
+            received += chunk
+        answers = [json.loads(line) for line in received.splitlines()]
     finally:
         process.stdin.close()
         process.wait(timeout=30)
@@ -349,8 +356,6 @@ def test_a_broken_first_line_does_not_stop_a_replay_larger_than_one_document(cap
 
 def _environment(**env: str) -> dict[str, str]:
     """A user's environment: buffered output (this sandbox sets PYTHONUNBUFFERED; CI and users do not)."""
-    import os
-
     return {**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}, **env}
 
 
