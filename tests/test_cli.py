@@ -134,7 +134,9 @@ def test_blank_lines_are_skipped_but_numbered(capsys, monkeypatch) -> None:
     assert code == 1
     assert out[1]["error"] == {
         "type": "UnknownCommand",
-        "message": "$.type: unknown command type 'bogus'",
+        "message": "$.type: unknown command type 'bogus' (valid: answer, reject, hangup, hold, unhold, mute, unmute, "
+        "transfer, add_participant, remove_participant, send_dtmf, play_audio, stop_audio, start_recording, "
+        "stop_recording, send_to_voicemail)",
         "path": "$.type",
         "line": 4,
     }

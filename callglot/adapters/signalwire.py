@@ -2873,7 +2873,7 @@ class SignalWireDialect(Dialect):
         allowed = {"command", "params"} if name == "dial" else {"command", "id", "params"}
         extra = set(body) - allowed
         if extra:
-            raise InvalidMessage("$", _base.unexpected_fields(extra))
+            raise InvalidMessage("$", _base.unexpected_fields(extra, known=allowed))
         if "params" not in body:
             raise InvalidMessage("$.params", "required field missing (send {} when there are none)")
         addressed: str | None = None
