@@ -2835,6 +2835,15 @@ class SignalWireDialect(Dialect):
         return HttpRequest(method="POST", path=PATH, body={"command": name, "id": call_id, "params": params})
 
     def request_for_body(self, body: Any, call_id: str | None) -> HttpRequest:
+        """A bare body; ``call_id`` (the CLI's --call-id) becomes its ``id`` when it has none (update: in params)."""
+        if call_id is not None and isinstance(body, dict) and body.get("command") != "dial":
+            if UUID.fullmatch(call_id) is None:
+                raise InvalidValue("call_id", "SignalWire call ids are UUIDs: give --call-id a UUID")
+            params = body.get("params")
+            if body.get("command") != "update" and "id" not in body:
+                body = {**body, "id": call_id}
+            elif body.get("command") == "update" and isinstance(params, dict) and "id" not in params:
+                body = {**body, "params": {**params, "id": call_id}}
         return HttpRequest(method="POST", path=PATH, body=body)
 
     # -- webhooks and responses
