@@ -598,11 +598,9 @@ def _schema_path(path: str, prefix: str, body_at: str) -> str | None:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    name, _, kind = args.dialect.partition(".")
-    dialect = _dialect(name)
-    if kind not in ("", "events"):
-        _usage(f"no schema {args.dialect!r}: give DIALECT (commands) or DIALECT.events (webhooks)")
-    if kind:
+    events = args.dialect.endswith(".events")
+    dialect = _dialect(args.dialect.removesuffix(".events") if events else args.dialect)
+    if events:
         from callglot.schemas import SchemaError, load_schema
 
         try:

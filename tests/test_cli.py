@@ -541,9 +541,14 @@ def test_a_webhook_path_that_cannot_be_written_is_a_usage_error(path: bytes) -> 
     assert "Traceback" not in message
 
 
-def test_a_webhook_path_with_a_query_or_non_ascii_letters_is_used(tmp_path: Path, capsys) -> None:
-    from test_events_translate import SW_PLAY_FINISHED
+SW_PLAY_FINISHED = {
+    "event_type": "calling.call.play",
+    "timestamp": 1700000000.5,
+    "params": {"control_id": "play-1", "call_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "state": "finished"},
+}
 
+
+def test_a_webhook_path_with_a_query_or_non_ascii_letters_is_used(tmp_path: Path, capsys) -> None:
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps(SW_PLAY_FINISHED) + "\n")
     argv = ["translate-events", "--from", "signalwire", "--to", "canonical", "--path", "/hooks/caf\u00e9?key=1"]
@@ -571,8 +576,6 @@ def test_schema_names_that_are_not_shipped_are_usage_errors(name: str, capsys) -
 
 
 def test_validate_events_checks_webhooks_against_the_events_schema_and_decoder(tmp_path: Path, capsys) -> None:
-    from test_events_translate import SW_PLAY_FINISHED
-
     bad_state = {**SW_PLAY_FINISHED, "params": {**SW_PLAY_FINISHED["params"], "state": "dancing"}}
     source = tmp_path / "hooks.jsonl"
     documents = [SW_PLAY_FINISHED, {"method": "POST", "path": "/hooks", "body": bad_state}]
