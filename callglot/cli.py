@@ -353,6 +353,22 @@ def _open_input(name: str) -> tuple[IO[bytes], int | None]:
     return stream, _regular_file_size(stream)
 
 
+def _check_call_id(call_id: str | None, *dialects: Dialect) -> None:
+    """A --call-id one of the dialects cannot address (SignalWire takes UUIDs) is a usage error, said once."""
+    if call_id is None:
+        return
+    from callglot.canonical import Hangup  # a command every dialect addresses to a call
+
+    for dialect in dialects:
+        try:
+            dialect.encode(Hangup(), call_id=call_id, policy=Policy.LENIENT)
+        except InvalidValue as exc:
+            if exc.field == "call_id":
+                _usage(f"--call-id: {exc.reason}")
+        except CallglotError:  # the dialect cannot say a hangup: nothing learnt about its call ids
+            pass
+
+
 def _dialect(name: str) -> Dialect:
     try:
         return get_dialect(name)
@@ -458,6 +474,7 @@ def _with_line(line: int, request: HttpRequest) -> dict[str, Any]:
 
 def cmd_translate(args: argparse.Namespace) -> int:
     source, target = _dialect(args.source), _dialect(args.target)
+    _check_call_id(args.call_id, source, target)
     policy = Policy.LENIENT if args.lenient else Policy.STRICT
 
     def one(document: Any, line: int, out: _Output) -> tuple[Any, bool]:
@@ -521,6 +538,7 @@ MAX_ERRORS = 10
 
 def cmd_validate(args: argparse.Namespace) -> int:
     dialect = _dialect(args.dialect)
+    _check_call_id(args.call_id, dialect)
     schema_name = f"{dialect.name}.events" if args.events else dialect.name
     from callglot.schemas import SchemaError, validator_for
 

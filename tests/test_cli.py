@@ -705,11 +705,18 @@ def test_call_id_names_the_call_of_bare_signalwire_bodies(body, capsys, monkeypa
     assert out[0]["path"] == f"/v1/calls/{SW_CALL}/commands"
     code, out, _ = run(["validate", "--dialect", "signalwire", "--call-id", SW_CALL], data, capsys, monkeypatch)
     assert out == [{"line": 1, "valid": True}]
-    code, out, _ = run(
-        ["translate", "--from", "signalwire", "--to", "chirp", "--call-id", "c1"], data, capsys, monkeypatch
-    )
-    assert code == 1
-    assert "--call-id" in out[0]["error"]["message"]
+    for command in (["translate", "--from", "signalwire", "--to", "chirp"], ["validate", "--dialect", "signalwire"]):
+        with pytest.raises(SystemExit) as caught:  # checked once, not as an error on every line
+            main([*command, "--call-id", "c1"])
+        assert caught.value.code == 2
+        assert capsys.readouterr().err.startswith("callglot: --call-id: SignalWire call ids are UUIDs")
+
+
+def test_a_call_id_the_target_cannot_address_is_a_usage_error(capsys) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["translate", "--from", "chirp", "--to", "signalwire", "--call-id", "c1"])
+    assert caught.value.code == 2
+    assert capsys.readouterr().err == "callglot: --call-id: SignalWire call ids are UUIDs\n"
 
 
 def test_a_call_id_the_target_refuses_points_at_the_path_and_suggests_call_id(capsys, monkeypatch) -> None:
