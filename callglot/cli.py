@@ -146,8 +146,16 @@ def _progress_wanted() -> bool:
         return False
 
 
-#: What a blank input line yields (it gets a skip marker, so outputs stay paired with input lines).
-BLANK: Any = type("Blank", (), {"__repr__": lambda self: "<blank line>"})()
+class _Blank:
+    """What a blank input line yields: it gets a skip marker, so outputs stay paired with input lines."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<blank line>"
+
+
+BLANK: Any = _Blank()
 
 BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark, as some editors write at the start of a file
 
