@@ -380,14 +380,14 @@ def test_cli_translate_events_json_lines(source: str, target: str, data: st.Data
     failed = False
     for number, (document, output) in enumerate(zip(documents, outputs, strict=True), start=1):
         if document is None:
-            assert set(output) == {"error"}
+            assert set(output) == {"line", "error"}
             assert output["error"]["type"] == "InvalidJSON"
             assert output["error"]["line"] == number
             failed = True
             continue
         expected = _expected(document, source, target)
         if isinstance(expected, str):
-            assert set(output) == {"error"}, output
+            assert set(output) == {"line", "error"}, output
             error = output["error"]
             assert set(error) == {"type", "message", "path", "line"}
             assert error["type"] == expected
@@ -396,7 +396,7 @@ def test_cli_translate_events_json_lines(source: str, target: str, data: st.Data
                 assert error["path"].startswith("$")
             failed = True
         else:
-            assert output == expected
+            assert output == {"line": number, **expected}
     assert code == (1 if failed else 0)
 
 

@@ -239,6 +239,12 @@ def structure(conv: cattrs.Converter, data: Any, cls: type[Any], path: str = "$"
         return conv.structure(data, cls)
     except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as exc:
         where, reason = _first_error(exc, cls, path)
+        known = _WIRE_KEYS.get(cls)
+        if known is not None and where.startswith(f"{path}.") and reason == "required field missing":
+            # A missing field beside an unexpected one is usually a typo ("ulr" for "url"): name the typo.
+            extra = [key for key in data if key not in known.values()]
+            if extra:
+                where, reason = path, unexpected_fields(extra, known=known.values())
         raise InvalidMessage(where, reason) from None
     except InvalidValue as exc:  # a canonical constructor rejected a field
         raise InvalidMessage(join_path(path, exc.field), exc.reason) from None
@@ -314,21 +320,33 @@ def join_path(path: str, field: str) -> str:
     return f"{path}.{field}"
 
 
-def unexpected_fields(keys: Iterable[Any], note: str = "") -> str:
+def unexpected_fields(keys: Iterable[Any], note: str = "", known: Iterable[str] = ()) -> str:
     """The reason for unexpected keys, safe to print on one line.
 
     Keys come from a hostile peer: a printable string is shown as is (cut at 40 characters), anything
     else (a non-string key of a dict built in Python, too) as its escaped repr; at most five, sorted,
-    then how many more.
+    then how many more. A shown key close to one of the ``known`` field names (a typo) is followed by
+    ``(did you mean url?)``.
     """
     names = sorted(key[:40] if type(key) is str and key.isprintable() else repr(key)[:42] for key in keys)
     more = f" and {len(names) - 5} more" if len(names) > 5 else ""
-    return f"unexpected field(s): {', '.join(names[:5])}{more}{note}"
+    shown = names[:5]
+    candidates = [name for name in known if type(name) is str]
+    if candidates:
+        # Imported here: difflib is only needed on this error path, and costs an import at start-up.
+        from difflib import get_close_matches
+
+        for index, name in enumerate(shown):
+            close = get_close_matches(name, candidates, n=1)
+            if close:
+                shown[index] = f"{name} (did you mean {close[0]}?)"
+    return f"unexpected field(s): {', '.join(shown)}{more}{note}"
 
 
 def _first_error(exc: BaseException, cls: type | None, path: str) -> tuple[str, str]:
     if isinstance(exc, ForbiddenExtraKeysError):
-        return path, unexpected_fields(exc.extra_fields)
+        known = _WIRE_KEYS.get(exc.cl) or ({a.name: a.name for a in attrs.fields(exc.cl)} if attrs.has(exc.cl) else {})
+        return path, unexpected_fields(exc.extra_fields, known=known.values())
     if isinstance(exc, ClassValidationError):
         with_notes, without = exc.group_exceptions()
         for sub, note in with_notes:
@@ -652,4 +670,5 @@ def route_for(table: Mapping[str, Any], key: Any, path: str, what: str, *, part:
         return table[key]
     except KeyError:
         shown = key if len(key) <= 64 else key[:61] + "..."
-        raise UnknownCommand(path, f"unknown {what} {shown!r}", part=part) from None
+        valid = ", ".join(name for name in table if type(name) is str)
+        raise UnknownCommand(path, f"unknown {what} {shown!r} (valid: {valid})", part=part) from None

@@ -2835,6 +2835,15 @@ class SignalWireDialect(Dialect):
         return HttpRequest(method="POST", path=PATH, body={"command": name, "id": call_id, "params": params})
 
     def request_for_body(self, body: Any, call_id: str | None) -> HttpRequest:
+        """A bare body; ``call_id`` (the CLI's --call-id) becomes its ``id`` when it has none (update: in params)."""
+        if call_id is not None and isinstance(body, dict) and body.get("command") != "dial":
+            if UUID.fullmatch(call_id) is None:
+                raise InvalidValue("call_id", "SignalWire call ids are UUIDs: give --call-id a UUID")
+            params = body.get("params")
+            if body.get("command") != "update" and "id" not in body:
+                body = {**body, "id": call_id}
+            elif body.get("command") == "update" and isinstance(params, dict) and "id" not in params:
+                body = {**body, "params": {**params, "id": call_id}}
         return HttpRequest(method="POST", path=PATH, body=body)
 
     # -- webhooks and responses
@@ -2873,7 +2882,7 @@ class SignalWireDialect(Dialect):
         allowed = {"command", "params"} if name == "dial" else {"command", "id", "params"}
         extra = set(body) - allowed
         if extra:
-            raise InvalidMessage("$", _base.unexpected_fields(extra))
+            raise InvalidMessage("$", _base.unexpected_fields(extra, known=allowed))
         if "params" not in body:
             raise InvalidMessage("$.params", "required field missing (send {} when there are none)")
         addressed: str | None = None
