@@ -205,7 +205,10 @@ def _sw_play(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 
 def _sw_record(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    # Exactly one of record.audio (spec) or audio (SDK form); any setting, control_id or status_url is lost.
+    # At most one of record.audio (spec) or audio (SDK form), neither meaning SignalWire's defaults (SDK form);
+    # any setting, control_id or status_url is lost.
+    if not params:
+        return "record/start", {}
     if len(params) != 1:
         raise ValueError("the gateway's record/start takes no settings")
     if "record" in params:

@@ -361,8 +361,8 @@ class RecordParams(Strict):
 
     @model_validator(mode="after")
     def _one_audio(self) -> RecordParams:
-        if (self.record is None) == (self.audio is None):
-            raise ValueError("give record.audio or (SDK form) audio, exactly one")
+        if self.record is not None and self.audio is not None:
+            raise ValueError("give record.audio or (SDK form) audio, not both")  # neither: record-default-audio
         return self
 
 
@@ -459,7 +459,7 @@ def _to_gateway(command: Any) -> tuple[str, str, dict[str, Any]]:
     if isinstance(command, SwRecord):
         params = command.params
         audio = params.audio if params.record is None else params.record.audio
-        if params.control_id is not None or params.status_url is not None or audio.model_fields_set:
+        if params.control_id is not None or params.status_url is not None or (audio and audio.model_fields_set):
             raise ValueError("the gateway's record/start takes no settings (server configuration)")
         return command.id, "record/start", {}
     if isinstance(command, SwUpdate):

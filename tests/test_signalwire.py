@@ -20,6 +20,7 @@ from callglot.adapters.signalwire import (
     update_refusal,
 )
 from callglot.canonical import (
+    AiUnhold,
     Audio,
     Cancel,
     Collect,
@@ -213,6 +214,11 @@ def test_every_live_action_shape_round_trips() -> None:
 # ---------------------------------------------------------------- SDK leniencies, one named rule each
 
 
+TAP_SPEC: dict[str, Any] = {"type": "audio", "params": {"direction": "both"}}
+WS_SPEC: dict[str, Any] = {"type": "ws", "params": {"uri": "wss://tap.example.com/a"}}
+RTP_SPEC: dict[str, Any] = {"type": "rtp", "params": {"addr": "93.184.215.14", "port": 9000, "codec": "PCMU"}}
+
+
 def test_leniency_record_flat_audio() -> None:
     sdk = {
         "command": "calling.record",
@@ -244,6 +250,7 @@ def test_record_in_both_forms_is_refused() -> None:
         {"command": "calling.record", "id": CALL, "params": {"record": {"audio": {}}}},
         {"command": "calling.collect", "id": CALL, "params": {"digits": {"max": 1}}},
         {"command": "calling.detect", "id": CALL, "params": {"detect": {"type": "fax", "params": {}}}},
+        {"command": "calling.tap", "id": CALL, "params": {"tap": TAP_SPEC, "device": WS_SPEC}},
         {"command": "calling.stream", "id": CALL, "params": {"url": "wss://s.example.com/a"}},
         {"command": "calling.transcribe", "id": CALL, "params": {}},
     ],
@@ -270,13 +277,25 @@ def test_leniency_ai_hold_integer_timeout() -> None:
     assert sw().encode(decoded.command, call_id=CALL).value.body["params"] == {"timeout": "120"}
 
 
-def test_leniency_ai_unhold_prompt() -> None:
+def test_leniency_ai_unhold_prompt_dropped() -> None:
+    """The SDK's docs send ai_unhold(prompt=...); the published schema has none: dropped, and the rule says so."""
     decoded = sw().decode(request({"command": "calling.ai_unhold", "id": CALL, "params": {"prompt": "Welcome back"}}))
-    assert decoded.leniencies == ("ai-unhold-prompt",)
-    assert decoded.command.prompt == "Welcome back"  # type: ignore[union-attr]
+    assert decoded.leniencies == ("ai-unhold-prompt-dropped",)
+    assert decoded.command == AiUnhold()
+    out = sw().encode(decoded.command, call_id=CALL)
+    assert (out.value.body["params"], out.report) == ({}, ())
+
+
+def test_a_bad_ai_unhold_prompt_is_refused_though_a_good_one_is_dropped() -> None:
+    with pytest.raises(callglot.DecodeError) as caught:
+        sw().decode(request({"command": "calling.ai_unhold", "id": CALL, "params": {"prompt": "a\u0000b"}}))
+    assert caught.value.path == "$.params.prompt"
+
+
+def test_a_canonical_ai_unhold_prompt_is_still_a_declared_loss() -> None:
     with pytest.raises(callglot.UnsupportedField):  # the published schema has no prompt: never emitted
-        sw().encode(decoded.command, call_id=CALL)
-    lenient = sw().encode(decoded.command, call_id=CALL, policy=Policy.LENIENT)
+        sw().encode(AiUnhold(prompt="Welcome back"), call_id=CALL)
+    lenient = sw().encode(AiUnhold(prompt="Welcome back"), call_id=CALL, policy=Policy.LENIENT)
     assert lenient.value.body["params"] == {}
 
 
@@ -354,11 +373,152 @@ def test_leniency_update_status_only(status: str, command: object) -> None:
     assert decoded.call_id == CALL
 
 
-def test_update_that_ends_and_redirects_is_refused() -> None:
-    body = {"command": "update", "params": {"id": CALL, "status": "completed", "url": "https://example.com/s"}}
+@pytest.mark.parametrize(
+    ("params", "command"),
+    [
+        ({"status": "completed", "url": "https://example.com/s"}, Hangup()),
+        ({"status": "completed", "url": "https://example.com/s", "fallback_url": "https://example.com/f",
+          "status_url": "https://hooks.example.com/u"}, Hangup()),
+        ({"status": "canceled", "swml": {"version": "1.0.0", "sections": {"main": [{"hangup": {}}]}}}, Cancel()),
+    ],
+)  # fmt: skip
+def test_leniency_update_status_wins(params: dict[str, Any], command: object) -> None:
+    """The only status update the published schema lets through carries a redirect: the status wins."""
+    decoded = sw().decode(request({"command": "update", "params": {"id": CALL, **params}}))
+    assert decoded.leniencies == ("update-status-wins",)
+    assert (decoded.command, decoded.call_id) == (command, CALL)
+
+
+@pytest.mark.parametrize(
+    ("params", "path"),
+    [
+        ({"status": "completed", "url": "http://example.com/s"}, "$.params.url"),
+        ({"status": "completed", "url": "https://example.com/s", "swml": {"sections": {"main": []}}}, "$.params.url"),
+        ({"status": "completed", "fallback_url": "https://example.com/f"}, "$.params.fallback_url"),
+    ],
+)
+def test_a_status_update_with_a_bad_redirect_is_refused(params: dict[str, Any], path: str) -> None:
+    """The dropped redirect is checked like any other: what it cannot be is still an error."""
+    with pytest.raises(callglot.DecodeError) as caught:
+        sw().decode(request({"command": "update", "params": {"id": CALL, **params}}))
+    assert caught.value.path == path
+
+
+def test_leniency_record_default_audio() -> None:
+    """signalwire-python's record() without arguments sends params {}: SignalWire's defaults, record.audio {}."""
+    decoded = sw().decode(request({"command": "calling.record", "id": CALL, "params": {"control_id": "r"}}))
+    assert decoded.leniencies == ("record-default-audio",)
+    assert decoded.command == Record(control_id="r")
+    assert sw().encode(decoded.command, call_id=CALL).value.body["params"] == {
+        "control_id": "r",
+        "record": {"audio": {}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("tap", "device"),
+    [
+        ({"type": "audio", "direction": "both"}, {"type": "rtp", "addr": "93.184.215.14", "port": 9000, "codec": "PCMU"}),
+        ({"type": "audio", "direction": "both"}, RTP_SPEC),
+        (TAP_SPEC, {"type": "rtp", "addr": "93.184.215.14", "port": 9000, "codec": "PCMU"}),
+    ],
+)  # fmt: skip
+def test_leniency_tap_flat_params(tap: dict[str, Any], device: dict[str, Any]) -> None:
+    body = {"command": "calling.tap", "id": CALL, "params": {"control_id": "t", "tap": tap, "device": device}}
+    decoded = sw().decode(request(body))
+    assert decoded.leniencies == ("tap-flat-params",)
+    spec = sw().encode(decoded.command, call_id=CALL).value.body["params"]
+    assert spec == {"control_id": "t", "tap": TAP_SPEC, "device": RTP_SPEC}
+
+
+@pytest.mark.parametrize(
+    ("tap", "device", "path"),
+    [
+        ({"type": "audio", "direction": "up"}, RTP_SPEC, "$.params.tap.direction"),
+        ({"direction": "both"}, RTP_SPEC, "$.params.tap.type"),
+        ({"type": "video", "direction": "both"}, RTP_SPEC, "$.params.tap.type"),
+        (TAP_SPEC, {"type": "rtp", "addr": "93.184.215.14", "port": 0}, "$.params.device.port"),
+        (TAP_SPEC, {"type": "ws", "uri": "wss://tap.example.com/a", "extra": 1}, "$.params.device"),
+        (TAP_SPEC, {"type": 7, "uri": "wss://tap.example.com/a"}, "$.params.device.type"),
+        (TAP_SPEC, {"type": "rtp", "params": {"addr": "93.184.215.14", "port": 0}}, "$.params.device.params.port"),
+    ],
+)
+def test_a_bad_flat_tap_points_where_the_sdk_put_it(tap: Any, device: Any, path: str) -> None:
+    body = {"command": "calling.tap", "id": CALL, "params": {"control_id": "t", "tap": tap, "device": device}}
     with pytest.raises(callglot.DecodeError) as caught:
         sw().decode(request(body))
-    assert caught.value.path == "$.params.status"
+    assert caught.value.path == path
+
+
+LIVE_START = {"lang": "en-US", "webhook": "https://hooks.example.com/live"}
+
+
+@pytest.mark.parametrize(
+    ("command", "start"),
+    [("calling.live_transcribe", LIVE_START), ("calling.live_translate", {"from_lang": "en-US", "to_lang": "es"})],
+)
+def test_leniency_live_start_both_directions(command: str, start: dict[str, Any]) -> None:
+    """SignalWire requires direction and documents no default: absent, it is the whole call (both parties)."""
+    decoded = sw().decode(request({"command": command, "id": CALL, "params": {"action": {"start": start}}}))
+    assert decoded.leniencies == ("live-start-both-directions",)
+    assert decoded.command.action.direction == ("remote-caller", "local-caller")  # type: ignore[union-attr]
+    spec = sw().encode(decoded.command, call_id=CALL).value.body["params"]["action"]["start"]
+    assert spec == {**start, "direction": ["remote-caller", "local-caller"]}
+
+
+def test_leniency_live_transcribe_language() -> None:
+    start = {"language": "en-US", "direction": ["local-caller"]}
+    decoded = sw().decode(
+        request({"command": "calling.live_transcribe", "id": CALL, "params": {"action": {"start": start}}})
+    )
+    assert decoded.leniencies == ("live-transcribe-language",)
+    spec = sw().encode(decoded.command, call_id=CALL).value.body["params"]["action"]["start"]
+    assert spec == {"lang": "en-US", "direction": ["local-caller"]}
+
+
+@pytest.mark.parametrize(
+    ("start", "path"),
+    [
+        ({"language": "en-US", "lang": "en-US"}, "$.params.action.start.language"),
+        ({"language": "not a tag"}, "$.params.action.start.language"),
+        ({"lang": "not a tag"}, "$.params.action.start.lang"),
+        ({"webhook": "https://hooks.example.com/live"}, "$.params.action.start.lang"),
+    ],
+)
+def test_a_bad_live_transcribe_language_points_at_its_key(start: dict[str, Any], path: str) -> None:
+    with pytest.raises(callglot.DecodeError) as caught:
+        sw().decode(request({"command": "calling.live_transcribe", "id": CALL, "params": {"action": {"start": start}}}))
+    assert caught.value.path == path
+
+
+@pytest.mark.parametrize(
+    "device",
+    [
+        {"to": "sip:agent@example.com"},
+        {"type": "sip", "to": "sip:agent@example.com"},
+        {"to": "sip:agent@example.com", "from": "sip:me@example.com", "username": "u", "password": "p"},
+    ],
+)
+def test_leniency_refer_flat_device(device: dict[str, Any]) -> None:
+    decoded = sw().decode(request({"command": "calling.refer", "id": CALL, "params": {"device": device}}))
+    assert decoded.leniencies == ("refer-flat-device",)
+    spec = sw().encode(decoded.command, call_id=CALL).value.body["params"]
+    assert spec == {"device": {"type": "sip", "params": {k: v for k, v in device.items() if k != "type"}}}
+
+
+@pytest.mark.parametrize(
+    ("device", "path"),
+    [
+        ({"type": "ws", "to": "sip:agent@example.com"}, "$.params.device.type"),
+        ({"to": "tel:+15551230000"}, "$.params.device.to"),
+        ({"to": "sip:agent@example.com", "uri": "x"}, "$.params.device"),
+        ({"type": "sip", "params": {"to": "sip:agent@example.com"}, "to": "sip:b@example.com"}, "$.params.device"),
+    ],
+)
+def test_a_bad_flat_refer_device_points_where_the_sdk_put_it(device: dict[str, Any], path: str) -> None:
+    with pytest.raises(callglot.DecodeError) as caught:
+        sw().decode(request({"command": "calling.refer", "id": CALL, "params": {"device": device}}))
+    assert caught.value.path == path
 
 
 def test_every_leniency_is_exercised_by_a_test() -> None:

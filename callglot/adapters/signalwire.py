@@ -123,17 +123,31 @@ UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-
 LENIENCIES: Mapping[str, str] = {
     "record-flat-audio": "calling.record settings sent flat as params.audio (signalwire-python's REST record()) "
     "are read as params.record.audio",
-    "missing-control-id": "calling.play/record/collect/detect/stream/transcribe without control_id (the SDKs treat "
-    "it as optional) decode with control_id None",
+    "record-default-audio": "calling.record with neither record nor audio (signalwire-python's record() without "
+    "arguments) records with SignalWire's defaults: read as record.audio {}",
+    "missing-control-id": "calling.play/record/collect/detect/tap/stream/transcribe without control_id (the SDKs "
+    "treat it as optional) decode with control_id None",
+    "tap-flat-params": "calling.tap tap {type, direction} and device {type, addr, port, ...} sent flat "
+    "(signalwire-python's REST example) are read as tap.params and device.params",
     "ai-hold-integer-timeout": "calling.ai_hold timeout sent as an integer (the older RPC description) is read as "
     "seconds; the spec sends a string",
-    "ai-unhold-prompt": "calling.ai_unhold with a prompt (the older RPC description) keeps the prompt",
+    "ai-unhold-prompt-dropped": "calling.ai_unhold with a prompt (the older RPC description; signalwire-python's "
+    "docs send one) decodes without it: the published schema has no prompt, and this rule is the report of the drop",
+    "live-start-both-directions": "calling.live_transcribe/live_translate start without direction (signalwire-python's "
+    "REST docs) covers both parties: direction [remote-caller, local-caller]; SignalWire documents no default",
+    "live-transcribe-language": "calling.live_transcribe start with language instead of lang (signalwire-python's REST "
+    "example) is read as lang",
+    "refer-flat-device": "calling.refer device sent flat as {to, from?, username?, password?}, with type sip or none "
+    "(signalwire-python's REST docs), is read as {type: sip, params: {...}}",
     "dial-sdk-status-events": "dial status_events values of signalwire-python's Literal (queued, initiated, "
     "ending) map to the spec's created/ended",
     "codecs-string": "dial codecs sent as one comma-separated string (the spec allows it) become the array form, "
     "callglot's normal form",
     "update-status-only": "update with a status and no url/swml (described by the state rules, absent from the "
     "schema) decodes as Hangup (completed) or Cancel (canceled)",
+    "update-status-wins": "update with a status and a redirect (url or swml, the form the published schema requires) "
+    "decodes as Hangup (completed) or Cancel (canceled): the status ends the call, so the redirect (with its "
+    "fallback_url and status_url) is dropped, and this rule is the report of the drop",
 }
 
 _SDK_STATUS_EVENTS = {"queued": DialEvent.CREATED, "initiated": DialEvent.CREATED, "ending": DialEvent.ENDED}
@@ -379,9 +393,9 @@ class _WsParams:
 
 @attrs.frozen(kw_only=True)
 class _TapParams:
-    control_id: str
-    tap: _TapSpec
-    device: _DeviceSpec
+    control_id: str | None = None
+    tap: Any  # the spec's {type, params} or (leniency "tap-flat-params") the SDK's flat form
+    device: Any
     status_url: str | None = None
 
 
@@ -438,8 +452,9 @@ class _LiveParams:
 
 @attrs.frozen(kw_only=True)
 class _LiveTranscribeStart:
-    lang: str
-    direction: list[str]
+    lang: str | None = None
+    language: str | None = None  # leniency "live-transcribe-language"
+    direction: list[str] | None = None  # leniency "live-start-both-directions" when absent
     webhook: str | None = None
     live_events: bool | None = None
     ai_summary: bool | None = None
@@ -455,7 +470,7 @@ class _LiveTranscribeStart:
 class _LiveTranslateStart:
     from_lang: str
     to_lang: str
-    direction: list[str]
+    direction: list[str] | None = None  # leniency "live-start-both-directions" when absent
     from_voice: str | None = None
     to_voice: str | None = None
     filter_from: str | None = None
@@ -499,7 +514,7 @@ class _ReferDevice:
 
 @attrs.frozen(kw_only=True)
 class _ReferParams:
-    device: _ReferDevice
+    device: Any  # the spec's {type, params} or (leniency "refer-flat-device") the SDK's flat form
     status_url: str | None = None
 
 
@@ -858,7 +873,8 @@ def _dec_record(w: _RecordParams, d: _Decoding) -> Record:
         d.lenient("record-flat-audio")
         audio, base = w.audio, f"{P}.audio"
     else:
-        raise InvalidMessage(f"{P}.record", "required field missing")
+        d.lenient("record-default-audio")
+        audio, base = _RecordAudio(), f"{P}.record.audio"
     try:
         return Record(
             format=_enum(RecordingFormat, audio.format, f"{base}.format", RECORD_FORMATS),
@@ -939,27 +955,41 @@ def _dec_detect(w: _DetectParams, d: _Decoding) -> Detect:
     return Detect(detector=detector, timeout=w.timeout, status_url=w.status_url, control_id=d.control_id(w.control_id))
 
 
+def _typed_spec(value: Any, path: str, d: _Decoding, rule: str) -> tuple[_DeviceSpec, str]:
+    """The spec's ``{type, params}``, or an SDK's flat ``{type, ...params}`` by ``rule``: (it, where its params are)."""
+    if isinstance(value, dict) and "params" not in value and set(value) - {"type"}:
+        d.lenient(rule)
+        if "type" not in value:
+            raise InvalidMessage(f"{path}.type", "required field missing")
+        if type(value["type"]) is not str:
+            raise InvalidMessage(f"{path}.type", f"expected a string, got {_base._json_type(value['type'])}")
+        return _DeviceSpec(type=value["type"], params={k: v for k, v in value.items() if k != "type"}), path
+    return structure(converter, value, _DeviceSpec, path), f"{path}.params"
+
+
 def _dec_tap(w: _TapParams, d: _Decoding) -> Tap:
-    if w.tap.type != "audio":
+    tap, tap_base = _typed_spec(w.tap, f"{P}.tap", d, "tap-flat-params")
+    if tap.type != "audio":
         raise InvalidMessage(f"{P}.tap.type", "must be audio")
-    direction = enum_value(Direction, w.tap.params.direction, f"{P}.tap.params.direction")
-    base = f"{P}.device.params"
+    audio = structure(converter, tap.params, _TapAudio, tap_base)
+    direction = enum_value(Direction, audio.direction, f"{tap_base}.direction")
+    spec, base = _typed_spec(w.device, f"{P}.device", d, "tap-flat-params")
     device: Any
-    if w.device.type == "rtp":
-        r = structure(converter, w.device.params, _RtpParams, base)
+    if spec.type == "rtp":
+        r = structure(converter, spec.params, _RtpParams, base)
         codec = None if r.codec is None else route_for(CODEC_SPELLINGS, r.codec, f"{base}.codec", "codec")
         try:
             device = RtpDevice(addr=r.addr, port=r.port, codec=codec, ptime=r.ptime)
         except InvalidValue as exc:
             raise InvalidMessage(f"{base}.{exc.field}", exc.reason) from None
-    elif w.device.type == "ws":
-        s = structure(converter, w.device.params, _WsParams, base)
+    elif spec.type == "ws":
+        s = structure(converter, spec.params, _WsParams, base)
         codec = None if s.codec is None else route_for(CODEC_SPELLINGS, s.codec, f"{base}.codec", "codec")
         with _base.at(f"{base}.uri"):
             device = WsDevice(uri=s.uri, codec=codec)
     else:
         raise InvalidMessage(f"{P}.device.type", "must be one of rtp, ws")
-    return Tap(device=device, direction=direction, status_url=w.status_url, control_id=w.control_id)
+    return Tap(device=device, direction=direction, status_url=w.status_url, control_id=d.control_id(w.control_id))
 
 
 def _dec_stream(w: _StreamParams, d: _Decoding) -> Stream:
@@ -992,8 +1022,10 @@ def _dec_ai_hold(w: _AiHoldParams, d: _Decoding) -> AiHold:
 
 def _dec_ai_unhold(w: _AiUnholdParams, d: _Decoding) -> AiUnhold:
     if w.prompt is not None:
-        d.lenient("ai-unhold-prompt")
-    return AiUnhold(prompt=w.prompt)
+        with _base.at(f"{P}.prompt"):
+            AiUnhold(prompt=w.prompt)  # a bad prompt is still an error, though a good one is dropped
+        d.lenient("ai-unhold-prompt-dropped")
+    return AiUnhold()
 
 
 def _dec_ai_message(w: _AiMessageParams, d: _Decoding) -> AiMessage:
@@ -1015,7 +1047,13 @@ def _live_directions(values: list[str], path: str) -> tuple[LiveDirection, ...]:
     return tuple(enum_value(LiveDirection, value, f"{path}[{i}]") for i, value in enumerate(values))
 
 
-def _live_action(action: Any, translate: bool) -> Any:
+#: What a live start without direction covers (leniency "live-start-both-directions"): the whole call, both
+#: parties, as every SignalWire example sends it; the schema and the SWML reference require direction and
+#: document no default.
+BOTH_LIVE_DIRECTIONS = (LiveDirection.REMOTE_CALLER, LiveDirection.LOCAL_CALLER)
+
+
+def _live_action(action: Any, translate: bool, d: _Decoding) -> Any:
     base = f"{P}.action"
     if action == "stop":
         return LiveStop()
@@ -1039,8 +1077,13 @@ def _live_action(action: Any, translate: bool) -> Any:
     if kind != "start":
         raise InvalidMessage(base, f"unknown live action {kind[:40]!r}")
     w = structure(converter, body, _LiveTranslateStart if translate else _LiveTranscribeStart, path)
+    directions: tuple[LiveDirection, ...] = BOTH_LIVE_DIRECTIONS
+    if w.direction is None:
+        d.lenient("live-start-both-directions")
+    else:
+        directions = _live_directions(w.direction, f"{path}.direction")
     fields: dict[str, Any] = {
-        "direction": _live_directions(w.direction, f"{path}.direction"),
+        "direction": directions,
         "webhook": w.webhook,
         "live_events": w.live_events,
         "ai_summary": w.ai_summary,
@@ -1055,19 +1098,40 @@ def _live_action(action: Any, translate: bool) -> Any:
         fields.update(language=w.from_lang, to_language=w.to_lang, from_voice=w.from_voice, to_voice=w.to_voice,
                       filter_from=w.filter_from, filter_to=w.filter_to)  # fmt: skip
     else:
-        fields["language"] = w.lang
+        fields["language"] = _transcribe_language(w, path, d)
     try:
         return LiveStart(**fields)
     except InvalidValue as exc:
-        wire_name = {"language": "from_lang" if translate else "lang", "to_language": "to_lang",
+        language = "from_lang" if translate else ("lang" if w.language is None else "language")
+        wire_name = {"language": language, "to_language": "to_lang",
                      "vad_silence": "vad_silence_ms"}.get(exc.field, exc.field)  # fmt: skip
         raise InvalidMessage(f"{path}.{wire_name}", exc.reason) from None
 
 
+def _transcribe_language(w: _LiveTranscribeStart, path: str, d: _Decoding) -> str:
+    if w.language is None:
+        if w.lang is None:
+            raise InvalidMessage(f"{path}.lang", "required field missing")
+        return w.lang
+    if w.lang is not None:
+        raise InvalidMessage(f"{path}.language", "give lang or (SDK form) language, not both")
+    d.lenient("live-transcribe-language")
+    return w.language
+
+
 def _dec_refer(w: _ReferParams, d: _Decoding) -> Refer:
-    if w.device.type != "sip":
-        raise InvalidMessage(f"{P}.device.type", "must be sip")
-    sip = w.device.params
+    device, base = w.device, f"{P}.device.params"
+    if isinstance(device, dict) and "params" not in device and "to" in device:
+        d.lenient("refer-flat-device")
+        base = f"{P}.device"
+        if device.get("type", "sip") != "sip":
+            raise InvalidMessage(f"{P}.device.type", "must be sip")
+        sip = structure(converter, {k: v for k, v in device.items() if k != "type"}, _SipParams, base)
+    else:
+        spec = structure(converter, device, _ReferDevice, f"{P}.device")
+        if spec.type != "sip":
+            raise InvalidMessage(f"{P}.device.type", "must be sip")
+        sip = spec.params
     try:
         return Refer(to=sip.to, source=sip.from_, username=sip.username, password=sip.password,
                      status_url=w.status_url)  # fmt: skip
@@ -1075,7 +1139,7 @@ def _dec_refer(w: _ReferParams, d: _Decoding) -> Refer:
         where = (
             f"{P}.status_url"
             if exc.field == "status_url"
-            else f"{P}.device.params.{ {'source': 'from'}.get(exc.field, exc.field) }"
+            else f"{base}.{ {'source': 'from'}.get(exc.field, exc.field) }"
         )
         raise InvalidMessage(where, exc.reason) from None
 
@@ -1092,6 +1156,12 @@ def _dec_transfer(w: _TransferParams, d: _Decoding) -> Transfer:
         with _base.at(path):
             return Transfer(swml_url=dest)
     return Transfer(destination=_destination(dest, path))
+
+
+def _live_transcribe(w: _LiveParams, d: _Decoding) -> LiveTranscribe:
+    if w.status_url is not None:
+        raise InvalidMessage(f"{P}.status_url", "calling.live_transcribe has no status_url (live_translate has)")
+    return LiveTranscribe(action=_live_action(w.action, False, d))
 
 
 def _dec_end(w: _EndParams, d: _Decoding) -> Hangup:
@@ -1145,23 +1215,17 @@ DECODERS: Mapping[str, tuple[type, Callable[[Any, _Decoding], Command]]] = {
     "calling.ai.stop": (_OptionalControl, lambda w, d: AiStop(control_id=w.control_id)),
     "calling.live_transcribe": (
         _LiveParams,
-        lambda w, d: _live_transcribe(w),
+        _live_transcribe,
     ),
     "calling.live_translate": (
         _LiveParams,
-        lambda w, d: LiveTranslate(action=_live_action(w.action, translate=True), status_url=w.status_url),
+        lambda w, d: LiveTranslate(action=_live_action(w.action, True, d), status_url=w.status_url),
     ),
     "calling.send_fax.stop": (_Control, _control(StopFaxSend)),
     "calling.receive_fax.stop": (_Control, _control(StopFaxReceive)),
     "calling.refer": (_ReferParams, _dec_refer),
     "calling.user_event": (_UserEventParams, lambda w, d: UserEvent(event=w.event)),
 }
-
-
-def _live_transcribe(w: _LiveParams) -> LiveTranscribe:
-    if w.status_url is not None:
-        raise InvalidMessage(f"{P}.status_url", "calling.live_transcribe has no status_url (live_translate has)")
-    return LiveTranscribe(action=_live_action(w.action, translate=False))
 
 
 # ---------------------------------------------------------------- encode
@@ -2901,6 +2965,14 @@ class SignalWireDialect(Dialect):
 
 
 def _decode_update(body: dict[str, Any], d: _Decoding) -> tuple[Command, str]:
+    """``update``: a redirect, or a status that ends the call.
+
+    A status with a redirect (the only status update the published schema lets through, since it
+    requires url or swml on every update) means the status: canceled applies while the leg is queued
+    or ringing, where a redirect does not (seed 003's state rules), and completed ends the call, which
+    leaves nothing to redirect. So it decodes as Cancel or Hangup and the redirect, checked like any
+    other, is dropped: leniency rule ``update-status-wins`` is the report of that drop.
+    """
     extra = set(body) - {"command", "params"}
     if extra:
         raise InvalidMessage("$", _base.unexpected_fields(extra, " (update carries the id in params)"))
@@ -2913,16 +2985,23 @@ def _decode_update(body: dict[str, Any], d: _Decoding) -> tuple[Command, str]:
         if status not in ("canceled", "completed"):
             raise InvalidMessage(f"{P}.status", "must be one of canceled, completed")
         if redirect:
-            raise InvalidMessage(f"{P}.status", "an update that both ends and redirects the call has no single meaning")
-        for field in ("fallback_url", "status_url"):
-            if getattr(w, field) is not None:
-                raise InvalidMessage(f"{P}.{field}", "only a redirect takes this field")
-        d.lenient("update-status-only")
+            _redirect(w)
+            d.lenient("update-status-wins")
+        else:
+            for field in ("fallback_url", "status_url"):
+                if getattr(w, field) is not None:
+                    raise InvalidMessage(f"{P}.{field}", "only a redirect takes this field")
+            d.lenient("update-status-only")
         return (Cancel() if status == "canceled" else Hangup()), w.id
     if not redirect:
         raise InvalidMessage(P, "update needs url or swml (or a status)")
+    return _redirect(w), w.id
+
+
+def _redirect(w: _UpdateParams) -> Redirect:
+    swml: Any = w.swml  # Redirect's converter freezes it (and names the field in its errors)
     try:
-        return Redirect(url=w.url, swml=w.swml, fallback_url=w.fallback_url, status_url=w.status_url), w.id
+        return Redirect(url=w.url, swml=swml, fallback_url=w.fallback_url, status_url=w.status_url)
     except InvalidValue as exc:
         raise InvalidMessage(f"{P}.{exc.field}", exc.reason) from None
 
