@@ -736,3 +736,19 @@ def test_a_transport_error_keeps_no_reference_to_httpx_s_request(mode: str) -> N
         run_send(mode, "gateway", Vendor(*[httpx.ConnectError] * 5))
     assert caught.value.__cause__ is None
     assert caught.value.__context__ is None
+
+
+@MODES
+def test_a_failed_dial_does_not_show_its_sip_password_in_the_traceback(mode: str) -> None:
+    dial = Dial(
+        source=Destination(address="+15551234567"),
+        destination=Destination(address="sip:alice@sip.example.com"),
+        swml_url="https://app.example.com/swml",
+        sip_username="alice",
+        sip_password="pw-" + SENTINEL,
+    )
+    vendor = Vendor(*[httpx.ConnectError] * 5)
+    with pytest.raises(TransportError) as caught:
+        run_send(mode, "signalwire", vendor, dial)
+    assert SENTINEL in vendor.requests[0].content.decode()  # the vendor needs it: it is in the body sent
+    assert SENTINEL not in _everything_about(caught.value)

@@ -317,7 +317,7 @@ def _redacted(value: Any, depth: int = 0) -> Any:
     return value
 
 
-@attrs.define(slots=True)
+@attrs.define(slots=True, kw_only=True)
 class _Send:
     """One ``send``: the encoded request (built once, re-sent as is) and its progress."""
 
@@ -325,7 +325,7 @@ class _Send:
     call_id: str | None
     command_id: str | None
     idempotent: bool
-    translation: Any
+    translation: Any = attrs.field(repr=False)  # a Dial body may hold a SIP password (tracebacks show locals)
     request: httpx.Request
     started: float
     attempts: int = 0
