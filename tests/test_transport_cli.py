@@ -242,3 +242,30 @@ def test_send_runs_as_a_process_against_a_local_server(tmp_path: Any) -> None:
         "receipt": {"status": "accepted", "call_id": CHIRP_CALL, "command": "hangup"},
     }
     assert vendor.received[0]["headers"]["authorization"] == "Bearer sk_test_app_local1"
+
+
+def test_retried_attempts_do_not_print_log_lines_when_logging_is_not_configured(tmp_path: Any) -> None:
+    from vendor_server import closed_port
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "callglot.transport._cli",
+            "send",
+            "--dialect",
+            "chirp",
+            "--base-url",
+            f"http://127.0.0.1:{closed_port()}",
+            "--call-id",
+            CHIRP_CALL,
+        ],
+        input='{"type":"hangup"}\n',
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "CALLGLOT_CHIRP_API_KEY": "sk_test_app_local1"},
+    )
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["error"]["may_have_reached"] is False
+    assert done.stderr == ""  # the records go to the application's logging, not Python's last-resort handler

@@ -55,7 +55,9 @@ def add_send_parser(subparsers: Any) -> argparse.ArgumentParser:
     send: argparse.ArgumentParser = subparsers.add_parser(
         "send",
         help="send commands to a vendor and print its answers (credentials from CALLGLOT_* variables)",
-        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        description="Send each command of the input (translate's forms) to a vendor; print one JSON line per "
+        "command: the receipt or the error. Credentials come from the environment: "
+        + "; ".join(f"{dialect}: {' and '.join(names.values())}" for dialect, names in ENVIRONMENT.items()),
     )
     send.add_argument("--dialect", required=True, help="the vendor's dialect (the input's too)")
     send.add_argument("--base-url", help="the vendor's API root (Chirp has a default)")

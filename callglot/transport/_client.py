@@ -60,6 +60,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger("callglot.transport")
+# A library's records go where the application configures logging; unconfigured, Python's last-resort
+# handler would print every retried attempt's WARNING on stderr (the CLI's error lines already say it).
+logger.addHandler(logging.NullHandler())
 
 #: Connect 5 s; read, write and pool 15 s.
 DEFAULT_TIMEOUT: Final = httpx.Timeout(15.0, connect=5.0)
