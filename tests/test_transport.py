@@ -752,3 +752,41 @@ def test_a_failed_dial_does_not_show_its_sip_password_in_the_traceback(mode: str
         run_send(mode, "signalwire", vendor, dial)
     assert SENTINEL in vendor.requests[0].content.decode()  # the vendor needs it: it is in the body sent
     assert SENTINEL not in _everything_about(caught.value)
+
+
+def test_a_dialect_from_elsewhere_needs_a_base_url_and_takes_any_httpx_auth() -> None:
+    from callglot.adapters.chirp import ChirpDialect
+
+    class Acme(ChirpDialect):
+        name = "acme"  # type: ignore[misc]
+
+    with pytest.raises(ValueError, match="acme needs base_url"):
+        Client(Acme())
+    vendor = Vendor(ok("chirp"))
+    http = httpx.Client(transport=httpx.MockTransport(vendor))
+    with Client(Acme(), base_url=BASE, auth=httpx.BasicAuth("u", "p"), http_client=http) as client:
+        sent = client.send(Hangup(), call_id=CALL_IDS["chirp"])
+    assert sent.receipt.call_id == CALL_IDS["chirp"]
+    assert vendor.requests[0].headers["authorization"] == "Basic " + base64.b64encode(b"u:p").decode()
+
+
+def test_the_async_client_waits_for_the_rate_limit_too() -> None:
+    time = FakeTime()
+    vendor = Vendor(*[ok("chirp")] * 3)
+
+    async def main() -> None:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(vendor))
+        limit = RateLimit(2, per=5.0)
+        async with AsyncClient(
+            "chirp",
+            auth=auth_for("chirp"),
+            http_client=http,
+            rate_limit=limit,
+            clock=time.clock,
+            sleep=time.async_sleep,
+        ) as client:
+            for _ in range(3):
+                await client.send(Hangup(), call_id=CALL_IDS["chirp"])
+
+    anyio.run(main)
+    assert time.sleeps == [5.0]
