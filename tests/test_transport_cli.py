@@ -102,17 +102,15 @@ def test_refusals_and_bad_lines_are_error_lines_and_the_rest_still_goes() -> Non
         ["--dialect", "chirp", "--call-id", CHIRP_CALL], '{"type":"hangup"}\n{oops\n{"type":"hangup"}\n', vendor
     )
     assert code == 1
-    assert lines[0] == {
-        "error": {
-            "type": "ProviderError",
-            "message": "HTTP 404 call_not_found: no such call",
-            "path": None,
-            "line": 1,
-            "status": 404,
-            "code": "call_not_found",
-            "retry_after": None,
-            "attempts": 1,
-        }
+    assert lines[0]["error"] == {
+        "type": "ProviderError",
+        "message": "HTTP 404 call_not_found: no such call",
+        "path": None,
+        "line": 1,
+        "status": 404,
+        "code": "call_not_found",
+        "retry_after": None,
+        "attempts": 1,
     }
     assert lines[1]["error"]["type"] == "InvalidJSON"
     assert lines[1]["error"]["line"] == 2
@@ -269,3 +267,14 @@ def test_retried_attempts_do_not_print_log_lines_when_logging_is_not_configured(
     assert done.returncode == 1
     assert json.loads(done.stdout)["error"]["may_have_reached"] is False
     assert done.stderr == ""  # the records go to the application's logging, not Python's last-resort handler
+
+
+def test_blank_lines_send_nothing() -> None:
+    vendor = Vendor(chirp_ok(), chirp_ok())
+    code, lines, _ = send(
+        ["--dialect", "chirp", "--call-id", CHIRP_CALL], '{"type":"hangup"}\n\n{"type":"answer"}\n', vendor
+    )
+    assert code == 0
+    assert [line["line"] for line in lines if "receipt" in line] == [1, 3]
+    assert all(line == {"line": 2, "skipped": "blank line"} for line in lines if "receipt" not in line)
+    assert len(vendor.requests) == 2

@@ -103,6 +103,7 @@ def run_send(
     http_client: httpx.Client | None = None,
 ) -> int:
     """Run ``send`` with explicit streams and environment (``http_client``: e.g. over a MockTransport)."""
+    from callglot import cli
     from callglot.adapters import get_dialect
     from callglot.capabilities import Policy
     from callglot.cli import InputError, _error, as_request, documents
@@ -133,12 +134,18 @@ def run_send(
             return usage(f"cannot read {args.input}: {exc.strerror}")
     policy = Policy.LENIENT if args.lenient else Policy.STRICT
     canonical = get_dialect("canonical")
+    # Newer readers mark a blank line (an output line says it was skipped, keeping lines paired with
+    # the input); older ones leave blank lines out.
+    blank = getattr(cli, "BLANK", None)
     failed = False
     try:
         with client:
             for line, document in documents(stream):
                 prefix = "$"
                 result: dict[str, Any]
+                if blank is not None and document is blank:
+                    stdout.write(json.dumps({"line": line, "skipped": getattr(cli, "_SKIPPED", "blank line")}) + "\n")
+                    continue
                 try:
                     if isinstance(document, InputError):
                         raise document
