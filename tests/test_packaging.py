@@ -39,6 +39,17 @@ def test_import_callglot_does_not_import_httpx_or_jsonschema() -> None:
     assert "httpx" not in loaded
     assert "jsonschema" not in loaded
     assert "referencing" not in loaded
+    assert not {"tenacity", "stamina", "anyio", "httpcore"} & loaded
+
+
+def test_the_transport_loads_httpx_only_when_used() -> None:
+    """Building the command line's parser (with ``send``) stays light; the first client name loads httpx."""
+    parser = (
+        "import argparse, callglot.transport, callglot.transport._cli as c; "
+        "c.add_send_parser(argparse.ArgumentParser().add_subparsers())"
+    )
+    assert not {"httpx", "tenacity"} & _modules_after(parser)
+    assert {"httpx", "tenacity", "callglot.transport._auth"} <= _modules_after("from callglot.transport import Client")
 
 
 def test_import_callglot_defers_the_algebra_and_the_adapters() -> None:

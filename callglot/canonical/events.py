@@ -360,6 +360,10 @@ class ProviderError(CallglotError):
     gateway's ``detail``, SignalWire's further ``errors``).
     """
 
+    #: How many HTTP attempts callglot.transport made before this answer (None: it did not send the
+    #: command). It describes the sending, not the vendor's answer: not compared, not pickled.
+    attempts: int | None = None
+
     def __init__(
         self,
         status: int,
