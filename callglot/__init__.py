@@ -5,8 +5,8 @@
 >>> callglot.get_dialect("chirp").encode(Hangup(), call_id="call_x").value.body
 {'type': 'hangup'}
 
-The core is sans-IO: values and adapters are pure functions of data, and
-nothing here sends a request. Schemas and jsonschema load lazily.
+The core is sans-IO: values and adapters are pure functions of data. Only
+``callglot.transport`` imports httpx; schemas and jsonschema load lazily.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``callglot`` command line: translate, validate, schema, dialects, matrix.
+"""``callglot`` command line: translate, validate, schema, dialects, matrix, send.
 
 Input for translate/validate is one JSON document or JSON Lines: when the
 first non-blank line is a complete JSON value the input is JSON Lines (read
@@ -772,6 +772,10 @@ def build_parser() -> argparse.ArgumentParser:
     matrix = sub.add_parser("matrix", help="print the capability matrix")
     matrix.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     matrix.set_defaults(run=cmd_matrix)
+
+    from callglot.transport._cli import add_send_parser  # light: httpx loads only when a send runs
+
+    add_send_parser(sub)
     return parser
 
 

@@ -217,7 +217,7 @@ def test_send_runs_as_a_process_against_a_local_server(tmp_path: Any) -> None:
             [
                 sys.executable,
                 "-m",
-                "callglot.transport._cli",
+                "callglot",
                 "send",
                 "--dialect",
                 "chirp",
