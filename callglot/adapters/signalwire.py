@@ -1289,8 +1289,8 @@ class _Encoder:
         return "calling.end", {"reason": reason}
 
     def hangup(self, c: Hangup, ctx: Encoding) -> tuple[str, Any]:
-        if c.cause is None:
-            return "calling.end", {}
+        if c.cause is None:  # a normal hang-up: said as the spec's example and the SDK say it
+            return "calling.end", {"reason": "hangup"}
         reason = REASON_FOR_CAUSE.get(c.cause)
         if reason is None:
             ctx.lose("cause")
