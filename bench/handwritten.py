@@ -88,7 +88,7 @@ _START_RECORDING_KEYS = frozenset({"type", "format"})
 def _chirp_end(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     if len(body) != 1:  # hangup has no fields; a reject reason cannot be said by calling.end
         raise ValueError("unexpected field(s)")
-    return "calling.end", {} if body["type"] == "hangup" else {"reason": "decline"}
+    return "calling.end", {"reason": "hangup" if body["type"] == "hangup" else "decline"}
 
 
 def _chirp_transfer(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -121,7 +121,8 @@ def _chirp_play(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         loop = body["loop"]
         if type(loop) is not bool:
             raise ValueError("loop must be a boolean")
-        params["loop"] = 0 if loop else 1  # SignalWire counts plays: 0 is forever
+        if loop:
+            params["loop"] = 0  # SignalWire counts plays: 0 is forever, and once (1) is its default
     return "calling.play", params
 
 
@@ -182,7 +183,7 @@ def _sw_end(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     cause = _END_CAUSES.get(reason) if type(reason) is str else None
     if cause is None or len(params) != 1:
         raise ValueError("calling.end takes a reason of hangup, cancel, busy, noAnswer, decline or error")
-    return "hangup", {"cause": cause}
+    return "hangup", {} if cause == "NORMAL_CLEARING" else {"cause": cause}  # the gateway's default cause
 
 
 def _sw_play(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -301,7 +302,7 @@ def _gw_play(body: dict[str, Any]) -> dict[str, Any]:
     urls = body["urls"]
     if type(urls) is not list or len(urls) != 1:
         raise ValueError("Chirp plays exactly one URL")
-    return {"type": "play_audio", "url": _https(urls[0], 2048)}
+    return {"type": "play_audio", "url": _https(urls[0], 2048), "loop": False}  # once, as Chirp's seed says it
 
 
 _GATEWAY_TO_CHIRP: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {

@@ -220,7 +220,7 @@ CHIRP = TypeAdapter(ChirpCommand)
 
 def _to_signalwire(command: Any) -> tuple[str, dict[str, Any]]:
     if isinstance(command, ChirpHangup):
-        return "calling.end", {}
+        return "calling.end", {"reason": "hangup"}
     if isinstance(command, ChirpReject):
         if command.reason is not None:
             raise ValueError("calling.end carries a reason code, not a text reason")
@@ -234,8 +234,8 @@ def _to_signalwire(command: Any) -> tuple[str, dict[str, Any]]:
             "control_id": str(uuid.uuid4()),  # SignalWire needs one to address the operation later
             "play": [{"type": "audio", "params": {"url": command.url}}],
         }
-        if command.loop is not None:
-            params["loop"] = 0 if command.loop else 1  # SignalWire counts plays: 0 is forever
+        if command.loop:
+            params["loop"] = 0  # SignalWire counts plays: 0 is forever, and once (1) is its default
         return "calling.play", params
     if isinstance(command, ChirpStartRecording):
         if command.format not in (None, "mp4"):
@@ -443,7 +443,8 @@ def _to_gateway(command: Any) -> tuple[str, str, dict[str, Any]]:
     """(call id, command path, body)."""
     if isinstance(command, SwEnd):
         reason = command.params.reason
-        return command.id, "hangup", {} if reason is None else {"cause": END_CAUSES[reason]}
+        cause = None if reason is None else END_CAUSES[reason]
+        return command.id, "hangup", {} if cause in (None, "NORMAL_CLEARING") else {"cause": cause}
     if isinstance(command, SwPlay):
         params = command.params
         if params.model_fields_set - {"play", "loop"}:
@@ -542,7 +543,7 @@ def _to_chirp(path: str, command: Any) -> dict[str, Any]:
     if isinstance(command, GwPlaybackStart):
         if len(command.urls) != 1 or command.offset_sec is not None:
             raise ValueError("Chirp plays exactly one URL, from its start")
-        return {"type": "play_audio", "url": command.urls[0]}
+        return {"type": "play_audio", "url": command.urls[0], "loop": False}  # once, as Chirp's seed says it
     raise ValueError(f"Chirp cannot say the gateway's {path}")
 
 

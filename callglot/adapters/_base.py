@@ -436,6 +436,35 @@ class Encoding:
         self.report.append(Adaptation(command=self._command, action=Action.GENERATED, field=field, note=note))
 
 
+# ---------------------------------------------------------------- seconds <-> milliseconds
+
+
+def to_millis(seconds: float, ctx: Encoding, field: str, maximum: int) -> int | None:
+    """Canonical seconds as the wire's whole milliseconds (0..``maximum``), or a loss of ``field``.
+
+    The one rule of every dialect: the conversion is exact when :func:`from_millis` gives the identical
+    float back (0.007 s is 7 ms; 0.1 + 0.2 s is not 300 ms, nor is 2.5e-10 s 0 ms). Otherwise STRICT
+    raises UnsupportedField and LENIENT rounds to the millisecond and reports the loss. A value outside
+    the range (NaN, infinities, huge ints included) has no millisecond to round to: LENIENT drops it
+    (None).
+    """
+    scaled = seconds * 1000
+    if not 0 <= scaled <= maximum:  # also refuses NaN; a huge int stays an int here, never inf
+        ctx.lose(field)
+        return None
+    millis = round(scaled)
+    if millis / 1000 != seconds:
+        ctx.lose(field)  # LENIENT: rounded to the millisecond
+    return millis
+
+
+def from_millis(millis: int, path: str, maximum: int) -> float:
+    """The wire's whole milliseconds (0..``maximum``) as canonical seconds; what :func:`to_millis` inverts."""
+    if not 0 <= millis <= maximum:
+        raise InvalidMessage(path, f"must be 0..{maximum} milliseconds")
+    return millis / 1000
+
+
 # ---------------------------------------------------------------- the dialect contract
 
 

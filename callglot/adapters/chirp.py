@@ -409,10 +409,8 @@ def _is_sip(destination: Destination) -> bool:
 
 def _enc_destination(destination: Destination, ctx: Encoding, *, required_channel: bool) -> tuple[str, str | None]:
     channel = destination.channel
-    if required_channel and channel is None and is_e164(destination.address):
-        # What channel=None means for an E.164 address (canonical Destination): said, not invented.
-        ctx.generated("channel", "pstn: the phone network an E.164 number implies")
-        channel = Channel.PSTN
+    if channel is None and is_e164(destination.address):
+        channel = Channel.PSTN  # what channel None means for an E.164 number, said as the seed says it
     if _is_sip(destination) or (required_channel and channel is None):
         ctx.lose("destination", droppable=False)
     return destination.address, None if channel is None else str(channel)
@@ -423,12 +421,12 @@ def _enc_play(c: Play, ctx: Encoding) -> _PlayAudio:
         ctx.lose("media", droppable=False)
     media = c.media[0]
     assert isinstance(media, Audio)
-    loop: bool | None = None
-    if c.loop is not None:
-        if c.loop in (0, 1):
-            loop = c.loop == 0
-        else:
-            ctx.lose("loop")
+    loop: bool | None = False  # once (canonical None) is said as the seed says it, not by leaving loop out
+    if c.loop == 0:
+        loop = True
+    elif c.loop is not None:
+        ctx.lose("loop")
+        loop = None
     for name in ("volume", "direction", "language", "voice", "gender", "offset", "status_url", "control_id"):
         if getattr(c, name) is not None:
             ctx.lose(name)
@@ -459,7 +457,7 @@ def _enc_reject(c: Reject, ctx: Encoding) -> _Reject:
 
 
 def _enc_hangup(c: Hangup, ctx: Encoding) -> _Hangup:
-    if c.cause not in (None, HangupCause.NORMAL_CLEARING):
+    if c.cause is not None:  # None is NORMAL_CLEARING, what Chirp's causeless hangup means
         ctx.lose("cause")
     return _Hangup(type="hangup")
 

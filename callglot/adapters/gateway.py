@@ -589,14 +589,14 @@ EVENT_CAPABILITIES: Mapping[type, Capability] = {
         "playback.file_not_found (error); file_path is written as the comma-joined urls",
         **_envelope_fields(command_uid=True),
         state="the gateway has no paused or no-input playback event",
-        offset="offset_ms is whole milliseconds, on playback.stopped only",
-        duration="duration_ms is whole milliseconds, on playback.stopped only",
+        offset="offset_ms is whole milliseconds (LENIENT rounds), on playback.stopped only",
+        duration="duration_ms is whole milliseconds (LENIENT rounds), on playback.stopped only",
     ),
     RecordingEvent: partial(
         "recording.completed (url, duration_ms; field names decided by callglot: not published)",
         **_envelope_fields(command_uid=True),
         state="the gateway reports only a completed recording",
-        duration="duration_ms is whole milliseconds",
+        duration="duration_ms is whole milliseconds (LENIENT rounds)",
         size="recording.completed carries no size",
         format="recording format is server configuration",
         recording_id="recording.completed carries no recording id",
@@ -662,11 +662,7 @@ def _uid(value: str | None, base: str) -> str | None:
 
 
 def _seconds(ms: int | None, path: str) -> float | None:
-    if ms is None:
-        return None
-    if not 0 <= ms <= MAX_MS:
-        raise InvalidMessage(path, f"must be 0..{MAX_MS} milliseconds")
-    return ms / 1000
+    return None if ms is None else _base.from_millis(ms, path, MAX_MS)
 
 
 def _urls(w: _Playback | _PlaybackStopped, base: str) -> tuple[str, ...] | None:
@@ -819,14 +815,8 @@ def _decode_webhook(body: Any) -> Event:
 
 
 def _ms(seconds: float, field: str, ctx: Encoding) -> int | None:
-    """Whole milliseconds for ``seconds``, or None after ctx.lose when it is not exact."""
-    scaled = seconds * 1000
-    if 0 <= scaled <= MAX_MS:  # also refuses NaN and infinities; isfinite would overflow on huge ints
-        ms = round(scaled)
-        if ms / 1000 == seconds:
-            return ms
-    ctx.lose(field)
-    return None
+    """Whole milliseconds for ``seconds`` (exact, or a loss: LENIENT rounds, or drops what is out of range)."""
+    return _base.to_millis(seconds, ctx, field, MAX_MS)
 
 
 def _command_uid(event: Event, ctx: Encoding) -> str | None:
@@ -1016,13 +1006,8 @@ def _encode_reply(result: Receipt | ProviderError, ctx: Encoding) -> HttpRespons
         ctx.generated("timeout", f"the documented {DEFAULT_TIMEOUT_MS} ms")
         timeout_ms = DEFAULT_TIMEOUT_MS
     else:
-        scaled = result.timeout * 1000
-        if 0 <= scaled <= MAX_MS:  # also refuses NaN and infinities; isfinite would overflow on huge ints
-            timeout_ms = round(scaled)
-            if timeout_ms / 1000 != result.timeout:
-                ctx.lose("timeout")  # LENIENT: rounded to the millisecond
-        else:
-            ctx.lose("timeout")
+        timeout_ms = _base.to_millis(result.timeout, ctx, "timeout", MAX_MS)
+        if timeout_ms is None:  # LENIENT, out of range: the 202 always carries a timeout
             timeout_ms = MAX_MS
     accepted = _Accepted(operation_id=operation_id, status="in_progress", timeout_ms=timeout_ms)
     return HttpResponse(status=202, body=converter.unstructure(accepted))

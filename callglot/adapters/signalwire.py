@@ -562,18 +562,8 @@ def _enum(kind: type[enum.Enum], value: str | None, path: str, allowed: Any = No
 
 
 def _ms(seconds: float | None, ctx: Encoding, field: str) -> int | None:
-    """Seconds (canonical) to whole milliseconds (the wire), or a declared loss."""
-    if seconds is None:
-        return None
-    scaled = seconds * 1000
-    if not 0 <= scaled <= INT32_MAX:  # what _seconds reads back; also refuses an overflow to infinity
-        ctx.lose(field)
-        return None
-    millis = round(scaled)
-    if abs(millis - scaled) > 1e-6:
-        ctx.lose(field)
-        return None
-    return millis
+    """Seconds (canonical) to whole milliseconds (an int32 on the wire), or a declared loss."""
+    return None if seconds is None else _base.to_millis(seconds, ctx, field, INT32_MAX)
 
 
 INT32_MAX = 2**31 - 1
@@ -581,15 +571,12 @@ INT32_MAX = 2**31 - 1
 
 def _seconds(millis: int | None, path: str) -> float | None:
     """Whole milliseconds (an int32 on the wire) to seconds."""
-    if millis is None:
-        return None
-    if not 0 <= millis <= INT32_MAX:
-        raise InvalidMessage(path, f"must be 0..{INT32_MAX} milliseconds")
-    return millis / 1000
+    return None if millis is None else _base.from_millis(millis, path, INT32_MAX)
 
 
 # ---------------------------------------------------------------- capabilities
 
+_WHOLE_MS = "the wire counts whole milliseconds, 0..2**31-1 (LENIENT rounds to the millisecond)"
 _CONTROL = "SignalWire addresses the operation by its control_id: give the one its start command used"
 _NO_REST = "SignalWire's REST API has no {what}: {instead}"
 
@@ -685,13 +672,13 @@ CAPABILITIES: Mapping[type, Capability] = {
     StopTranscribe: partial("calling.transcribe.stop", control_id=_CONTROL),
     LiveTranscribe: partial(
         "calling.live_transcribe",
-        speech_timeout="the wire counts whole milliseconds",
-        vad_silence="the wire counts whole milliseconds",
+        speech_timeout=_WHOLE_MS,
+        vad_silence=_WHOLE_MS,
     ),
     LiveTranslate: partial(
         "calling.live_translate",
-        speech_timeout="the wire counts whole milliseconds",
-        vad_silence="the wire counts whole milliseconds",
+        speech_timeout=_WHOLE_MS,
+        vad_silence=_WHOLE_MS,
     ),
     AiHold: partial("calling.ai_hold (an AI agent's hold)", timeout="the wire counts whole seconds"),
     AiUnhold: partial("calling.ai_unhold", prompt="the published schema has no prompt for ai_unhold"),
@@ -1366,8 +1353,8 @@ class _Encoder:
         return "calling.end", {"reason": reason}
 
     def hangup(self, c: Hangup, ctx: Encoding) -> tuple[str, Any]:
-        if c.cause is None:
-            return "calling.end", {}
+        if c.cause is None:  # a normal hang-up: said as the spec's example and the SDK say it
+            return "calling.end", {"reason": "hangup"}
         reason = REASON_FOR_CAUSE.get(c.cause)
         if reason is None:
             ctx.lose("cause")

@@ -78,6 +78,20 @@ def _opt_number(
     )
 
 
+_HANGUP_CAUSE = v.to_enum(HangupCause)
+
+
+def _cause_unless_normal(value: Any) -> Any:
+    """Converter: NORMAL_CLEARING is a plain hang-up, None (see Hangup)."""
+    value = _HANGUP_CAUSE(value)
+    return None if value is HangupCause.NORMAL_CLEARING else value
+
+
+def _plays_unless_once(value: Any) -> Any:
+    """Converter: one play is the default, None (see Play); bools and floats reach the validator."""
+    return None if type(value) is int and value == 1 else value
+
+
 def _opt_bool() -> Any:
     return attrs.field(default=None, validator=v.boolean())
 
@@ -308,9 +322,15 @@ class Reject:
 
 @attrs.frozen(kw_only=True)
 class Hangup:
-    """End the call. ``cause`` None means a normal hang-up as the vendor defines it."""
+    """End the call. ``cause`` None means a normal hang-up: NORMAL_CLEARING in every dialect.
 
-    cause: HangupCause | None = _opt_enum(HangupCause)
+    Chirp's causeless hangup, SignalWire's calling.end (reason hangup) and the gateway's default
+    cause all say NORMAL_CLEARING, so it is stored as None: one meaning, one value.
+    """
+
+    cause: HangupCause | None = attrs.field(
+        default=None, converter=_cause_unless_normal, validator=v.member(HangupCause)
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -470,7 +490,8 @@ def _media_item(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None
 class Play:
     """Play media in order.
 
-    ``loop``: total plays, 0 = forever (None: once). ``volume`` in dB -40..40.
+    ``loop``: total plays, 0 = forever (None: once, the default of every dialect; 1 is
+    stored as None, so one meaning is one value). ``volume`` in dB -40..40.
     ``language``/``voice``/``gender`` are defaults for TTS items. ``offset``
     starts the first item that many seconds in.
     """
@@ -478,7 +499,11 @@ class Play:
     media: tuple[Media, ...] = attrs.field(
         converter=v.to_tuple, validator=v.items(_media_item, min_len=1, max_len=128, optional=False)
     )
-    loop: int | None = _opt_number(0, 1_000_000, integer=True)
+    loop: int | None = attrs.field(
+        default=None,
+        converter=_plays_unless_once,
+        validator=v.number(minimum=0, maximum=1_000_000, integer=True, optional=True),
+    )
     volume: float | None = _opt_number(-40, 40)
     direction: Direction | None = _opt_enum(Direction)
     language: str | None = _opt_text(64, LANGUAGE_PATTERN, "be a BCP-47 tag")

@@ -376,8 +376,12 @@ class Destination:
     """Where a call or participant goes: an address and, optionally, how to reach it.
 
     ``channel=None`` means "as the address implies" (E.164 → phone network,
-    ``sip:`` → SIP). Addresses are validated for their channel; SIP hosts pass
-    the URL safety policy and are forwarded in normalised form.
+    ``sip:`` → SIP). That is the one form of those meanings: ``PSTN`` (which
+    only an E.164 number can have) and ``SIP`` (only a SIP URI) are stored as
+    None, so ``Destination(address="+15551234567", channel=PSTN)`` equals the
+    one without a channel, as it does on every dialect's wire. Addresses are
+    validated for their channel; SIP hosts pass the URL safety policy and are
+    forwarded in normalised form.
     """
 
     address: str = attrs.field(validator=v.text(max_len=512))
@@ -387,6 +391,8 @@ class Destination:
         normalised = _check_address(self.channel, self.address)
         if normalised != self.address:
             object.__setattr__(self, "address", normalised)
+        if self.channel in (Channel.PSTN, Channel.SIP):  # what the address implies: _check_address made sure
+            object.__setattr__(self, "channel", None)
 
 
 # ---------------------------------------------------------------- media
