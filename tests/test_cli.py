@@ -729,7 +729,7 @@ def test_a_call_id_the_target_refuses_points_at_the_path_and_suggests_call_id(ca
     assert "--call-id" in out[0]["error"]["message"]
     code, out, _ = run([*argv, "--call-id", SW_CALL], json.dumps(document).encode(), capsys, monkeypatch)
     assert code == 0
-    assert out[0]["body"] == {"command": "calling.end", "id": SW_CALL, "params": {}}
+    assert out[0]["body"] == {"command": "calling.end", "id": SW_CALL, "params": {"reason": "hangup"}}
 
 
 # ---------------------------------------------------------------- progress
