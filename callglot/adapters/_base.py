@@ -27,6 +27,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from callglot._wire import HttpRequest, HttpResponse
 from callglot.canonical import COMMANDS, Command
+from callglot.canonical._validators import LONE_SURROGATE, has_lone_surrogate
 from callglot.canonical.events import Event, ProviderError, Receipt
 from callglot.capabilities import Action, Adaptation, Capability, Policy, Support, Translation
 from callglot.errors import (
@@ -78,6 +79,8 @@ def _strict_str(value: Any, _type: Any) -> Any:
         raise WireTypeError(f"expected a string, got {_json_type(value)}")
     if len(value) > MAX_STRING:
         raise WireTypeError(f"string longer than {MAX_STRING} characters")
+    if has_lone_surrogate(value):  # refused at the wire key, not later at the canonical field
+        raise WireTypeError(LONE_SURROGATE)
     return value
 
 
@@ -100,7 +103,7 @@ def _optional_factory(tp: Any, conv: cattrs.Converter) -> Callable[[Any, Any], A
     if inner is str:  # the commonest wire field: one call instead of two
 
         def structure_optional_str(value: Any, _type: Any) -> Any:
-            if type(value) is str and len(value) <= MAX_STRING:
+            if type(value) is str and len(value) <= MAX_STRING and value.isascii():  # has_lone_surrogate's fast path
                 return value
             if value is None:
                 raise WireTypeError("null is not allowed: omit the field instead")

@@ -149,7 +149,7 @@ def _build_converter() -> cattrs.Converter:
         if type(value) is str:
             return value
         if isinstance(value, dict):
-            return freeze_json(value, "destination_script")
+            return freeze_json(value, "")  # errors name a path relative to the field, as structure_json's
         raise WireTypeError(f"expected a string or an object, got {_base._json_type(value)}")
 
     conv.register_structure_hook_func(lambda t: t == script_type or t == str | FrozenJson, structure_script)
@@ -251,7 +251,7 @@ def _register_union(conv: cattrs.Converter, union: Any, members: Mapping[type, s
         tag = value.get("type")
         cls = by_tag.get(tag) if type(tag) is str else None
         if cls is None:
-            raise WireTypeError(f"'type' must be one of {names}")
+            raise InvalidValue("type", f"must be one of {names}")  # at the tag, not at the object holding it
         return conv.structure({k: v for k, v in value.items() if k != "type"}, cls)
 
     def unstructure_union(value: Any) -> dict[str, Any]:

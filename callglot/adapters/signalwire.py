@@ -538,8 +538,8 @@ CODEC_SPELLINGS = {"PCMA": Codec.PCMA, "PCMU": Codec.PCMU, "OPUS": Codec.OPUS, "
 MEDIA_TAGS: Mapping[type, str] = {Audio: "audio", Tts: "tts", Silence: "silence", Ringtone: "ringtone"}
 
 
-def _json(value: dict[str, Any] | None) -> FrozenJson | None:
-    return None if value is None else freeze_json(value)
+def _json(value: dict[str, Any] | None, field: str) -> FrozenJson | None:
+    return None if value is None else freeze_json(value, field)  # errors name the field, then the path inside
 
 
 def _enum(kind: type[enum.Enum], value: str | None, path: str, allowed: Any = None) -> Any:
@@ -756,7 +756,7 @@ def _dec_dial(w: _DialParams, d: _Decoding) -> Dial:
             source=source,
             destination=destination,
             swml_url=w.url,
-            swml=_json(w.swml),
+            swml=_json(w.swml, "swml"),
             destination_script=w.to_script,
             sip_username=w.username,
             sip_password=w.password,
@@ -969,7 +969,7 @@ def _dec_stream(w: _StreamParams, d: _Decoding) -> Stream:
         codec=w.codec,
         track=_enum(StreamTrack, w.track, f"{P}.track"),
         authorization_bearer_token=w.authorization_bearer_token,
-        custom_parameters=_json(w.custom_parameters),
+        custom_parameters=_json(w.custom_parameters, "custom_parameters"),
         status_url=w.status_url,
         status_url_method=_enum(HttpMethod, w.status_url_method, f"{P}.status_url_method"),
         control_id=d.control_id(w.control_id),
@@ -1007,7 +1007,7 @@ def _dec_ai_message(w: _AiMessageParams, d: _Decoding) -> AiMessage:
         role=_enum(AiRole, w.role, f"{P}.role"),
         message_text=w.message_text,
         reset=reset,
-        global_data=_json(w.global_data),
+        global_data=_json(w.global_data, "global_data"),
     )
 
 

@@ -21,6 +21,30 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 _PRINTABLE_NO_CONTROL = re.compile(r"[^\x00-\x1f\x7f]*")
 
+#: Why a string with a lone surrogate is refused: every text field and JSON string says it this way.
+LONE_SURROGATE = "must not hold lone surrogates (U+D800..U+DFFF), which UTF-8 cannot encode"
+
+
+def has_lone_surrogate(value: str) -> bool:
+    """Whether ``value`` holds a lone surrogate: the one check every text field uses.
+
+    ``json.loads`` makes them from escapes such as ``"\\udfff"``; a value holding one
+    would fail with ``UnicodeEncodeError`` only later, when the output is sent.
+    """
+    if value.isascii():  # the common case, without the copy
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def refuse_lone_surrogates(field: str, value: Any) -> None:
+    """Raise InvalidValue naming ``field`` when ``value`` is a string holding a lone surrogate."""
+    if type(value) is str and has_lone_surrogate(value):
+        raise InvalidValue(field, LONE_SURROGATE)
+
 
 def _fail(attribute: attrs.Attribute[Any], reason: str) -> InvalidValue:
     return InvalidValue(attribute.name, reason)
@@ -34,7 +58,7 @@ def text(
     describe: str = "",
     optional: bool = False,
 ) -> Validator:
-    """A string of bounded length, no control characters, optional regex (fullmatch)."""
+    """A string of bounded length, no lone surrogates, no control characters, optional regex (fullmatch)."""
     compiled = re.compile(pattern) if pattern is not None else _PRINTABLE_NO_CONTROL
     shape = describe or (f"match {pattern}" if pattern else "contain no control characters")
 
@@ -45,6 +69,8 @@ def text(
             raise _fail(attribute, f"expected a string, got {type(value).__name__}")
         if not min_len <= len(value) <= max_len:
             raise _fail(attribute, f"length must be {min_len}..{max_len}, got {len(value)}")
+        if has_lone_surrogate(value):  # before the pattern: one reason for every field, ids included
+            raise _fail(attribute, LONE_SURROGATE)
         if compiled.fullmatch(value) is None:
             raise _fail(attribute, f"must {shape}")
 
@@ -168,6 +194,7 @@ def normalise_url(schemes: Collection[str] = ("https",)) -> attrs.Converter:  # 
     def convert(value: Any, field: attrs.Attribute[Any]) -> Any:
         if type(value) is not str:
             return value  # the validator reports the type
+        refuse_lone_surrogates(field.name, value)
         try:
             return urls.check_url(value, schemes=allowed)
         except UnsafeUrl as exc:

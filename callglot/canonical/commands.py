@@ -167,16 +167,8 @@ def _check_custom_variables(_inst: Any, attribute: attrs.Attribute[Any], value: 
                 f"{attribute.name}.{key}",
                 "keys start with a letter or _, use [A-Za-z0-9_], and avoid signalwire_/sw_/rtc_/internal_",
             )
-        if type(item) is not str or not 1 <= len(item.encode("utf-8", "surrogatepass")) <= 1024 or _has_surrogate(item):
+        if type(item) is not str or not 1 <= len(item.encode("utf-8", "surrogatepass")) <= 1024:
             raise InvalidValue(f"{attribute.name}.{key}", "values are non-empty strings of at most 1024 bytes")
-
-
-def _has_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def _script(value: Any, field: attrs.Attribute[Any]) -> Any:
@@ -184,6 +176,7 @@ def _script(value: Any, field: attrs.Attribute[Any]) -> Any:
     if value is None:
         return None
     if isinstance(value, str):
+        v.refuse_lone_surrogates(field.name, value)
         try:
             return urls.check_url(value)
         except UnsafeUrl as exc:
@@ -223,6 +216,7 @@ DIAL_CODECS: frozenset[str] = frozenset(
 
 
 def _dial_codec(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    v.refuse_lone_surrogates(attribute.name, value)
     if type(value) is not str or value not in DIAL_CODECS:
         raise InvalidValue(attribute.name, f"must be one of {', '.join(sorted(DIAL_CODECS))}")
 
@@ -371,6 +365,7 @@ def _check_sip(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 def _sip_converter(value: Any, field: attrs.Attribute[Any]) -> Any:
     if type(value) is not str:
         return value
+    v.refuse_lone_surrogates(field.name, value)
     try:
         return urls.check_sip_uri(value)
     except UnsafeUrl as exc:
@@ -680,6 +675,7 @@ class StopDetect:
 def _rtp_addr(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not str:
         raise InvalidValue(attribute.name, "expected an IP address string")
+    v.refuse_lone_surrogates(attribute.name, value)
 
 
 @attrs.frozen(kw_only=True)

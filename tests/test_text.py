@@ -1,0 +1,257 @@
+"""Text fields: lone surrogates are refused everywhere, by one check (issue 11 §4).
+
+``json.loads`` turns the escape ``"\\udfff"`` into a lone surrogate, which no
+UTF-8 output can carry: a value holding one would fail with
+``UnicodeEncodeError`` only when it is sent. Every canonical text field refuses
+it at construction (``InvalidValue`` naming the field) and every decoder at the
+wire key (``DecodeError`` with its JSON path).
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+import attrs
+import pytest
+from event_strategies import EVENT_STRATEGIES
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import STRATEGIES
+
+import callglot
+from callglot.canonical import COMMANDS, FrozenJson, freeze_json
+from callglot.canonical._validators import LONE_SURROGATE
+from callglot.canonical.events import EVENTS, Receipt
+from callglot.errors import DecodeError, InvalidValue
+
+SURROGATES = st.integers(min_value=0xD800, max_value=0xDFFF).map(chr)
+
+
+def _kinds(tp: Any) -> list[Any]:
+    """The types a field type is made of (unions and tuple items unpacked)."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType, tuple):
+        return [kind for arg in typing.get_args(tp) if arg is not Ellipsis for kind in _kinds(arg)]
+    return [tp]
+
+
+def _canonical_classes() -> tuple[type, ...]:
+    """Every command, event and Receipt, and every attrs class their fields hold (the value types)."""
+    found: list[type] = []
+    pending = [*COMMANDS, *EVENTS, Receipt]
+    while pending:
+        cls = pending.pop(0)
+        if cls in found:
+            continue
+        found.append(cls)
+        pending.extend(
+            kind for field in attrs.fields(attrs.resolve_types(cls)) for kind in _kinds(field.type) if attrs.has(kind)
+        )
+    return tuple(found)
+
+
+def _text_fields() -> list[tuple[type, str, bool]]:
+    """(class, field, holds a tuple of strings) for every field of a canonical class that can hold a str."""
+    cells = []
+    for cls in _canonical_classes():
+        for field in attrs.fields(cls):
+            if str in _kinds(field.type):
+                in_tuple = any(typing.get_origin(arg) is tuple for arg in (field.type, *typing.get_args(field.type)))
+                cells.append((cls, field.name, in_tuple))
+    if not cells:
+        raise AssertionError("introspection found no text fields: the parametrization would be empty")
+    return cells
+
+
+TEXT_FIELDS = _text_fields()
+VALID = {**STRATEGIES, **EVENT_STRATEGIES}
+
+
+def test_the_introspection_sees_the_value_types_and_every_class_has_a_strategy() -> None:
+    classes = _canonical_classes()
+    names = {cls.__name__ for cls in classes}
+    assert {"Destination", "Tts", "Ringtone", "RtpDevice", "LiveStart", "AiReset", "CallLeg"} <= names
+    assert [cls.__name__ for cls in classes if cls not in VALID] == []
+    fields = {(cls.__name__, name) for cls, name, _ in TEXT_FIELDS}
+    assert {("Tts", "text"), ("Dial", "sip_password"), ("Reject", "reason"), ("PlaybackEvent", "event_id")} <= fields
+    assert {("StopPlayback", "control_id"), ("Refer", "to"), ("SpeechCollect", "hints")} <= fields
+
+
+@pytest.mark.parametrize(
+    ("cls", "name", "in_tuple"), TEXT_FIELDS, ids=[f"{cls.__name__}.{name}" for cls, name, _ in TEXT_FIELDS]
+)
+@given(data=st.data())
+def test_every_text_field_refuses_a_lone_surrogate(cls: type, name: str, in_tuple: bool, data: Any) -> None:
+    instance = data.draw(VALID[cls])
+    surrogate = data.draw(SURROGATES)
+    current = getattr(instance, name)
+    # A valid value with one character replaced (so length and shape still fit), or the surrogate alone.
+    items = list(current) if in_tuple and current else [current if isinstance(current, str) else "x"]
+    index = data.draw(st.integers(0, len(items) - 1))
+    text = items[index] or surrogate
+    at = data.draw(st.integers(0, len(text) - 1))
+    items[index] = text[:at] + surrogate + text[at + 1 :]
+    with pytest.raises(InvalidValue) as caught:
+        attrs.evolve(instance, **{name: tuple(items) if in_tuple else items[index]})
+    assert caught.value.field == (f"{name}[{index}]" if in_tuple else name)
+    assert caught.value.reason == LONE_SURROGATE
+
+
+@pytest.mark.parametrize(
+    ("value", "path"),
+    [
+        ({"a": "b\udfff"}, "value.a"),
+        ({"a": [1, {"b": "\ud800"}]}, "value.a[1].b"),
+        ({"\udc80": 1}, "value"),
+        ({"a": {"k\ud834": None}}, "value.a"),
+    ],
+)
+def test_free_form_json_refuses_lone_surrogates_in_values_and_keys(value: Any, path: str) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        FrozenJson(value)
+    assert caught.value.field == path
+    assert LONE_SURROGATE in caught.value.reason
+    with pytest.raises(InvalidValue):
+        freeze_json(value)
+
+
+def test_text_with_paired_surrogates_and_astral_characters_is_accepted() -> None:
+    from callglot.canonical import Reject, Tts
+
+    assert Tts(text="\U0001f600 ok").text == "\U0001f600 ok"  # one code point, not a surrogate pair
+    assert Reject(reason="caf\u00e9").reason == "caf\u00e9"
+    with pytest.raises(InvalidValue):
+        Tts(text="\ud83d\ude00")  # a pair of surrogate code points is still two lone surrogates in a str
+
+
+# ---------------------------------------------------------------- through the decoders
+
+DIALECTS = callglot.dialects()
+CALL_IDS = st.uuids().map(str)  # a UUID is a valid call id in every dialect
+#: Free-form JSON fields whose decoders report a bad value at the field itself, not inside it.
+FREE_FORM_AT_FIELD = {("chirp", "$.metadata"), ("chirp", "$.data.call.metadata"), ("signalwire", "$.params.dest")}
+
+
+def _string_leaves(node: Any, path: str = "$", keys: tuple[Any, ...] = ()) -> list[tuple[str, tuple[Any, ...]]]:
+    """(JSON path, key path) of every string in a JSON document."""
+    if isinstance(node, dict):
+        return [leaf for key, item in node.items() for leaf in _string_leaves(item, f"{path}.{key}", (*keys, key))]
+    if isinstance(node, list):
+        return [leaf for i, item in enumerate(node) for leaf in _string_leaves(item, f"{path}[{i}]", (*keys, i))]
+    return [(path, keys)] if isinstance(node, str) else []
+
+
+def _with_surrogate(body: Any, keys: tuple[Any, ...], surrogate: str) -> Any:
+    """A deep copy of ``body`` whose string at ``keys`` has ``surrogate`` appended."""
+    if not keys:
+        return body + surrogate
+    copy = dict(body) if isinstance(body, dict) else list(body)
+    copy[keys[0]] = _with_surrogate(body[keys[0]], keys[1:], surrogate)
+    return copy
+
+
+def _refused_at(decode: Any, request: callglot.HttpRequest, dialect: str, path: str) -> None:
+    with pytest.raises(DecodeError) as caught:
+        decode(request)
+    where = caught.value.path
+    assert where == path or ((dialect, where) in FREE_FORM_AT_FIELD and path.startswith(where + ".")), (path, where)
+
+
+def _supported(dialect: str, events: bool) -> list[type]:
+    codec = callglot.get_dialect(dialect)
+    table = codec.event_capabilities if events else codec.capabilities
+    return [cls for cls, capability in table.items() if capability.support is not callglot.Support.UNSUPPORTED]
+
+
+@pytest.mark.parametrize("events", [False, True], ids=["commands", "events"])
+@pytest.mark.parametrize("dialect", DIALECTS)
+@given(data=st.data())
+def test_every_wire_string_with_a_lone_surrogate_is_refused_at_its_path(dialect: str, events: bool, data: Any) -> None:
+    codec = callglot.get_dialect(dialect)
+    cls = data.draw(st.sampled_from(_supported(dialect, events)))
+    call_id = data.draw(CALL_IDS)
+
+    def encode(value: Any) -> callglot.HttpRequest | None:
+        try:
+            if events:
+                return codec.encode_event(value, policy=callglot.Policy.LENIENT).value
+            return codec.encode(value, call_id=call_id, policy=callglot.Policy.LENIENT).value
+        except callglot.EncodeError:  # a value the dialect cannot say even leniently (Chirp's Mute of no one)
+            return None
+
+    request = data.draw(VALID[cls].map(encode).filter(bool))
+    decode = codec.decode_event if events else codec.decode
+    decode(request)  # the message itself decodes: a refusal below is the surrogate's doing
+    surrogate = data.draw(SURROGATES)
+    for path, keys in _string_leaves(request.body):
+        bad = attrs.evolve(request, body=_with_surrogate(request.body, keys, surrogate))
+        _refused_at(decode, bad, dialect, path)
+
+
+CALL = "6f9c1c3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
+REPRESENTATIVE = [
+    ("canonical", {"command": "play", "media": [{"type": "tts", "text": "hi"}]}, ("media", 0, "text")),
+    ("canonical", {"command": "dial", "source": {"address": "+15551234567"}, "destination": {"address": "+15551234567"},
+                   "sip_password": "pw"}, ("sip_password",)),
+    ("canonical", {"command": "reject", "reason": "busy"}, ("reason",)),
+    ("chirp", {"type": "reject", "reason": "busy"}, ("reason",)),
+    ("chirp", {"type": "play_audio", "url": "https://cdn.example.com/a.mp3"}, ("url",)),
+    ("gateway", {"urls": ["https://cdn.example.com/a.mp3"]}, ("urls", 0)),
+    ("signalwire", {"command": "calling.play", "id": CALL,
+                    "params": {"control_id": "c1", "play": [{"type": "tts", "params": {"text": "hi"}}]}},
+     ("params", "play", 0, "params", "text")),
+    ("signalwire", {"command": "calling.play.stop", "id": CALL, "params": {"control_id": "c1"}},
+     ("params", "control_id")),
+]  # fmt: skip
+PATHS = {
+    "canonical": f"/v1/calls/{CALL}/commands",
+    "chirp": f"/v1/calls/{CALL}/commands",
+    "gateway": f"/api/v1/sessions/{CALL}/commands/playback/start",
+    "signalwire": "/api/calling/calls",
+}
+REPRESENTATIVE_EVENTS = [
+    ("canonical", {"event": "recording", "state": "finished", "event_id": "e1", "recording_id": "r1"}, ("event_id",)),
+    ("canonical", {"event": "dtmf_received", "digit": "1", "call_id": CALL}, ("call_id",)),
+    ("chirp", {"event": "calls.recording.completed", "eventId": "e1",
+               "data": {"call": {"id": CALL}, "recording": {"id": "r1", "callId": CALL, "status": "completed"}}},
+     ("eventId",)),
+    ("chirp", {"event": "calls.recording.completed", "eventId": "e1",
+               "data": {"call": {"id": CALL}, "recording": {"id": "r1", "callId": CALL, "status": "completed"}}},
+     ("data", "recording", "id")),
+    ("gateway", {"event": "dtmf", "session_uuid": CALL, "data": {"digit": "1"}}, ("session_uuid",)),
+    ("signalwire", {"event_type": "calling.call.record",
+                    "params": {"call_id": CALL, "control_id": "c1", "state": "finished", "recording_id": "r1"}},
+     ("params", "recording_id")),
+]  # fmt: skip
+
+
+def _json_path(keys: tuple[Any, ...]) -> str:
+    return "$" + "".join(f"[{key}]" if type(key) is int else f".{key}" for key in keys)
+
+
+@pytest.mark.parametrize(("dialect", "body", "keys"), REPRESENTATIVE, ids=[_json_path(r[2]) for r in REPRESENTATIVE])
+def test_a_lone_surrogate_in_a_command_is_a_decode_error_at_its_wire_key(
+    dialect: str, body: dict[str, Any], keys: tuple[Any, ...]
+) -> None:
+    codec = callglot.get_dialect(dialect)
+    path = "/v1/calls" if body.get("command") == "dial" else PATHS[dialect]
+    codec.decode(callglot.HttpRequest(method="POST", path=path, body=body))  # valid as it stands
+    with pytest.raises(DecodeError) as caught:
+        codec.decode(callglot.HttpRequest(method="POST", path=path, body=_with_surrogate(body, keys, "\udfff")))
+    assert (caught.value.path, caught.value.reason) == (_json_path(keys), LONE_SURROGATE)
+
+
+@pytest.mark.parametrize(
+    ("dialect", "body", "keys"), REPRESENTATIVE_EVENTS, ids=[_json_path(r[2]) for r in REPRESENTATIVE_EVENTS]
+)
+def test_a_lone_surrogate_in_an_event_is_a_decode_error_at_its_wire_key(
+    dialect: str, body: dict[str, Any], keys: tuple[Any, ...]
+) -> None:
+    codec = callglot.get_dialect(dialect)
+    codec.decode_event(callglot.HttpRequest(method="POST", path="/hooks", body=body))  # valid as it stands
+    with pytest.raises(DecodeError) as caught:
+        codec.decode_event(
+            callglot.HttpRequest(method="POST", path="/hooks", body=_with_surrogate(body, keys, "\ud800"))
+        )
+    assert (caught.value.path, caught.value.reason) == (_json_path(keys), LONE_SURROGATE)
