@@ -1,14 +1,18 @@
-"""Text fields: lone surrogates are refused everywhere, by one check (issue 11 §4).
+"""Text and URLs in canonical values and on the wire (issue 11 §4).
 
 ``json.loads`` turns the escape ``"\\udfff"`` into a lone surrogate, which no
 UTF-8 output can carry: a value holding one would fail with
 ``UnicodeEncodeError`` only when it is sent. Every canonical text field refuses
 it at construction (``InvalidValue`` naming the field) and every decoder at the
 wire key (``DecodeError`` with its JSON path).
+
+URLs a vendor reports in events (a recording's) are parsed and normalised like
+command URLs, without the address policy: callglot never fetches them.
 """
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from typing import Any
@@ -23,8 +27,9 @@ from strategies import STRATEGIES
 import callglot
 from callglot.canonical import COMMANDS, FrozenJson, freeze_json
 from callglot.canonical._validators import LONE_SURROGATE
-from callglot.canonical.events import EVENTS, Receipt
-from callglot.errors import DecodeError, InvalidValue
+from callglot.canonical.events import EVENTS, Receipt, RecordingEvent, StreamEvent
+from callglot.canonical.urls import UrlPolicy, check_url, check_vendor_url, url_policy
+from callglot.errors import DecodeError, InvalidValue, UnsafeUrl
 
 SURROGATES = st.integers(min_value=0xD800, max_value=0xDFFF).map(chr)
 
@@ -255,3 +260,146 @@ def test_a_lone_surrogate_in_an_event_is_a_decode_error_at_its_wire_key(
             callglot.HttpRequest(method="POST", path="/hooks", body=_with_surrogate(body, keys, "\ud800"))
         )
     assert (caught.value.path, caught.value.reason) == (_json_path(keys), LONE_SURROGATE)
+
+
+# ---------------------------------------------------------------- URLs a vendor reports in events
+
+VENDOR_URL_REFUSED = [
+    ("https://rec.example.com/a\x00b.wav", "control"),
+    ("https://rec.example.com/a b.wav", "whitespace"),
+    ("https://rec.example.com/a\tb.wav", "whitespace"),
+    ("https://rec.example.com/r.wav\r\nX-Injected: 1", "control"),
+    ("https://rec.example.com/\x7f", "control"),
+    ("https://rec.example.com/\x85", "control"),
+    ("https://rec.example.com/\u200b", "invisible"),
+    ("https://rec.example.com/\u202e", "invisible"),
+    ("https://rec.example.com\\@evil.example.net/", "backslash"),
+    ("https://user:secret@rec.example.com/r.wav", "userinfo"),
+    ("https://user@rec.example.com/r.wav", "userinfo"),
+    ("ftp://rec.example.com/r.wav", "scheme 'ftp' is not allowed"),
+    ("javascript:alert(1)", "scheme 'javascript' is not allowed"),
+    ("file:///etc/passwd", "scheme 'file' is not allowed"),
+    ("rec.example.com/r.wav", "no scheme"),
+    ("https:///r.wav", "no host"),
+    ("https://rec.example.com:0/r.wav", "out of range"),
+    ("https://rec.example.com:65536/r.wav", "out of range"),
+    ("https://rec.example.com:x/r.wav", "not a number"),
+    ("http://2130706433/r.wav", "non-canonical numeric IPv4"),
+    ("http://0x7f.1/r.wav", "non-canonical numeric IPv4"),
+    ("https://rec%2eexample.com/r.wav", "'%'"),
+    ("http://[fe80::1%25eth0]/r.wav", "'%'"),
+]
+
+#: Where a self-hosted engine keeps its recordings: private, loopback, reserved and single-label hosts.
+ONLY_AS_VENDOR_URLS = [
+    ("http://10.0.0.5:8080/rec/1.wav", "http://10.0.0.5:8080/rec/1.wav"),
+    ("http://127.0.0.1/r.wav", "http://127.0.0.1/r.wav"),
+    ("http://[FE80::1]/r.wav", "http://[fe80::1]/r.wav"),
+    ("http://localhost:8021/r.wav", "http://localhost:8021/r.wav"),
+    ("https://recordings.internal/r.wav", "https://recordings.internal/r.wav"),
+    ("http://mediaserver/r.wav", "http://mediaserver/r.wav"),
+]
+VENDOR_URL_ACCEPTED = [
+    ("https://Rec.Example.COM/R1.wav", "https://rec.example.com/R1.wav"),
+    ("HTTP://rec.example.com/r.wav?sig=a%20b", "http://rec.example.com/r.wav?sig=a%20b"),
+    ("https://b\u00fccher.example/r.wav", "https://xn--bcher-kva.example/r.wav"),
+    *ONLY_AS_VENDOR_URLS,
+]
+
+
+def _refusing_resolver(name: str) -> list[str]:
+    raise AssertionError(f"a vendor URL's host must not be resolved ({name})")
+
+
+@pytest.mark.parametrize(("url", "why"), VENDOR_URL_REFUSED)
+def test_vendor_urls_are_parsed_like_command_urls(url: str, why: str) -> None:
+    with pytest.raises(UnsafeUrl) as caught:
+        check_vendor_url(url)
+    assert why in caught.value.reason
+
+
+@pytest.mark.parametrize(("url", "normal"), VENDOR_URL_ACCEPTED)
+def test_vendor_urls_are_normalised_without_the_address_policy(url: str, normal: str) -> None:
+    # Whatever policy is in force: the operator's resolver and allowlist are for URLs callglot sends.
+    with url_policy(UrlPolicy(resolver=_refusing_resolver)):
+        assert check_vendor_url(url) == normal
+        assert check_vendor_url(normal) is normal  # a normal URL comes back as it is
+
+
+@pytest.mark.parametrize(("url", "_normal"), ONLY_AS_VENDOR_URLS)
+def test_the_address_policy_still_applies_to_the_same_urls_in_commands(url: str, _normal: str) -> None:
+    with pytest.raises(UnsafeUrl):
+        check_url(url, schemes=("https",), policy=UrlPolicy(allow_insecure=True))
+
+
+URL_EVENTS = [cls for cls in EVENTS if "url" in attrs.fields_dict(cls)]
+
+
+def _for(cls: type, url: str) -> str:
+    """``url`` with the scheme the event's field takes (a stream's is ws/wss)."""
+    return re.sub(r"^(?i:http)(s?)://", r"ws\1://", url) if cls is StreamEvent else url
+
+
+def test_the_events_with_urls_are_the_three_vendor_hosted_ones() -> None:
+    assert [cls.__name__ for cls in URL_EVENTS] == ["RecordingEvent", "StreamEvent", "TranscriptionEvent"]
+
+
+@pytest.mark.parametrize("cls", URL_EVENTS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize(("url", "why"), VENDOR_URL_REFUSED)
+def test_an_event_refuses_a_malformed_url_naming_the_field(cls: type, url: str, why: str) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        cls(state="finished", url=_for(cls, url))
+    assert caught.value.field == "url"
+    assert why in caught.value.reason
+
+
+@pytest.mark.parametrize("cls", URL_EVENTS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize(("url", "normal"), VENDOR_URL_ACCEPTED)
+def test_an_event_keeps_the_normalised_vendor_url(cls: type, url: str, normal: str) -> None:
+    assert cls(state="finished", url=_for(cls, url)).url == _for(cls, normal)
+
+
+def test_an_event_url_takes_only_its_schemes_and_at_most_4096_characters() -> None:
+    with pytest.raises(InvalidValue, match="scheme 'wss' is not allowed"):
+        RecordingEvent(state="finished", url="wss://rec.example.com/r.wav")
+    with pytest.raises(InvalidValue, match="scheme 'https' is not allowed"):
+        StreamEvent(state="started", url="https://rec.example.com/s")
+    longest = "https://rec.example.com/" + "a" * (4096 - 24)
+    assert RecordingEvent(state="finished", url=longest).url == longest
+    with pytest.raises(InvalidValue, match=r"length must be 1\.\.4096"):
+        RecordingEvent(state="finished", url=longest + "a")
+
+
+RECORDING_WEBHOOKS = [
+    ("canonical", {"event": "recording", "state": "finished", "url": "URL"}, "$.url"),
+    ("chirp", {"event": "calls.recording.completed", "eventId": "e1",
+               "data": {"call": {"id": CALL}, "recording": {"id": "r1", "callId": CALL, "status": "completed",
+                                                           "fileUrl": "URL"}}}, "$.data.recording.fileUrl"),
+    ("gateway", {"event": "recording.completed", "session_uuid": CALL, "data": {"url": "URL"}}, "$.data.url"),
+    ("signalwire", {"event_type": "calling.call.record",
+                    "params": {"call_id": CALL, "control_id": "c1", "state": "finished", "url": "URL"}}, "$.params.url"),
+]  # fmt: skip
+
+
+def _put(node: Any, url: str) -> Any:
+    if isinstance(node, dict):
+        return {key: _put(item, url) for key, item in node.items()}
+    return url if node == "URL" else node
+
+
+@pytest.mark.parametrize(("dialect", "body", "path"), RECORDING_WEBHOOKS, ids=[r[0] for r in RECORDING_WEBHOOKS])
+def test_a_recording_webhook_with_a_malformed_url_is_a_decode_error_at_its_wire_key(
+    dialect: str, body: dict[str, Any], path: str
+) -> None:
+    codec = callglot.get_dialect(dialect)
+
+    def decode(url: str) -> Any:
+        return codec.decode_event(callglot.HttpRequest(method="POST", path="/hooks", body=_put(body, url)))
+
+    assert decode("https://Rec.Example.com/r.wav").url == "https://rec.example.com/r.wav"
+    assert decode("http://10.0.0.5/r.wav").url == "http://10.0.0.5/r.wav"  # a self-hosted engine's storage
+    for url, why in VENDOR_URL_REFUSED:
+        with pytest.raises(DecodeError) as caught:
+            decode(url)
+        assert caught.value.path == path, url
+        assert why in caught.value.reason, url

@@ -203,6 +203,27 @@ def normalise_url(schemes: Collection[str] = ("https",)) -> attrs.Converter:  # 
     return attrs.Converter(convert, takes_field=True)
 
 
+def normalise_vendor_url(schemes: Collection[str], *, max_len: int = 4096) -> attrs.Converter:  # type: ignore[type-arg]
+    """The converter of a URL a vendor reports in an event: :func:`urls.check_vendor_url`, then its normalised form.
+
+    Parsed and normalised like a command's URL; the address policy does not apply (callglot never fetches it).
+    """
+    allowed = tuple(schemes)
+
+    def convert(value: Any, field: attrs.Attribute[Any]) -> Any:
+        if type(value) is not str:
+            return value  # the validator reports the type
+        if not 1 <= len(value) <= max_len:
+            raise InvalidValue(field.name, f"length must be 1..{max_len}, got {len(value)}")
+        refuse_lone_surrogates(field.name, value)
+        try:
+            return urls.check_vendor_url(value, schemes=allowed)
+        except UnsafeUrl as exc:
+            raise InvalidValue(field.name, exc.reason) from None
+
+    return attrs.Converter(convert, takes_field=True)
+
+
 def exactly_one(*names: str) -> Callable[[Any], None]:
     """Post-init check that exactly one of ``names`` is set (not None)."""
 
