@@ -26,7 +26,7 @@ from strategies import STRATEGIES
 
 import callglot
 from callglot.canonical import COMMANDS, FrozenJson, freeze_json
-from callglot.canonical._validators import LONE_SURROGATE
+from callglot.canonical._validators import LONE_SURROGATE, item_bounds
 from callglot.canonical.events import EVENTS, Receipt, RecordingEvent, StreamEvent
 from callglot.canonical.urls import UrlPolicy, check_url, check_vendor_url, url_policy
 from callglot.errors import DecodeError, InvalidValue, UnsafeUrl
@@ -403,3 +403,121 @@ def test_a_recording_webhook_with_a_malformed_url_is_a_decode_error_at_its_wire_
             decode(url)
         assert caught.value.path == path, url
         assert why in caught.value.reason, url
+
+
+# ---------------------------------------------------------------- capped lists: the length before the items
+
+PHONE = {"address": "+15551234567"}
+SW_DIAL = {"from": "+15551234567", "to": "+15551234567", "url": "https://x.example.com/s"}
+#: (dialect, kind, request path, body with ARRAY where the array goes, JSON path of the array, its limit).
+CAPPED_ARRAYS = [
+    ("canonical", "command", f"/v1/calls/{CALL}/commands", {"command": "play", "media": "ARRAY"}, "$.media", 128),
+    ("canonical", "command", f"/v1/calls/{CALL}/commands", {"command": "collect", "digits": {"max": 1}, "prompt": "ARRAY"},
+     "$.prompt", 128),
+    ("canonical", "command", f"/v1/calls/{CALL}/commands", {"command": "collect", "speech": {"hints": "ARRAY"}},
+     "$.speech.hints", 128),
+    ("canonical", "command", f"/v1/calls/{CALL}/commands",
+     {"command": "live_transcribe", "action": {"type": "start", "language": "en-US", "direction": "ARRAY"}},
+     "$.action.direction", 2),
+    ("canonical", "command", "/v1/calls", {"command": "dial", "source": PHONE, "destination": PHONE, "status_events": "ARRAY"},
+     "$.status_events", 4),
+    ("canonical", "command", "/v1/calls", {"command": "dial", "source": PHONE, "destination": PHONE, "codecs": "ARRAY"},
+     "$.codecs", 16),
+    ("canonical", "command", "/v1/calls", {"command": "dial", "source": PHONE, "destination": PHONE, "region": "ARRAY"},
+     "$.region", 128),
+    ("canonical", "event", "/hooks", {"event": "playback", "state": "started", "urls": "ARRAY"}, "$.urls", 128),
+    ("signalwire", "command", "/api/calling/calls", {"command": "calling.play", "id": CALL, "params": {"play": "ARRAY"}},
+     "$.params.play", 128),
+    ("signalwire", "command", "/api/calling/calls",
+     {"command": "calling.collect", "id": CALL, "params": {"control_id": "c1", "speech": {"hints": "ARRAY"}}},
+     "$.params.speech.hints", 128),
+    ("signalwire", "command", "/api/calling/calls",
+     {"command": "calling.live_transcribe", "id": CALL, "params": {"action": {"start": {"lang": "en-US", "direction": "ARRAY"}}}},
+     "$.params.action.start.direction", 2),
+    ("signalwire", "command", "/api/calling/calls",
+     {"command": "calling.live_translate", "id": CALL,
+      "params": {"action": {"start": {"from_lang": "en-US", "to_lang": "de-DE", "direction": "ARRAY"}}}},
+     "$.params.action.start.direction", 2),
+    ("signalwire", "command", "/api/calling/calls", {"command": "dial", "params": {**SW_DIAL, "codecs": "ARRAY"}},
+     "$.params.codecs", 16),
+    ("signalwire", "command", "/api/calling/calls", {"command": "dial", "params": {**SW_DIAL, "region": "ARRAY"}},
+     "$.params.region", 128),
+    ("gateway", "command", f"/api/v1/sessions/{CALL}/commands/playback/start", {"urls": "ARRAY"}, "$.urls", 128),
+    ("gateway", "event", "/hooks", {"event": "playback.started", "session_uuid": CALL, "data": {"urls": "ARRAY"}},
+     "$.data.urls", 128),
+]  # fmt: skip
+
+
+def _with_array(node: Any, array: list[Any]) -> Any:
+    if isinstance(node, dict):
+        return {key: _with_array(item, array) for key, item in node.items()}
+    return array if node == "ARRAY" else node
+
+
+def _decode(dialect: str, kind: str, path: str, body: dict[str, Any]) -> Any:
+    codec = callglot.get_dialect(dialect)
+    request = callglot.HttpRequest(method="POST", path=path, body=body)
+    return codec.decode(request) if kind == "command" else codec.decode_event(request)
+
+
+def test_the_capped_arrays_cover_every_capped_canonical_field() -> None:
+    capped = {
+        (cls.__name__, field.name)
+        for cls in _canonical_classes()
+        for field in attrs.fields(cls)
+        if item_bounds(field) is not None
+    }
+    assert capped == {
+        ("Play", "media"), ("Collect", "prompt"), ("SpeechCollect", "hints"), ("LiveStart", "direction"),
+        ("Dial", "status_events"), ("Dial", "codecs"), ("Dial", "region"), ("PlaybackEvent", "urls"),
+    }  # fmt: skip
+    canonical_paths = {path for dialect, *_, path, _ in CAPPED_ARRAYS if dialect == "canonical"}
+    assert len(canonical_paths) == len(capped)
+
+
+@pytest.mark.parametrize(
+    ("dialect", "kind", "path", "body", "where", "limit"),
+    CAPPED_ARRAYS,
+    ids=[f"{dialect}-{where}" for dialect, _, _, _, where, _ in CAPPED_ARRAYS],
+)
+@pytest.mark.parametrize("count", ["limit+1", "100000"])
+def test_an_array_over_its_limit_is_refused_by_its_length_before_its_items(
+    dialect: str, kind: str, path: str, body: dict[str, Any], where: str, limit: int, count: str
+) -> None:
+    size = limit + 1 if count == "limit+1" else 100_000
+    # Every item is invalid (a number where an object or a string goes): an item error would show they were read.
+    with pytest.raises(DecodeError) as caught:
+        _decode(dialect, kind, path, _with_array(body, [12345] * size))
+    assert (caught.value.path, caught.value.reason) == (where, f"must hold at most {limit} items, got {size}")
+
+
+@pytest.mark.parametrize(
+    ("dialect", "kind", "path", "body", "where", "limit"),
+    CAPPED_ARRAYS,
+    ids=[f"{dialect}-{where}" for dialect, _, _, _, where, _ in CAPPED_ARRAYS],
+)
+def test_an_array_within_its_limit_has_its_items_read(
+    dialect: str, kind: str, path: str, body: dict[str, Any], where: str, limit: int
+) -> None:
+    with pytest.raises(DecodeError) as caught:
+        _decode(dialect, kind, path, _with_array(body, [12345] * limit))
+    # An item is refused (SignalWire's codecs and region say so at the array, which may also be a string).
+    assert caught.value.path.startswith(where)
+    assert "must hold at most" not in caught.value.reason
+
+
+def test_canonical_construction_counts_a_list_before_its_items() -> None:
+    from callglot.canonical import Destination, Dial, LiveStart, Play
+
+    junk = [object()] * 100_000
+    with pytest.raises(InvalidValue) as caught:
+        Play(media=junk)
+    assert (caught.value.field, caught.value.reason) == ("media", "must hold 1..128 items, got 100000")
+    phone = Destination(address="+15551234567")
+    for make, field, bounds in (
+        (lambda: Dial(source=phone, destination=phone, status_events=junk), "status_events", "1..4"),
+        (lambda: LiveStart(language="en-US", direction=junk), "direction", "1..2"),
+    ):
+        with pytest.raises(InvalidValue) as caught:
+            make()
+        assert (caught.value.field, caught.value.reason) == (field, f"must hold {bounds} items, got 100000")

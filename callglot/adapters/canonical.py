@@ -83,6 +83,7 @@ from callglot.canonical import (
     freeze_json,
     thaw_json,
 )
+from callglot.canonical._validators import item_bounds
 from callglot.canonical.events import (
     EVENT_TAGS,
     EVENTS,
@@ -158,7 +159,9 @@ def _build_converter() -> cattrs.Converter:
     # Per-class hooks last: they capture the union and leaf hooks registered above.
     # Value classes before the commands that nest them (hooks are captured when generated).
     for cls in (*VALUE_CLASSES, *(c for members in UNIONS.values() for c in members), *COMMANDS):
-        conv.register_structure_hook(cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True))
+        conv.register_structure_hook(
+            cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **_capped_arrays(conv, cls))
+        )
         conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True))
 
     # Events and responses: enums become plain strings (a StrEnum would reach the str hook first).
@@ -173,12 +176,22 @@ def _build_converter() -> cattrs.Converter:
     for cls in response_classes:
         # Transcripts may be longer than the wire's usual string cap: the class validators bound them.
         long_text: dict[str, Any] = {name: override(struct_hook=_long_text) for name in _LONG_TEXT.get(cls, ())}
+        long_text.update(_capped_arrays(conv, cls))
         conv.register_structure_hook(
             cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **long_text)
         )
         conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True))
 
     return conv
+
+
+def _capped_arrays(conv: cattrs.Converter, cls: type) -> dict[str, Any]:
+    """Overrides refusing an array longer than its canonical field holds, before any item is structured."""
+    return {
+        field.name: override(struct_hook=_base.length_first(conv, field.type, bounds[1]))
+        for field in attrs.fields(attrs.resolve_types(cls))
+        if (bounds := item_bounds(field)) is not None
+    }
 
 
 def _enum_to_value(value: enum.Enum) -> Any:

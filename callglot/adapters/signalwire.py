@@ -519,6 +519,11 @@ for _cls in (
     _SipParams, _ReferDevice, _ReferParams, _UserEventParams,
 ):  # fmt: skip
     register_wire(converter, _cls)
+# Arrays as capped as the canonical fields they become: refused by their length before any item is built.
+_base.limit_arrays(converter, _PlayParams, play=_base.max_items(Play, "media"))
+_base.limit_arrays(converter, _SpeechSpec, hints=_base.max_items(SpeechCollect, "hints"))
+for _cls in (_LiveTranscribeStart, _LiveTranslateStart):
+    _base.limit_arrays(converter, _cls, direction=_base.max_items(LiveStart, "direction"))
 
 # ---------------------------------------------------------------- value maps
 
@@ -731,6 +736,8 @@ def _dec_dial(w: _DialParams, d: _Decoding) -> Dial:
                 found.append(event)
         events = tuple(found)
     codecs: tuple[str, ...] | None = None
+    _base.refuse_long_array(w.codecs, _base.max_items(Dial, "codecs"), f"{P}.codecs")
+    _base.refuse_long_array(w.region, _base.max_items(Dial, "region"), f"{P}.region")
     if isinstance(w.codecs, str):
         d.lenient("codecs-string")
         codecs = tuple(part.strip() for part in w.codecs.split(","))

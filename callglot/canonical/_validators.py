@@ -146,14 +146,22 @@ def one_of_types(kinds: tuple[type, ...], *, optional: bool = True) -> Validator
     return check
 
 
+#: The (min_len, max_len) of every validator :func:`items` built (see :func:`item_bounds`).
+_ITEM_BOUNDS: dict[Validator, tuple[int, int]] = {}
+
+
 def items(
     item: Validator,
     *,
     min_len: int = 0,
     max_len: int = 128,
     optional: bool = True,
+    distinct: bool = False,
 ) -> Validator:
-    """A tuple whose every element passes ``item`` (errors name ``field[i]``)."""
+    """A tuple of ``min_len..max_len`` elements, each passing ``item`` (errors name ``field[i]``).
+
+    The length is checked before any element; ``distinct`` refuses a repeated element.
+    """
 
     def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is None and optional:
@@ -167,8 +175,34 @@ def items(
                 item(inst, attribute, element)
             except InvalidValue as exc:
                 raise InvalidValue(f"{attribute.name}[{index}]", exc.reason) from None
+        if distinct and len(set(value)) != len(value):
+            raise _fail(attribute, "must not repeat a value")
 
+    _ITEM_BOUNDS[check] = (min_len, max_len)
     return check
+
+
+def item_bounds(attribute: attrs.Attribute[Any]) -> tuple[int, int] | None:
+    """The (min_len, max_len) of a field validated by :func:`items`, else None.
+
+    Decoders refuse a wire array longer than ``max_len`` before structuring any of its items.
+    """
+    return _ITEM_BOUNDS.get(attribute.validator)  # type: ignore[arg-type]
+
+
+def to_tuple_of(convert: Callable[[Any], Any], max_len: int) -> Callable[[Any], Any]:
+    """Converter: a list or tuple becomes a tuple of ``convert(item)``.
+
+    One longer than ``max_len`` is left unconverted: the :func:`items` validator refuses it by its
+    length, before any item is looked at.
+    """
+
+    def convert_all(value: Any) -> Any:
+        if type(value) in (list, tuple):
+            return tuple(convert(item) for item in value) if len(value) <= max_len else tuple(value)
+        return value
+
+    return convert_all
 
 
 def url(schemes: Collection[str] = ("https",), *, optional: bool = True) -> Validator:

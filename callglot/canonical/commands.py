@@ -184,11 +184,6 @@ def _script(value: Any, field: attrs.Attribute[Any]) -> Any:
     return freeze_json(value, field.name)
 
 
-def _distinct(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and len(set(value)) != len(value):
-        raise InvalidValue(attribute.name, "must not repeat a value")
-
-
 class DialEvent(enum.StrEnum):
     """Call progress events a dialled call reports to its status URL."""
 
@@ -221,17 +216,6 @@ def _dial_codec(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None
         raise InvalidValue(attribute.name, f"must be one of {', '.join(sorted(DIAL_CODECS))}")
 
 
-def _enum_tuple(kind: type[enum.Enum]) -> Any:
-    single = v.to_enum(kind)
-
-    def convert(value: Any) -> Any:
-        if type(value) in (list, tuple):
-            return tuple(single(item) for item in value)
-        return value
-
-    return convert
-
-
 class HttpMethod(enum.StrEnum):
     GET = "GET"
     POST = "POST"
@@ -262,8 +246,8 @@ class Dial:
     status_url: str | None = _opt_url()
     status_events: tuple[DialEvent, ...] | None = attrs.field(
         default=None,
-        converter=_enum_tuple(DialEvent),  # type: ignore[misc]
-        validator=[v.items(v.member(DialEvent, optional=False), min_len=1, max_len=4), _distinct],
+        converter=v.to_tuple_of(v.to_enum(DialEvent), max_len=4),  # type: ignore[misc]
+        validator=v.items(v.member(DialEvent, optional=False), min_len=1, max_len=4, distinct=True),
     )
     url_method: HttpMethod | None = _opt_enum(HttpMethod)
     codecs: tuple[str, ...] | None = attrs.field(
@@ -786,13 +770,8 @@ class LiveSpeechEngine(enum.StrEnum):
 
 def _live_directions() -> Any:
     return attrs.field(
-        converter=lambda value: (
-            tuple(v.to_enum(LiveDirection)(d) for d in value) if type(value) in (tuple, list) else value
-        ),
-        validator=[
-            v.items(v.member(LiveDirection, optional=False), min_len=1, max_len=2, optional=False),
-            _distinct,
-        ],
+        converter=v.to_tuple_of(v.to_enum(LiveDirection), max_len=2),
+        validator=v.items(v.member(LiveDirection, optional=False), min_len=1, max_len=2, optional=False, distinct=True),
     )
 
 
