@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from callglot.canonical.types import HangupCause  # a data table (the Q.850 names), not logic
-from callglot.canonical.urls import check_url  # the URL policy callglot applies (see module docstring)
+from callglot.canonical.urls import check_url, check_vendor_url  # the URL policy callglot applies (see docstring)
 
 __all__ = ["chirp_to_signalwire", "decode_event", "gateway_to_chirp", "signalwire_to_gateway"]
 
@@ -377,7 +377,6 @@ _EVENT_END_CAUSES = {**_END_CAUSES, "not_found": "UNALLOCATED_NUMBER", "max_dura
                      "abandoned": "NORMAL_UNSPECIFIED"}  # fmt: skip
 _COLLECT_KINDS = frozenset({"digit", "speech", "no_input", "no_match", "error", "start_of_input"})
 _DIRECTIONS = frozenset({"listen", "speak", "both"})
-_EVENT_URL = re.compile(r"https?://[^\s]+")
 _DIGITS = re.compile(r"[0-9A-Da-d*#]*")
 _PLAY_EVT_KEYS = frozenset({"control_id", "call_id", "node_id", "state"})
 _RECORD_EVT_KEYS = frozenset({"control_id", "call_id", "node_id", "state", "url", "duration", "size",
@@ -397,9 +396,9 @@ def _sw_common(params: dict[str, Any], out: dict[str, Any], origin: dict[str, An
 
 
 def _event_url(value: Any) -> str:
-    if type(value) is not str or not 1 <= len(value) <= 4096 or _EVENT_URL.fullmatch(value) is None:
-        raise ValueError("expected an http(s) URL")  # vendor-produced: checked for shape, not fetched
-    return value
+    if type(value) is not str or not 1 <= len(value) <= 4096:
+        raise ValueError("expected an http(s) URL")
+    return check_vendor_url(value)  # vendor-produced: parsed and normalised, not fetched (an UnsafeUrl is a ValueError)
 
 
 def _sw_play_event(params: dict[str, Any], out: dict[str, Any], origin: dict[str, Any]) -> None:

@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, model_validator
 
 from callglot.canonical.types import RINGTONE_NAMES, HangupCause  # data tables (names), not logic
-from callglot.canonical.urls import check_url  # the URL policy callglot applies
+from callglot.canonical.urls import check_url, check_vendor_url  # the URL policy callglot applies
 
 __all__ = ["chirp_to_signalwire", "decode_event", "gateway_to_chirp", "signalwire_to_gateway"]
 
@@ -562,7 +562,7 @@ def gateway_to_chirp(message: Message) -> Message:
 
 # ---------------------------------------------------------------- events: signalwire
 
-EventUrl = Annotated[str, Field(min_length=1, max_length=4096), AfterValidator(_python_pattern(r"https?://[^\s]+"))]
+EventUrl = Annotated[str, Field(min_length=1, max_length=4096), AfterValidator(check_vendor_url)]
 Digits = Annotated[str, Field(max_length=256, pattern=r"^[0-9A-Da-d*#]*$")]
 
 

@@ -434,7 +434,9 @@ def gateway_events(draw: st.DrawFn) -> Any:
             extra = {"offset": draw(ms_seconds), "duration": draw(ms_seconds)}
         return PlaybackEvent(**env, state=state, urls=draw(urls), **extra)
     if kind == "recording":
-        url = draw(st.none() | st.from_regex(r"https?://[a-z0-9./_-]{1,30}", fullmatch=True))
+        url = draw(
+            st.none() | st.from_regex(r"https?://[a-z0-9-]{1,20}\.example\.com(/[a-z0-9./_-]{0,30})?", fullmatch=True)
+        )
         return RecordingEvent(**env, state=OperationState.FINISHED, url=url, duration=draw(ms_seconds))
     if kind == "result":
         return CommandResult(**env, success=draw(st.booleans()), detail=draw(st.none() | json_objects))

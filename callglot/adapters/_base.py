@@ -27,6 +27,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from callglot._wire import HttpRequest, HttpResponse
 from callglot.canonical import COMMANDS, Command
+from callglot.canonical._validators import LONE_SURROGATE, has_lone_surrogate, item_bounds
 from callglot.canonical.events import Event, ProviderError, Receipt
 from callglot.capabilities import Action, Adaptation, Capability, Policy, Support, Translation
 from callglot.errors import (
@@ -78,6 +79,8 @@ def _strict_str(value: Any, _type: Any) -> Any:
         raise WireTypeError(f"expected a string, got {_json_type(value)}")
     if len(value) > MAX_STRING:
         raise WireTypeError(f"string longer than {MAX_STRING} characters")
+    if has_lone_surrogate(value):  # refused at the wire key, not later at the canonical field
+        raise WireTypeError(LONE_SURROGATE)
     return value
 
 
@@ -100,7 +103,7 @@ def _optional_factory(tp: Any, conv: cattrs.Converter) -> Callable[[Any, Any], A
     if inner is str:  # the commonest wire field: one call instead of two
 
         def structure_optional_str(value: Any, _type: Any) -> Any:
-            if type(value) is str and len(value) <= MAX_STRING:
+            if type(value) is str and len(value) <= MAX_STRING and value.isascii():  # has_lone_surrogate's fast path
                 return value
             if value is None:
                 raise WireTypeError("null is not allowed: omit the field instead")
@@ -225,6 +228,55 @@ def register_wire(conv: cattrs.Converter, cls: type, renames: Mapping[str, str] 
 
 #: attribute name -> wire key, per registered wire class (for error paths).
 _WIRE_KEYS: dict[type, dict[str, str]] = {}
+
+
+def too_many_items(limit: int, count: int) -> str:
+    return f"must hold at most {limit} items, got {count}"
+
+
+def length_first(conv: cattrs.Converter, tp: Any, limit: int) -> Callable[[Any, Any], Any]:
+    """A structure hook for ``tp`` that refuses an array longer than ``limit`` before structuring any item.
+
+    A 100k-item array then costs one length check, not 100k items built (and URL-checked) before the
+    canonical class counts them, and the error names the array and the limit whatever its items hold.
+    """
+    hook: Callable[[Any, Any], Any] | None = None
+
+    def structure_capped(value: Any, _type: Any) -> Any:
+        nonlocal hook
+        if type(value) is list and len(value) > limit:
+            raise WireTypeError(too_many_items(limit, len(value)))
+        if hook is None:  # looked up on first use: the item hooks may be registered after this one
+            hook = conv.get_structure_hook(tp)
+        return hook(value, tp)
+
+    return structure_capped
+
+
+def limit_arrays(conv: cattrs.Converter, cls: type, **limits: int) -> None:
+    """Cap the wire arrays of ``cls`` (``field=limit``): longer ones are refused before any item is structured.
+
+    Call after :func:`register_wire`, before the class is first structured.
+    """
+    overrides = _WIRE_OVERRIDES[id(conv)][cls]
+    fields = attrs.fields_dict(attrs.resolve_types(cls))
+    for name, limit in limits.items():
+        rename = overrides[name].rename if name in overrides else None
+        overrides[name] = override(rename=rename, struct_hook=length_first(conv, fields[name].type, limit))
+
+
+def max_items(cls: type, name: str) -> int:
+    """The most items the canonical field ``cls.name`` holds (its :func:`~callglot.canonical._validators.items`)."""
+    bounds = item_bounds(attrs.fields_dict(cls)[name])
+    if bounds is None:
+        raise AssertionError(f"{cls.__name__}.{name} has no item limit")
+    return bounds[1]
+
+
+def refuse_long_array(value: Any, limit: int, path: str) -> None:
+    """For a wire field typed ``Any`` that may be an array: refuse one longer than ``limit`` at ``path``."""
+    if type(value) is list and len(value) > limit:
+        raise InvalidMessage(path, too_many_items(limit, len(value)))
 
 
 def wire_key(cls: type, name: str) -> str | None:

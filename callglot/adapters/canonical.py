@@ -83,6 +83,7 @@ from callglot.canonical import (
     freeze_json,
     thaw_json,
 )
+from callglot.canonical._validators import item_bounds
 from callglot.canonical.events import (
     EVENT_TAGS,
     EVENTS,
@@ -149,7 +150,7 @@ def _build_converter() -> cattrs.Converter:
         if type(value) is str:
             return value
         if isinstance(value, dict):
-            return freeze_json(value, "destination_script")
+            return freeze_json(value, "")  # errors name a path relative to the field, as structure_json's
         raise WireTypeError(f"expected a string or an object, got {_base._json_type(value)}")
 
     conv.register_structure_hook_func(lambda t: t == script_type or t == str | FrozenJson, structure_script)
@@ -158,7 +159,9 @@ def _build_converter() -> cattrs.Converter:
     # Per-class hooks last: they capture the union and leaf hooks registered above.
     # Value classes before the commands that nest them (hooks are captured when generated).
     for cls in (*VALUE_CLASSES, *(c for members in UNIONS.values() for c in members), *COMMANDS):
-        conv.register_structure_hook(cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True))
+        conv.register_structure_hook(
+            cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **_capped_arrays(conv, cls))
+        )
         conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True))
 
     # Events and responses: enums become plain strings (a StrEnum would reach the str hook first).
@@ -173,12 +176,22 @@ def _build_converter() -> cattrs.Converter:
     for cls in response_classes:
         # Transcripts may be longer than the wire's usual string cap: the class validators bound them.
         long_text: dict[str, Any] = {name: override(struct_hook=_long_text) for name in _LONG_TEXT.get(cls, ())}
+        long_text.update(_capped_arrays(conv, cls))
         conv.register_structure_hook(
             cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **long_text)
         )
         conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True))
 
     return conv
+
+
+def _capped_arrays(conv: cattrs.Converter, cls: type) -> dict[str, Any]:
+    """Overrides refusing an array longer than its canonical field holds, before any item is structured."""
+    return {
+        field.name: override(struct_hook=_base.length_first(conv, field.type, bounds[1]))
+        for field in attrs.fields(attrs.resolve_types(cls))
+        if (bounds := item_bounds(field)) is not None
+    }
 
 
 def _enum_to_value(value: enum.Enum) -> Any:
@@ -251,7 +264,7 @@ def _register_union(conv: cattrs.Converter, union: Any, members: Mapping[type, s
         tag = value.get("type")
         cls = by_tag.get(tag) if type(tag) is str else None
         if cls is None:
-            raise WireTypeError(f"'type' must be one of {names}")
+            raise InvalidValue("type", f"must be one of {names}")  # at the tag, not at the object holding it
         return conv.structure({k: v for k, v in value.items() if k != "type"}, cls)
 
     def unstructure_union(value: Any) -> dict[str, Any]:

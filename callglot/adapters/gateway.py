@@ -203,6 +203,8 @@ MAX_URLS = 128
 MAX_URL_LENGTH = 2048  # per playback URL (reference §3.3)
 MAX_OFFSET = 86_400
 
+_base.limit_arrays(converter, _PlaybackStart, urls=MAX_URLS)  # refused by length before any URL is read
+
 # ---------------------------------------------------------------- capabilities
 
 _SESSION_ONLY = "the gateway acts on the session's current one: there are no operation ids"
@@ -538,6 +540,8 @@ _EVENT_WIRE: tuple[type, ...] = (
 )  # fmt: skip
 for _wire_cls in _EVENT_WIRE:
     register_wire(converter, _wire_cls)
+for _wire_cls in (_Playback, _PlaybackStopped):
+    _base.limit_arrays(converter, _wire_cls, urls=_base.max_items(PlaybackEvent, "urls"))
 
 #: Milliseconds accepted on the wire (about 31 years): below this, ms -> s -> ms is exact.
 MAX_MS = 10**12

@@ -534,6 +534,11 @@ for _cls in (
     _SipParams, _ReferDevice, _ReferParams, _UserEventParams,
 ):  # fmt: skip
     register_wire(converter, _cls)
+# Arrays as capped as the canonical fields they become: refused by their length before any item is built.
+_base.limit_arrays(converter, _PlayParams, play=_base.max_items(Play, "media"))
+_base.limit_arrays(converter, _SpeechSpec, hints=_base.max_items(SpeechCollect, "hints"))
+for _cls in (_LiveTranscribeStart, _LiveTranslateStart):
+    _base.limit_arrays(converter, _cls, direction=_base.max_items(LiveStart, "direction"))
 
 # ---------------------------------------------------------------- value maps
 
@@ -553,8 +558,8 @@ CODEC_SPELLINGS = {"PCMA": Codec.PCMA, "PCMU": Codec.PCMU, "OPUS": Codec.OPUS, "
 MEDIA_TAGS: Mapping[type, str] = {Audio: "audio", Tts: "tts", Silence: "silence", Ringtone: "ringtone"}
 
 
-def _json(value: dict[str, Any] | None) -> FrozenJson | None:
-    return None if value is None else freeze_json(value)
+def _json(value: dict[str, Any] | None, field: str) -> FrozenJson | None:
+    return None if value is None else freeze_json(value, field)  # errors name the field, then the path inside
 
 
 def _enum(kind: type[enum.Enum], value: str | None, path: str, allowed: Any = None) -> Any:
@@ -733,6 +738,8 @@ def _dec_dial(w: _DialParams, d: _Decoding) -> Dial:
                 found.append(event)
         events = tuple(found)
     codecs: tuple[str, ...] | None = None
+    _base.refuse_long_array(w.codecs, _base.max_items(Dial, "codecs"), f"{P}.codecs")
+    _base.refuse_long_array(w.region, _base.max_items(Dial, "region"), f"{P}.region")
     if isinstance(w.codecs, str):
         d.lenient("codecs-string")
         codecs = tuple(part.strip() for part in w.codecs.split(","))
@@ -758,7 +765,7 @@ def _dec_dial(w: _DialParams, d: _Decoding) -> Dial:
             source=source,
             destination=destination,
             swml_url=w.url,
-            swml=_json(w.swml),
+            swml=_json(w.swml, "swml"),
             destination_script=w.to_script,
             sip_username=w.username,
             sip_password=w.password,
@@ -986,7 +993,7 @@ def _dec_stream(w: _StreamParams, d: _Decoding) -> Stream:
         codec=w.codec,
         track=_enum(StreamTrack, w.track, f"{P}.track"),
         authorization_bearer_token=w.authorization_bearer_token,
-        custom_parameters=_json(w.custom_parameters),
+        custom_parameters=_json(w.custom_parameters, "custom_parameters"),
         status_url=w.status_url,
         status_url_method=_enum(HttpMethod, w.status_url_method, f"{P}.status_url_method"),
         control_id=d.control_id(w.control_id),
@@ -1026,7 +1033,7 @@ def _dec_ai_message(w: _AiMessageParams, d: _Decoding) -> AiMessage:
         role=_enum(AiRole, w.role, f"{P}.role"),
         message_text=w.message_text,
         reset=reset,
-        global_data=_json(w.global_data),
+        global_data=_json(w.global_data, "global_data"),
     )
 
 

@@ -21,6 +21,30 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 _PRINTABLE_NO_CONTROL = re.compile(r"[^\x00-\x1f\x7f]*")
 
+#: Why a string with a lone surrogate is refused: every text field and JSON string says it this way.
+LONE_SURROGATE = "must not hold lone surrogates (U+D800..U+DFFF), which UTF-8 cannot encode"
+
+
+def has_lone_surrogate(value: str) -> bool:
+    """Whether ``value`` holds a lone surrogate: the one check every text field uses.
+
+    ``json.loads`` makes them from escapes such as ``"\\udfff"``; a value holding one
+    would fail with ``UnicodeEncodeError`` only later, when the output is sent.
+    """
+    if value.isascii():  # the common case, without the copy
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def refuse_lone_surrogates(field: str, value: Any) -> None:
+    """Raise InvalidValue naming ``field`` when ``value`` is a string holding a lone surrogate."""
+    if type(value) is str and has_lone_surrogate(value):
+        raise InvalidValue(field, LONE_SURROGATE)
+
 
 def _fail(attribute: attrs.Attribute[Any], reason: str) -> InvalidValue:
     return InvalidValue(attribute.name, reason)
@@ -34,7 +58,7 @@ def text(
     describe: str = "",
     optional: bool = False,
 ) -> Validator:
-    """A string of bounded length, no control characters, optional regex (fullmatch)."""
+    """A string of bounded length, no lone surrogates, no control characters, optional regex (fullmatch)."""
     compiled = re.compile(pattern) if pattern is not None else _PRINTABLE_NO_CONTROL
     shape = describe or (f"match {pattern}" if pattern else "contain no control characters")
 
@@ -45,6 +69,8 @@ def text(
             raise _fail(attribute, f"expected a string, got {type(value).__name__}")
         if not min_len <= len(value) <= max_len:
             raise _fail(attribute, f"length must be {min_len}..{max_len}, got {len(value)}")
+        if has_lone_surrogate(value):  # before the pattern: one reason for every field, ids included
+            raise _fail(attribute, LONE_SURROGATE)
         if compiled.fullmatch(value) is None:
             raise _fail(attribute, f"must {shape}")
 
@@ -120,14 +146,22 @@ def one_of_types(kinds: tuple[type, ...], *, optional: bool = True) -> Validator
     return check
 
 
+#: The (min_len, max_len) of every validator :func:`items` built (see :func:`item_bounds`).
+_ITEM_BOUNDS: dict[Validator, tuple[int, int]] = {}
+
+
 def items(
     item: Validator,
     *,
     min_len: int = 0,
     max_len: int = 128,
     optional: bool = True,
+    distinct: bool = False,
 ) -> Validator:
-    """A tuple whose every element passes ``item`` (errors name ``field[i]``)."""
+    """A tuple of ``min_len..max_len`` elements, each passing ``item`` (errors name ``field[i]``).
+
+    The length is checked before any element; ``distinct`` refuses a repeated element.
+    """
 
     def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is None and optional:
@@ -141,8 +175,34 @@ def items(
                 item(inst, attribute, element)
             except InvalidValue as exc:
                 raise InvalidValue(f"{attribute.name}[{index}]", exc.reason) from None
+        if distinct and len(set(value)) != len(value):
+            raise _fail(attribute, "must not repeat a value")
 
+    _ITEM_BOUNDS[check] = (min_len, max_len)
     return check
+
+
+def item_bounds(attribute: attrs.Attribute[Any]) -> tuple[int, int] | None:
+    """The (min_len, max_len) of a field validated by :func:`items`, else None.
+
+    Decoders refuse a wire array longer than ``max_len`` before structuring any of its items.
+    """
+    return _ITEM_BOUNDS.get(attribute.validator)  # type: ignore[arg-type]
+
+
+def to_tuple_of(convert: Callable[[Any], Any], max_len: int) -> Callable[[Any], Any]:
+    """Converter: a list or tuple becomes a tuple of ``convert(item)``.
+
+    One longer than ``max_len`` is left unconverted: the :func:`items` validator refuses it by its
+    length, before any item is looked at.
+    """
+
+    def convert_all(value: Any) -> Any:
+        if type(value) in (list, tuple):
+            return tuple(convert(item) for item in value) if len(value) <= max_len else tuple(value)
+        return value
+
+    return convert_all
 
 
 def url(schemes: Collection[str] = ("https",), *, optional: bool = True) -> Validator:
@@ -168,8 +228,30 @@ def normalise_url(schemes: Collection[str] = ("https",)) -> attrs.Converter:  # 
     def convert(value: Any, field: attrs.Attribute[Any]) -> Any:
         if type(value) is not str:
             return value  # the validator reports the type
+        refuse_lone_surrogates(field.name, value)
         try:
             return urls.check_url(value, schemes=allowed)
+        except UnsafeUrl as exc:
+            raise InvalidValue(field.name, exc.reason) from None
+
+    return attrs.Converter(convert, takes_field=True)
+
+
+def normalise_vendor_url(schemes: Collection[str], *, max_len: int = 4096) -> attrs.Converter:  # type: ignore[type-arg]
+    """The converter of a URL a vendor reports in an event: :func:`urls.check_vendor_url`, then its normalised form.
+
+    Parsed and normalised like a command's URL; the address policy does not apply (callglot never fetches it).
+    """
+    allowed = tuple(schemes)
+
+    def convert(value: Any, field: attrs.Attribute[Any]) -> Any:
+        if type(value) is not str:
+            return value  # the validator reports the type
+        if not 1 <= len(value) <= max_len:
+            raise InvalidValue(field.name, f"length must be 1..{max_len}, got {len(value)}")
+        refuse_lone_surrogates(field.name, value)
+        try:
+            return urls.check_vendor_url(value, schemes=allowed)
         except UnsafeUrl as exc:
             raise InvalidValue(field.name, exc.reason) from None
 

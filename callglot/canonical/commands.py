@@ -181,16 +181,8 @@ def _check_custom_variables(_inst: Any, attribute: attrs.Attribute[Any], value: 
                 f"{attribute.name}.{key}",
                 "keys start with a letter or _, use [A-Za-z0-9_], and avoid signalwire_/sw_/rtc_/internal_",
             )
-        if type(item) is not str or not 1 <= len(item.encode("utf-8", "surrogatepass")) <= 1024 or _has_surrogate(item):
+        if type(item) is not str or not 1 <= len(item.encode("utf-8", "surrogatepass")) <= 1024:
             raise InvalidValue(f"{attribute.name}.{key}", "values are non-empty strings of at most 1024 bytes")
-
-
-def _has_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def _script(value: Any, field: attrs.Attribute[Any]) -> Any:
@@ -198,16 +190,12 @@ def _script(value: Any, field: attrs.Attribute[Any]) -> Any:
     if value is None:
         return None
     if isinstance(value, str):
+        v.refuse_lone_surrogates(field.name, value)
         try:
             return urls.check_url(value)
         except UnsafeUrl as exc:
             raise InvalidValue(field.name, exc.reason) from None
     return freeze_json(value, field.name)
-
-
-def _distinct(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and len(set(value)) != len(value):
-        raise InvalidValue(attribute.name, "must not repeat a value")
 
 
 class DialEvent(enum.StrEnum):
@@ -237,19 +225,9 @@ DIAL_CODECS: frozenset[str] = frozenset(
 
 
 def _dial_codec(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    v.refuse_lone_surrogates(attribute.name, value)
     if type(value) is not str or value not in DIAL_CODECS:
         raise InvalidValue(attribute.name, f"must be one of {', '.join(sorted(DIAL_CODECS))}")
-
-
-def _enum_tuple(kind: type[enum.Enum]) -> Any:
-    single = v.to_enum(kind)
-
-    def convert(value: Any) -> Any:
-        if type(value) in (list, tuple):
-            return tuple(single(item) for item in value)
-        return value
-
-    return convert
 
 
 class HttpMethod(enum.StrEnum):
@@ -282,8 +260,8 @@ class Dial:
     status_url: str | None = _opt_url()
     status_events: tuple[DialEvent, ...] | None = attrs.field(
         default=None,
-        converter=_enum_tuple(DialEvent),  # type: ignore[misc]
-        validator=[v.items(v.member(DialEvent, optional=False), min_len=1, max_len=4), _distinct],
+        converter=v.to_tuple_of(v.to_enum(DialEvent), max_len=4),  # type: ignore[misc]
+        validator=v.items(v.member(DialEvent, optional=False), min_len=1, max_len=4, distinct=True),
     )
     url_method: HttpMethod | None = _opt_enum(HttpMethod)
     codecs: tuple[str, ...] | None = attrs.field(
@@ -391,6 +369,7 @@ def _check_sip(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 def _sip_converter(value: Any, field: attrs.Attribute[Any]) -> Any:
     if type(value) is not str:
         return value
+    v.refuse_lone_surrogates(field.name, value)
     try:
         return urls.check_sip_uri(value)
     except UnsafeUrl as exc:
@@ -705,6 +684,7 @@ class StopDetect:
 def _rtp_addr(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not str:
         raise InvalidValue(attribute.name, "expected an IP address string")
+    v.refuse_lone_surrogates(attribute.name, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -815,13 +795,8 @@ class LiveSpeechEngine(enum.StrEnum):
 
 def _live_directions() -> Any:
     return attrs.field(
-        converter=lambda value: (
-            tuple(v.to_enum(LiveDirection)(d) for d in value) if type(value) in (tuple, list) else value
-        ),
-        validator=[
-            v.items(v.member(LiveDirection, optional=False), min_len=1, max_len=2, optional=False),
-            _distinct,
-        ],
+        converter=v.to_tuple_of(v.to_enum(LiveDirection), max_len=2),
+        validator=v.items(v.member(LiveDirection, optional=False), min_len=1, max_len=2, optional=False, distinct=True),
     )
 
 

@@ -79,10 +79,10 @@ def _opt_bool() -> Any:
     return attrs.field(default=None, validator=v.boolean())
 
 
-def _opt_url() -> Any:
-    # Event URLs (recordings) are produced by the vendor, not fetched by callglot:
-    # checked for shape, not against the SSRF policy.
-    return attrs.field(default=None, validator=v.text(max_len=4096, pattern=r"https?://[^\s]+", optional=True))
+def _opt_url(schemes: tuple[str, ...] = ("https", "http")) -> Any:
+    # Event URLs (recordings, streams) are produced by the vendor, not fetched by callglot: parsed and
+    # normalised like command URLs (urls.check_vendor_url), without the address (SSRF) policy.
+    return attrs.field(default=None, converter=v.normalise_vendor_url(schemes), validator=v.url(schemes))
 
 
 @attrs.frozen(kw_only=True)
@@ -232,7 +232,7 @@ class TapEvent(_Envelope):
 @attrs.frozen(kw_only=True)
 class StreamEvent(_Envelope):
     state: OperationState = _enum(OperationState)
-    url: str | None = attrs.field(default=None, validator=v.text(max_len=4096, pattern=r"wss?://[^\s]+", optional=True))
+    url: str | None = _opt_url(("wss", "ws"))
     name: str | None = _opt_text(256)
 
 

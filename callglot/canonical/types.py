@@ -284,10 +284,7 @@ def _freeze(value: Any, depth: int, path: str) -> Any:
         raise InvalidValue(path, f"nesting deeper than {_MAX_JSON_DEPTH} levels")
     kind = type(value)
     if kind is str:
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise InvalidValue(path, "strings must not hold lone surrogates") from None
+        v.refuse_lone_surrogates(path, value)
         return value
     if kind is bool or kind is int or value is None:
         return value
@@ -302,6 +299,8 @@ def _freeze(value: Any, depth: int, path: str) -> Any:
         for key, item in value.items():
             if type(key) is not str:
                 raise InvalidValue(path, "object keys must be strings")
+            if v.has_lone_surrogate(key):
+                raise InvalidValue(path, f"object keys {v.LONE_SURROGATE}")
             frozen[key] = _freeze(item, depth + 1, f"{path}.{key}")
         return FrozenJson._trusted(frozen)
     if kind is list or kind is tuple:
@@ -496,6 +495,7 @@ class Ringtone:
 
     @name.validator
     def _check_name(self, attribute: attrs.Attribute[str], value: Any) -> None:
+        v.refuse_lone_surrogates(attribute.name, value)
         if type(value) is not str or value not in RINGTONE_NAMES:
             raise InvalidValue(attribute.name, "must be a ringtone country code (us, uk, de, ...) or 'bong'")
 

@@ -52,6 +52,7 @@ __all__ = [
     "check_ip_port",
     "check_sip_uri",
     "check_url",
+    "check_vendor_url",
     "current_url_policy",
     "is_blocked_address",
     "url_policy",
@@ -453,13 +454,18 @@ def _check_name_or_v4(host: str, policy: UrlPolicy, what: str = "host") -> str:
             return _check_v4(name, policy, what)
     bare = name[:-1] if name[-1] == "." else name
     if _GOOD_NAME.fullmatch(name) is None:
-        # Single-label names may still be allow-listed; everything else is an error.
-        if bare in policy.allow_hosts and _NAME.fullmatch(name) is not None:
+        # Single-label names may still be allow-listed (or reported by a vendor); everything else is an error.
+        if (bare in policy.allow_hosts and _NAME.fullmatch(name) is not None) or (
+            policy is _VENDOR_HOSTED
+            and "." not in bare
+            and _NAME.fullmatch(bare)
+            and not _NUMERIC_LABEL.fullmatch(bare)
+        ):
             return name
         raise _name_error(name, bare, what)
     if len(bare) > 253:
         raise UnsafeUrl(f"{what} {_show(name)} is longer than 253 characters")
-    if bare in policy.allow_hosts:
+    if bare in policy.allow_hosts or policy is _VENDOR_HOSTED:
         return name
     if bare.endswith(_RESERVED_SUFFIXES) or bare in _RESERVED_EXACT:
         suffix = next((s for s in _RESERVED_SUFFIXES if bare.endswith(s)), None)
@@ -472,6 +478,11 @@ def _check_name_or_v4(host: str, policy: UrlPolicy, what: str = "host") -> str:
 
 
 # --------------------------------------------------------------------------- public checks
+
+#: What a URL a vendor reports is checked against: every address admitted (``::/0`` covers the IPv6 ranges
+#: outside 2000::/3 too), and :func:`_check_name_or_v4` admits every name, reserved and single-label ones
+#: included, for it alone; no resolver.
+_VENDOR_HOSTED = UrlPolicy(allow_networks=("0.0.0.0/0", "::/0"))
 
 
 def check_url(url: str, *, schemes: Collection[str] = ("https",), policy: UrlPolicy | None = None) -> str:
@@ -523,6 +534,20 @@ def check_url(url: str, *, schemes: Collection[str] = ("https",), policy: UrlPol
     if norm == raw_host and scheme == raw_scheme:
         return url
     return f"{scheme}://{norm}{port}{url[m.end() :]}"
+
+
+def check_vendor_url(url: str, *, schemes: Collection[str] = ("https", "http")) -> str:
+    """Return the normalised form of a URL a vendor reports (a recording's in an event), or raise :class:`UnsafeUrl`.
+
+    The vendor made the URL (its own storage, or a server inside the customer's network for a
+    self-hosted engine) and callglot never fetches it, so the address rules do not apply: private,
+    loopback and reserved addresses and names, single-label names included, pass, whatever the
+    :class:`UrlPolicy` in force. Everything else of :func:`check_url` does: the scheme allowlist (both
+    ``http`` and ``https`` by default, as vendors store recordings under either), an authority with a
+    host, no userinfo, no backslash, whitespace, control or invisible characters, no ``%`` in the host,
+    no numeric IPv4 forms other than the dotted quad, ports 1..65535, and the same normalisation.
+    """
+    return check_url(url, schemes=schemes, policy=_VENDOR_HOSTED)
 
 
 def check_host(host: str, *, policy: UrlPolicy | None = None) -> str:
