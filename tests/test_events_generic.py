@@ -551,36 +551,6 @@ def test_a_signalwire_device_without_ends_is_refused_not_dropped() -> None:
     ("name", "response", "path"),
     [
         (
-            "gateway",
-            callglot.HttpResponse(status=409, body={"success": False, "error": "dup", "detail": {"room_id": "\ud800"}}),
-            "$.detail.room_id",
-        ),
-        (
-            "signalwire",
-            callglot.HttpResponse(
-                status=422,
-                body={
-                    "errors": [
-                        {
-                            "type": "validation_error",
-                            "code": "c",
-                            "message": "m",
-                            "attribute": None,
-                            "url": "https://x",
-                        },
-                        {
-                            "type": "validation_error",
-                            "code": "c",
-                            "message": "\ud800",
-                            "attribute": None,
-                            "url": "https://x",
-                        },
-                    ]
-                },
-            ),
-            "$.errors[1].message",
-        ),
-        (
             "signalwire",
             callglot.HttpResponse(status=200, body={"id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "url": "\ud800"}),
             "$.url",
@@ -591,6 +561,34 @@ def test_bad_free_form_values_point_at_their_wire_key(name: str, response: callg
     with pytest.raises(callglot.DecodeError) as caught:
         callglot.get_dialect(name).decode_response(response)
     assert caught.value.path == path
+
+
+@pytest.mark.parametrize(
+    ("name", "response"),
+    [
+        (
+            "gateway",
+            callglot.HttpResponse(status=409, body={"success": False, "error": "dup", "detail": {"room": "\ud800"}}),
+        ),
+        (
+            "signalwire",
+            callglot.HttpResponse(
+                status=422,
+                body={"errors": [{"type": "t", "code": "c", "message": "m", "url": "https://x"}], "x": "\ud800"},
+            ),
+        ),
+        ("chirp", callglot.HttpResponse(status=400, body="\ud800 <html>")),
+    ],
+)
+def test_an_error_body_with_lone_surrogates_is_kept_escaped(name: str, response: callglot.HttpResponse) -> None:
+    """Text that could not be sent on (UnicodeEncodeError) is kept as its escaped JSON text, status and all."""
+    with pytest.raises(ProviderError) as caught:
+        callglot.get_dialect(name).decode_response(response)
+    kept = caught.value.details["body"]
+    assert caught.value.status == response.status
+    assert type(kept) is str
+    assert "\\ud800" in kept
+    kept.encode("utf-8")
 
 
 def test_a_bad_value_in_a_signalwire_tap_device_points_at_it() -> None:

@@ -1070,11 +1070,27 @@ BAD_RESPONSES: list[tuple[HttpResponse, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("response", "path"), BAD_RESPONSES, ids=[str(i) for i in range(len(BAD_RESPONSES))])
+BAD_RECEIPTS = [case for case in BAD_RESPONSES if 200 <= case[0].status <= 299]
+
+
+@pytest.mark.parametrize(("response", "path"), BAD_RECEIPTS, ids=[str(i) for i in range(len(BAD_RECEIPTS))])
 def test_bad_responses_are_decode_errors(response: HttpResponse, path: str) -> None:
     with pytest.raises(callglot.DecodeError) as caught:
         SW.decode_response(response)
     assert caught.value.path == path, caught.value
+
+
+UNRECOGNISED_ERRORS = [case[0] for case in BAD_RESPONSES if not 200 <= case[0].status <= 299]
+
+
+@pytest.mark.parametrize("response", UNRECOGNISED_ERRORS, ids=[str(i) for i in range(len(UNRECOGNISED_ERRORS))])
+def test_error_replies_not_in_signalwire_form_are_kept_as_they_came(response: HttpResponse) -> None:
+    with pytest.raises(ProviderError) as caught:
+        SW.decode_response(response)
+    error = caught.value
+    assert (error.status, error.code, error.kind, error.parameter) == (response.status, None, None, None)
+    assert error.details == (None if response.body is None else {"body": response.body})
+    assert SW.encode_response(error).value == response  # sent back as it came
 
 
 json_values = any_json(25)

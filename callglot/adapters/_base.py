@@ -8,6 +8,7 @@ classes, a route table and a capability table; this module turns those into
 from __future__ import annotations
 
 import enum
+import json
 import re
 import types
 import typing
@@ -26,10 +27,13 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from callglot._wire import HttpRequest, HttpResponse
-from callglot.canonical import COMMANDS, Command
+from callglot.canonical import COMMANDS, TAGS, Command
 from callglot.canonical.events import Event, ProviderError, Receipt
+from callglot.canonical.types import FrozenJson, freeze_json, thaw_json
 from callglot.capabilities import Action, Adaptation, Capability, Policy, Support, Translation
 from callglot.errors import (
+    CallglotError,
+    DecodeError,
     InvalidMessage,
     InvalidValue,
     UnknownCommand,
@@ -537,29 +541,94 @@ class Dialect:
         return Translation(value=HttpRequest(method="POST", path=path, body=body), report=tuple(ctx.report))
 
     def decode_response(self, response: HttpResponse) -> Receipt:
-        """The receipt of a command's HTTP response; raises ProviderError for an error response.
+        """The receipt of a command's HTTP response; raises ProviderError for any other status.
 
-        Raises DecodeError when the response is not what the dialect sends.
+        Every non-2xx reply is a ProviderError with its status and ``Retry-After``: one in the
+        dialect's error form gives its fields, anything else (an empty body, a load balancer's text
+        or HTML page, JSON of another shape) keeps its body in ``details["body"]`` (see
+        :func:`unrecognised_error`). Raises DecodeError when a 2xx body is not a receipt.
         """
         if not isinstance(response, HttpResponse):
             raise InvalidMessage("$", f"expected an HttpResponse, got {type(response).__name__}")
         if type(response.status) is not int or not 100 <= response.status <= 599:
             raise InvalidMessage("$", "status must be an HTTP status code")
+        if 200 <= response.status <= 299:
+            try:
+                return self._decode_response(response)
+            except (InvalidValue, RecursionError) as exc:
+                raise _decode_error(exc) from None
         try:
-            return self._decode_response(response)
-        except (InvalidValue, RecursionError) as exc:
-            raise _decode_error(exc) from None
+            self._decode_response(response)
+        except ProviderError:
+            raise
+        except (DecodeError, InvalidValue, RecursionError):
+            pass  # not the dialect's error form: kept as it came
+        raise unrecognised_error(response)
 
     def encode_response(
-        self, result: Receipt | ProviderError, *, policy: Policy = Policy.STRICT
+        self,
+        result: Receipt | ProviderError,
+        *,
+        policy: Policy = Policy.STRICT,
+        command: Command | type[Command] | None = None,
     ) -> Translation[HttpResponse]:
-        """The HTTP response this dialect sends for ``result`` (a receipt or an error)."""
+        """The HTTP response this dialect sends for ``result`` (a receipt or an error).
+
+        ``command`` is the canonical command the response answers, as a class (``Play``) or an
+        instance: what a proxy that translated the command knows. A dialect whose receipts name their
+        command (Chirp) takes it from there when the receipt names none (a receipt decoded from
+        SignalWire or the gateway); the other dialects ignore it, and so does every dialect for an
+        error. A receipt that names another command is refused (InvalidValue).
+
+        An error whose body was not its dialect's error form (``details == {"body": ...}``, see
+        :func:`unrecognised_error`) is sent back as it came, with its status and ``Retry-After``,
+        when that reads back as the same error here.
+        """
         name = type(result).__name__
         capability = self.response_capabilities.get(type(result))
         if capability is None:
             raise TypeError(f"not a Receipt or ProviderError: {name}")
+        answers: str | None = None
+        if command is not None:
+            answers = TAGS.get(command if isinstance(command, type) else type(command))
+            if answers is None:
+                raise TypeError(f"not a canonical command: {getattr(command, '__name__', type(command).__name__)}")
+            if isinstance(result, Receipt) and result.command not in (None, answers):
+                raise InvalidValue("command", f"the receipt answers {result.command}, not {answers}")
+        if isinstance(result, ProviderError):
+            reply = self._unrecognised_reply(result)
+            if reply is not None:
+                return Translation(value=reply, report=())
         ctx = Encoding(self.name, name, capability, policy)
-        return Translation(value=self._encode_response(result, ctx), report=tuple(ctx.report))
+        return Translation(value=self._encode_response(result, ctx, answers), report=tuple(ctx.report))
+
+    def _unrecognised_reply(self, error: ProviderError) -> HttpResponse | None:
+        """The reply an unrecognised error came from, when it reads back as ``error`` in this dialect."""
+        details = error.details
+        if type(error.status) is not int or not 100 <= error.status <= 599 or 200 <= error.status <= 299:
+            return None
+        if error.code is not None or error.parameter is not None or error.kind is not None:
+            return None
+        if details is None:  # no body: only a status no dialect has an error form for (1xx, 3xx)
+            if 400 <= error.status <= 599:
+                return None
+        elif not (isinstance(details, FrozenJson) and set(details) == {"body"}):
+            return None
+        headers: dict[str, str] = {}
+        seconds = error.retry_after
+        if seconds is not None:
+            if type(seconds) not in (int, float) or not 0 <= seconds < RETRY_AFTER_LIMIT or seconds != int(seconds):
+                return None
+            headers["Retry-After"] = str(int(seconds))
+        body = None if details is None else thaw_json(details["body"])
+        reply = HttpResponse(status=error.status, body=body, headers=headers)
+        try:
+            self.decode_response(reply)
+        except ProviderError as again:
+            return reply if again == error else None
+        except CallglotError:
+            return None
+        return None  # pragma: no cover - a non-2xx reply never decodes to a receipt
 
     #: Receipt and ProviderError: what each cannot carry in this dialect.
     response_capabilities: ClassVar[Mapping[type, Capability]] = {}
@@ -573,7 +642,8 @@ class Dialect:
     def _decode_response(self, response: HttpResponse) -> Receipt:
         raise InvalidMessage("$", f"{self.name} responses are not supported yet")
 
-    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding) -> HttpResponse:
+    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding, answers: str | None) -> HttpResponse:
+        """``answers``: the tag of the command the response answers, when the caller gave it."""
         raise NotImplementedError
 
     # -- schema
@@ -586,6 +656,48 @@ class Dialect:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
+
+
+#: Longest text of an unrecognised error body kept in ProviderError.details (an HTML error page, say).
+MAX_ERROR_TEXT = 4096
+#: Message of an unrecognised error response whose status has no standard reason phrase.
+UNRECOGNISED_ERROR = "unrecognised error response"
+
+
+def error_phrase(status: int) -> str:
+    """The message of an unrecognised error response: the status's reason phrase (``Bad Gateway``)."""
+    from http import HTTPStatus  # only error paths need it
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return UNRECOGNISED_ERROR
+
+
+def unrecognised_error(response: HttpResponse) -> ProviderError:
+    """The ProviderError for a non-2xx reply that is not the dialect's error form.
+
+    ``status`` and ``retry_after`` as sent; the message is the status's reason phrase; the body, if
+    any, is kept in ``details["body"]``: text (or bytes, read as UTF-8) cut at MAX_ERROR_TEXT
+    characters, JSON as it came (as its escaped JSON text when it cannot be held as JSON).
+    """
+    body = response.body
+    if isinstance(body, bytes | bytearray):
+        body = bytes(body[: MAX_ERROR_TEXT * 4]).decode("utf-8", "replace")
+    if type(body) is str:
+        body = body[:MAX_ERROR_TEXT].encode("utf-8", "backslashreplace").decode("utf-8")
+    details: dict[str, Any] | None = None
+    if body is not None:
+        try:
+            details = {"body": freeze_json({"body": body}, "details")["body"]}
+        except (InvalidValue, RecursionError):
+            try:
+                details = {"body": json.dumps(body, ensure_ascii=True, default=repr)[:MAX_ERROR_TEXT]}
+            except (TypeError, ValueError, RecursionError):
+                details = {"body": type(body).__name__}
+    return ProviderError(
+        response.status, error_phrase(response.status), retry_after=retry_after(response.headers), details=details
+    )
 
 
 def _decode_error(exc: InvalidValue | RecursionError) -> InvalidMessage:

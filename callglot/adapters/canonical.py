@@ -382,7 +382,7 @@ class CanonicalDialect(Dialect):
             details=detail.details,
         )
 
-    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding) -> HttpResponse:
+    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding, answers: str | None) -> HttpResponse:
         if isinstance(result, Receipt):
             return HttpResponse(status=_receipt_status(result), body=converter.unstructure(result, Receipt))
         _check_error(result)

@@ -1478,9 +1478,11 @@ class ChirpDialect(Dialect):
             raise InvalidMessage("$", f"Chirp answers with 200 (201, 202) or an error status, not {response.status}")
         return _decode_receipt(response.body)
 
-    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding) -> HttpResponse:
+    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding, answers: str | None) -> HttpResponse:
         if isinstance(result, ProviderError):
             return _encode_error(result, ctx)
+        if result.command is None and answers is not None:  # the caller says what it answers
+            result = attrs.evolve(result, command=answers)
         return _encode_receipt(result, ctx)
 
 

@@ -1080,7 +1080,7 @@ class GatewayDialect(Dialect):
     def _decode_response(self, response: HttpResponse) -> Receipt:
         return _decode_reply(response)
 
-    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding) -> HttpResponse:
+    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding, answers: str | None) -> HttpResponse:
         return _encode_reply(result, ctx)
 
 

@@ -2851,7 +2851,9 @@ class SignalWireDialect(Dialect):
     def _decode_response(self, response: HttpResponse) -> ev.Receipt:
         return decode_http_response(response)
 
-    def _encode_response(self, result: ev.Receipt | ev.ProviderError, ctx: Encoding) -> HttpResponse:
+    def _encode_response(
+        self, result: ev.Receipt | ev.ProviderError, ctx: Encoding, answers: str | None
+    ) -> HttpResponse:
         return encode_http_response(result, ctx)
 
     def _decode(self, request: HttpRequest) -> Decoded:

@@ -1,0 +1,230 @@
+"""What vendors send back, for every dialect (issue 11 §5).
+
+- Any non-2xx reply is a ProviderError with its status, ``Retry-After`` and whatever body it had:
+  a reply that is not the dialect's error form (a load balancer's text or HTML page, an empty body,
+  JSON of another shape) keeps its body in ``details["body"]`` and is sent back as it came.
+- ``encode_response(receipt, command=...)``: the caller says which command a receipt answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from event_strategies import provider_errors
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import any_json
+
+import callglot
+from callglot import HttpResponse
+from callglot.adapters._base import MAX_ERROR_TEXT
+from callglot.canonical import Dial, Hangup, Play, StopPlayback
+from callglot.canonical.events import ProviderError, Receipt, ReceiptStatus
+from callglot.capabilities import Policy
+
+DIALECTS = callglot.dialects()
+CALL = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+
+
+def decode_error(name: str, reply: HttpResponse) -> ProviderError:
+    with pytest.raises(ProviderError) as caught:
+        callglot.get_dialect(name).decode_response(reply)
+    return caught.value
+
+
+# ---------------------------------------------------------------- any non-2xx reply is a ProviderError
+
+HTML = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>\n"
+
+
+@pytest.mark.parametrize("name", DIALECTS)
+@pytest.mark.parametrize(
+    ("reply", "message", "kept"),
+    [
+        (HttpResponse(status=401, body=None), "Unauthorized", None),
+        (HttpResponse(status=401, body=""), "Unauthorized", {"body": ""}),
+        (
+            HttpResponse(status=429, body="Too Many Requests", headers={"Retry-After": "30"}),
+            "Too Many Requests",
+            {"body": "Too Many Requests"},
+        ),
+        (HttpResponse(status=502, body=HTML), "Bad Gateway", {"body": HTML}),
+        (HttpResponse(status=503, body={"message": "upstream down"}), "Service Unavailable", None),
+        (HttpResponse(status=599, body=[1, 2]), "unrecognised error response", {"body": [1, 2]}),
+    ],
+    ids=["401-empty", "401-blank", "429-text", "502-html", "503-other-json", "599-array"],
+)
+def test_an_error_reply_in_no_dialect_form_keeps_status_retry_after_and_body(
+    name: str, reply: HttpResponse, message: str, kept: Any
+) -> None:
+    error = decode_error(name, reply)
+    assert error.status == reply.status
+    assert error.retry_after == (30.0 if "Retry-After" in reply.headers else None)
+    assert error.message == message
+    assert (error.code, error.kind, error.parameter) == (None, None, None)
+    if isinstance(reply.body, dict):
+        assert error.details == {"body": reply.body}
+    else:
+        assert error.details == kept
+
+
+@pytest.mark.parametrize("name", DIALECTS)
+def test_a_long_text_body_is_truncated(name: str) -> None:
+    error = decode_error(name, HttpResponse(status=500, body="x" * (MAX_ERROR_TEXT * 3)))
+    assert error.details == {"body": "x" * MAX_ERROR_TEXT}
+
+
+@pytest.mark.parametrize("name", DIALECTS)
+def test_a_bytes_body_is_read_as_text(name: str) -> None:
+    error = decode_error(name, HttpResponse(status=502, body=b"Bad \xffGateway"))
+    assert error.details == {"body": "Bad \ufffdGateway"}
+
+
+@pytest.mark.parametrize("name", DIALECTS)
+@pytest.mark.parametrize(
+    "reply",
+    [
+        HttpResponse(status=429, body="Too Many Requests", headers={"Retry-After": "30"}),
+        HttpResponse(status=502, body=HTML),
+        HttpResponse(status=503, body={"message": "upstream down", "n": [1, {"a": None}]}),
+        HttpResponse(status=302, body=None),
+        HttpResponse(status=304, body=None, headers={"Retry-After": "5"}),
+    ],
+    ids=["429-text", "502-html", "503-json", "302-empty", "304-retry"],
+)
+def test_an_unrecognised_error_is_sent_back_as_it_came(name: str, reply: HttpResponse) -> None:
+    dialect = callglot.get_dialect(name)
+    error = decode_error(name, reply)
+    out = dialect.encode_response(error, policy=Policy.STRICT)
+    assert out.value == reply
+    assert dict(out.value.headers) == dict(reply.headers)
+    assert out.report == ()
+
+
+@pytest.mark.parametrize("source", DIALECTS)
+@pytest.mark.parametrize("target", DIALECTS)
+def test_an_unrecognised_error_crosses_dialects_unchanged(source: str, target: str) -> None:
+    reply = HttpResponse(status=502, body=HTML, headers={"Retry-After": "7"})
+    error = decode_error(source, reply)
+    out = callglot.get_dialect(target).encode_response(error)
+    assert out.value == reply
+    assert decode_error(target, out.value) == error
+
+
+def _error_bodies(name: str) -> st.SearchStrategy[Any]:
+    """Bodies in ``name``'s own error form (its encoder's output), and anything else."""
+    dialect = callglot.get_dialect(name)
+
+    def encoded(error: ProviderError) -> Any:
+        try:
+            return dialect.encode_response(error, policy=Policy.LENIENT).value.body
+        except callglot.EncodeError:
+            return None
+
+    return st.one_of(
+        st.none(),
+        st.text(max_size=60),
+        st.binary(max_size=30),
+        any_json(),
+        provider_errors().map(encoded),
+    )
+
+
+@pytest.mark.parametrize("name", DIALECTS)
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(
+    data=st.data(),
+    status=st.integers(300, 599),
+    retry=st.none() | st.integers(0, 10**9),
+)
+def test_every_non_2xx_reply_is_a_provider_error(
+    name: str, data: st.DataObject, status: int, retry: int | None
+) -> None:
+    body = data.draw(_error_bodies(name))
+    headers = {} if retry is None else {"Retry-After": str(retry)}
+    reply = HttpResponse(status=status, body=body, headers=headers)
+    error = decode_error(name, reply)
+    assert error.status == status
+    if retry is not None:  # (without the header, the canonical form may carry a fraction in its body)
+        assert error.retry_after == retry
+    if type(body) is str:  # text is never a dialect's error form: kept, cut to the limit
+        assert error.details == {"body": body[:MAX_ERROR_TEXT]} or "\\u" in error.details["body"]
+
+
+@pytest.mark.parametrize("name", DIALECTS)
+@pytest.mark.parametrize("status", [200, 201, 202, 204])
+@pytest.mark.parametrize("body", [None, "OK", [1], {"unexpected": "shape"}])
+def test_a_2xx_that_is_not_a_receipt_stays_a_decode_error(name: str, status: int, body: Any) -> None:
+    with pytest.raises(callglot.InvalidMessage) as caught:
+        callglot.get_dialect(name).decode_response(HttpResponse(status=status, body=body))
+    assert caught.value.path.startswith("$")
+
+
+# ---------------------------------------------------------------- encode_response(receipt, command=...)
+
+
+def _signalwire_receipt() -> Receipt:
+    return callglot.get_dialect("signalwire").decode_response(
+        HttpResponse(status=200, body={"id": CALL, "status": "answered"})
+    )
+
+
+@pytest.mark.parametrize("command", [Play, StopPlayback(), Hangup], ids=["class", "instance", "hangup"])
+def test_chirp_encodes_a_receipt_from_signalwire_when_told_the_command(command: Any) -> None:
+    receipt = _signalwire_receipt()
+    chirp = callglot.get_dialect("chirp")
+    assert receipt.command is None
+    with pytest.raises(callglot.UnsupportedField) as caught:  # even LENIENT cannot make the command up
+        chirp.encode_response(receipt, policy=Policy.LENIENT)
+    assert caught.value.field == "command"
+    out = chirp.encode_response(receipt, policy=Policy.LENIENT, command=command)
+    wire = {Play: "play_audio", StopPlayback: "stop_audio", Hangup: "hangup"}
+    expected = wire[command if isinstance(command, type) else type(command)]
+    assert out.value.body == {"callId": CALL, "command": expected, "status": "accepted"}
+    assert [a.field for a in out.report] == ["call"]  # the leg: Chirp's receipt has none (the command is not lost)
+
+
+def test_a_strict_receipt_without_a_command_is_encoded_when_told() -> None:
+    receipt = Receipt(status=ReceiptStatus.ACCEPTED, call_id="call_1")
+    out = callglot.get_dialect("chirp").encode_response(receipt, command=Play)
+    assert out.value.body == {"callId": "call_1", "command": "play_audio", "status": "accepted"}
+    assert out.report == ()
+
+
+def test_chirp_answers_a_dial_with_the_call_object_when_told() -> None:
+    out = callglot.get_dialect("chirp").encode_response(_signalwire_receipt(), policy=Policy.LENIENT, command=Dial)
+    assert out.value.body == {"id": CALL}
+    assert [a.field for a in out.report] == ["call.state"]  # answered is not a Chirp call status
+
+
+def test_a_receipt_naming_its_command_is_encoded_as_before() -> None:
+    receipt = Receipt(status=ReceiptStatus.ACCEPTED, call_id="call_1", command="play")
+    chirp = callglot.get_dialect("chirp")
+    assert chirp.encode_response(receipt, command=Play) == chirp.encode_response(receipt)
+
+
+def test_a_receipt_naming_another_command_is_refused() -> None:
+    receipt = Receipt(status=ReceiptStatus.ACCEPTED, call_id="call_1", command="hangup")
+    with pytest.raises(callglot.InvalidValue) as caught:
+        callglot.get_dialect("chirp").encode_response(receipt, command=Play)
+    assert caught.value.field == "command"
+
+
+@pytest.mark.parametrize("name", DIALECTS)
+def test_every_dialect_takes_the_command(name: str) -> None:
+    """The proxy passes the command it translated, whatever the target: dialects that need no name ignore it."""
+    receipt = Receipt(status=ReceiptStatus.IN_PROGRESS, call_id="call_1", operation_id="op-1", timeout=2.0)
+    dialect = callglot.get_dialect(name)
+    with_command = dialect.encode_response(receipt, policy=Policy.LENIENT, command=Play)
+    if name == "chirp":
+        assert with_command.value.body["command"] == "play_audio"
+    else:
+        assert with_command == dialect.encode_response(receipt, policy=Policy.LENIENT)
+
+
+@pytest.mark.parametrize("command", ["play", object(), Receipt])
+def test_command_must_be_a_canonical_command(command: Any) -> None:
+    receipt = Receipt(status=ReceiptStatus.ACCEPTED, call_id="call_1")
+    with pytest.raises(TypeError):
+        callglot.get_dialect("chirp").encode_response(receipt, command=command)
