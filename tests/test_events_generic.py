@@ -494,7 +494,7 @@ def test_an_empty_origin_is_reported_when_it_does_not_come_back(name: str) -> No
     event = next(
         e
         for e in (
-            ev.PlaybackEvent(call_id=call, state="finished", origin={}),
+            ev.PlaybackEvent(call_id=call, control_id="play-1", state="finished", origin={}),
             ev.CallStateChanged(call_id=call, state="ended", origin={}),
         )
         if dialect.event_capabilities[type(e)].support is not Support.UNSUPPORTED
@@ -595,6 +595,7 @@ def test_a_bad_value_in_a_signalwire_tap_device_points_at_it() -> None:
     body = {
         "event_type": "calling.call.tap",
         "params": {
+            "control_id": "tap-1",
             "call_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
             "state": "tapping",
             "device": {"type": "ws", "params": {"uri": "wss://x.example.com", "codec": "\ud800"}},

@@ -20,6 +20,7 @@ import callglot
 from callglot import HttpResponse
 from callglot.adapters._base import MAX_ERROR_TEXT
 from callglot.canonical import Dial, Hangup, Play, StopPlayback
+from callglot.canonical import events as ev
 from callglot.canonical.events import ProviderError, Receipt, ReceiptStatus
 from callglot.capabilities import Policy
 
@@ -228,3 +229,72 @@ def test_command_must_be_a_canonical_command(command: Any) -> None:
     receipt = Receipt(status=ReceiptStatus.ACCEPTED, call_id="call_1")
     with pytest.raises(TypeError):
         callglot.get_dialect("chirp").encode_response(receipt, command=command)
+
+
+# ---------------------------------------------------------------- the ids that route and match an event are required
+
+SW_OPERATIONS = {
+    "calling.call.play": {"state": "finished"},
+    "calling.call.record": {"state": "finished"},
+    "calling.call.collect": {"result": {"type": "no_input"}},
+    "calling.call.detect": {"detect": {"type": "machine", "params": {"event": "HUMAN"}}},
+    "calling.call.tap": {"state": "finished"},
+    "calling.call.stream": {"state": "finished"},
+    "calling.call.transcribe": {"state": "finished"},
+}
+SW_CALL_EVENTS = {
+    "calling.call.state": {"call_state": "ended"},
+    "calling.transcript.completed": {"id": "t-1"},
+    "calling.transcript.failed": {"id": "t-1"},
+    "calling.call.refer": {"state": "finished"},
+}
+
+
+def _sw_hook(event_type: str, params: dict[str, Any]) -> callglot.HttpRequest:
+    return callglot.HttpRequest(method="POST", path="/hooks", body={"event_type": event_type, "params": params})
+
+
+def _missing(event_type: str, params: dict[str, Any], field: str) -> None:
+    from callglot.schemas import validator_for
+
+    body = {key: value for key, value in params.items() if key != field}
+    request = _sw_hook(event_type, body)
+    with pytest.raises(callglot.InvalidMessage) as caught:
+        callglot.get_dialect("signalwire").decode_event(request)
+    assert caught.value.path == f"$.params.{field}"
+    assert "required" in caught.value.reason
+    assert not validator_for("signalwire.events").is_valid(request.body), "the schema agrees"
+
+
+@pytest.mark.parametrize("event_type", sorted(SW_OPERATIONS))
+@pytest.mark.parametrize("field", ["call_id", "control_id"])
+def test_a_signalwire_operation_event_needs_its_call_and_control_id(event_type: str, field: str) -> None:
+    params = {"control_id": "op-1", "call_id": CALL, **SW_OPERATIONS[event_type]}
+    callglot.get_dialect("signalwire").decode_event(_sw_hook(event_type, params))  # complete: accepted
+    _missing(event_type, params, field)
+
+
+@pytest.mark.parametrize("event_type", sorted(SW_CALL_EVENTS))
+def test_every_signalwire_event_needs_its_call_id(event_type: str) -> None:
+    params = {"call_id": CALL, **SW_CALL_EVENTS[event_type]}
+    callglot.get_dialect("signalwire").decode_event(_sw_hook(event_type, params))
+    _missing(event_type, params, "call_id")
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        ev.PlaybackEvent(call_id=CALL, state="finished"),
+        ev.TapEvent(call_id=CALL, state="started"),
+        ev.TranscriptionEvent(call_id=CALL, state="started"),
+        ev.CallStateChanged(state="ended"),
+        ev.ReferEvent(control_id="r", state="x"),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_signalwire_sends_no_event_it_would_refuse(event: Any) -> None:
+    """What decoding refuses, encoding cannot make up, under either policy (a proxy fills the ids it knows)."""
+    for policy in Policy:
+        with pytest.raises(callglot.UnsupportedField) as caught:
+            callglot.get_dialect("signalwire").encode_event(event, policy=policy)
+        assert caught.value.field in ("call_id", "control_id")
