@@ -95,7 +95,7 @@ def test_the_schema_dispatches_every_tag_in_order() -> None:
     assert list(table) == list(table.values()) == [EVENT_TAGS[cls] for cls in EVENTS]
     for cls in EVENTS:
         node = schema["$defs"][EVENT_TAGS[cls]]
-        assert node["additionalProperties"] is False
+        assert "additionalProperties" not in node  # a vendor's message: unknown fields are kept, not refused
         assert set(node["properties"]) == {"event"} | {f.name for f in attrs.fields(cls)}, cls
         required = {f.name for f in attrs.fields(cls) if f.default is attrs.NOTHING}
         assert set(node["required"]) == {"event"} | required, cls
@@ -498,7 +498,6 @@ BAD_EVENTS: list[tuple[Any, str]] = [
     ({"event": "playback", "state": "started", "offset": -1}, "$.offset"),
     ({"event": "playback", "state": "started", "offset": True}, "$.offset"),
     ({"event": "dtmf_received", "digit": "E"}, "$.digit"),
-    ({"event": "dtmf_received", "digit": "1", "extra": 1}, "$"),
     ({"event": "dtmf_received", "digit": "1", "sequence": 1.5}, "$.sequence"),
     ({"event": "call_state_changed", "state": "created", "metadata": []}, "$.metadata"),
     ({"event": "call_state_changed", "state": "created", "cause": "normal"}, "$.cause"),
@@ -521,8 +520,8 @@ def test_bad_event_bodies(body: Any, path: str) -> None:
 
 
 def test_unexpected_key_names_stay_one_line() -> None:
-    with pytest.raises(callglot.DecodeError) as caught:
-        D.decode_event(webhook({"event": "tap", "state": "started", "a\nb": 1}))
+    with pytest.raises(callglot.DecodeError) as caught:  # a command (events keep unknown keys)
+        D.decode(HttpRequest(method="POST", path="/v1/calls/c1/commands", body={"command": "hangup", "a\nb": 1}))
     assert "\n" not in str(caught.value)
 
 
@@ -546,7 +545,6 @@ BAD_RESPONSES: list[tuple[HttpResponse, str]] = [
     (HttpResponse(status=201, body={"status": "accepted"}), "$.status"),
     (HttpResponse(status=200, body={"status": "accepted", "call": {}}), "$.call.id"),
     (HttpResponse(status=200, body={"status": "accepted", "timeout": -1}), "$.timeout"),
-    (HttpResponse(status=200, body={"status": "accepted", "extra": 1}), "$"),
     (HttpResponse(status=200, body={"status": "accepted"}, headers={"Retry-After": "5"}), "$"),
     (HttpResponse(status=302, body={"status": "accepted"}), "$"),
     (HttpResponse(status=429, body="Too Many Requests"), "$"),

@@ -813,7 +813,6 @@ BAD_EVENTS = [
     ({"event": "calls.answered", "data": {"call": {}}}, "$.data.call.id"),
     ({"event": "calls.answered", "data": {"call": {"id": 5}}}, "$.data.call.id"),
     ({"event": "calls.answered", "data": {"call": {"id": ""}}}, "$.data.call.id"),
-    ({"event": "calls.answered", "data": {"call": {"id": CALL, "extra": 1}}}, "$.data.call"),
     ({"event": "calls.answered", "data": {"call": {"id": CALL, "direction": "sideways"}}}, "$.data.call.direction"),
     ({"event": "calls.answered", "data": {"call": {"id": CALL, "fromChannel": "sip"}}}, "$.data.call.fromChannel"),
     ({"event": "calls.answered", "data": {"call": {"id": CALL, "toChannel": "fax"}}}, "$.data.call.toChannel"),
@@ -900,7 +899,6 @@ BAD_EVENTS = [
         {"event": "calls.voicemail.received", "data": {"call": {"id": CALL}, "voicemail": {"createdAt": "x"}}},
         "$.data.voicemail.createdAt",
     ),
-    ({"event": "calls.voicemail.received", "data": {"call": {"id": CALL}, "voicemail": {"x": 1}}}, "$.data.voicemail"),
 ]
 
 
@@ -932,7 +930,6 @@ BAD_RESPONSES = [
     (200, {"callId": CALL, "command": "hangup"}, "$.status"),
     (200, {"callId": CALL, "command": "hangup", "status": "in_progress"}, "$.status"),
     (200, {"callId": CALL, "command": "dial", "status": "accepted"}, "$.command"),
-    (200, {"callId": CALL, "command": "hangup", "status": "accepted", "extra": 1}, "$"),
     (200, {"callId": "", "command": "hangup", "status": "accepted"}, "$.callId"),
     (200, {"id": CALL, "status": "ended"}, "$.status"),
     (200, {"id": CALL, "fromChannel": "sip"}, "$.fromChannel"),
@@ -940,7 +937,6 @@ BAD_RESPONSES = [
     (200, {"id": CALL, "duration": "5"}, "$.duration"),
     (200, {"id": CALL, "startedAt": "today"}, "$.startedAt"),
     (200, {"id": CALL, "metadata": [1]}, "$.metadata"),
-    (200, {"id": CALL, "from": "+1"}, "$"),
     (200, {"id": 7}, "$.id"),
     (200, {"id": ""}, "$.id"),
     (204, {"id": CALL}, "$"),

@@ -964,7 +964,7 @@ def test_origin_survives_only_within_signalwire() -> None:
 
 BAD_EVENTS: list[tuple[Any, str, str]] = [
     ([], "$", "expected a JSON object"),
-    ({"control_id": "c", "call_id": CALL, "node_id": NODE, "state": "finished"}, "$", "unexpected field"),
+    ({"control_id": "c", "call_id": CALL, "node_id": NODE, "state": "finished"}, "$.event_type", "bare params"),
     ({"params": {"state": "finished"}}, "$.event_type", "bare params object"),
     ({"event_type": "calling.call.dance", "params": {}}, "$.event_type", "unknown event type"),
     ({"event_type": 7, "params": {}}, "$.event_type", "must be a string"),
@@ -977,7 +977,6 @@ BAD_EVENTS: list[tuple[Any, str, str]] = [
     ({"event_type": "calling.call.play", "params": {"state": "stopped"}}, "$.params.state", "must be one of"),
     ({"event_type": "calling.call.play", "params": {"state": None}}, "$.params.state", "null"),
     ({"event_type": "calling.call.play", "params": {"state": "playing", "call_id": ""}}, "$.params.call_id", ""),
-    ({"event_type": "calling.call.play", "params": {"state": "playing", "volume": 3}}, "$.params", "unexpected"),
     (
         {"event_type": "calling.call.record", "params": {"state": "finished", "start_time": "x"}},
         "$.params.start_time",
@@ -1008,7 +1007,7 @@ BAD_EVENTS: list[tuple[Any, str, str]] = [
             "params": {"call_state": "created", "device": {"type": "phone", "params": {"from": "+1"}}},
         },
         "$.params.device.params",
-        "unexpected",
+        "names its from",
     ),
     (
         {"event_type": "calling.call.state", "params": {"call_state": "created", "direction": "outbound-api"}},
@@ -1110,7 +1109,6 @@ BAD_RESPONSES: list[tuple[HttpResponse, str]] = [
     (HttpResponse(status=200, body={"id": CALL, "status": "busy"}), "$.status"),
     (HttpResponse(status=200, body={"id": CALL, "charge": "free"}), "$.charge"),
     (HttpResponse(status=200, body={"id": CALL, "direction": None}), "$.direction"),
-    (HttpResponse(status=200, body={"id": CALL, "ask_id": "a"}), "$"),
     (HttpResponse(status=201, body={"id": CALL}), "$"),
     (HttpResponse(status=302, body=None), "$"),
     (HttpResponse(status=422, body={"errors": []}), "$.errors"),

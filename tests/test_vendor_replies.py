@@ -8,21 +8,25 @@
 
 from __future__ import annotations
 
+import copy
+import json
 from typing import Any
 
+import attrs
 import pytest
-from event_strategies import provider_errors
-from hypothesis import HealthCheck, given, settings
+from event_strategies import event_of, provider_errors
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from strategies import any_json
+from strategies import any_json, json_values
 
 import callglot
 from callglot import HttpResponse
-from callglot.adapters._base import MAX_ERROR_TEXT
+from callglot.adapters._base import MAX_ERROR_TEXT, _locate
 from callglot.canonical import Dial, Hangup, Play, StopPlayback
 from callglot.canonical import events as ev
 from callglot.canonical.events import ProviderError, Receipt, ReceiptStatus
-from callglot.capabilities import Policy
+from callglot.capabilities import Action, Policy, Support
+from callglot.schemas import validator_for
 
 DIALECTS = callglot.dialects()
 CALL = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
@@ -255,8 +259,6 @@ def _sw_hook(event_type: str, params: dict[str, Any]) -> callglot.HttpRequest:
 
 
 def _missing(event_type: str, params: dict[str, Any], field: str) -> None:
-    from callglot.schemas import validator_for
-
     body = {key: value for key, value in params.items() if key != field}
     request = _sw_hook(event_type, body)
     with pytest.raises(callglot.InvalidMessage) as caught:
@@ -298,3 +300,190 @@ def test_signalwire_sends_no_event_it_would_refuse(event: Any) -> None:
         with pytest.raises(callglot.UnsupportedField) as caught:
             callglot.get_dialect("signalwire").encode_event(event, policy=policy)
         assert caught.value.field in ("call_id", "control_id")
+
+
+# ---------------------------------------------------------------- unknown fields from a vendor are kept
+
+NEW_KEY = "added_by_the_vendor_later"
+#: Free-form JSON fields: a key inside one is data, not an unknown field.
+FREE_FORM = frozenset({"metadata", "detail", "origin"})
+#: A call id every dialect accepts (a UUID: SignalWire's form).
+ANY_CALL = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+
+
+def event_cells() -> list[tuple[str, type]]:
+    cells = [
+        (name, cls)
+        for name in DIALECTS
+        for cls in ev.EVENTS
+        if callglot.get_dialect(name).event_capabilities[cls].support is not Support.UNSUPPORTED
+    ]
+    assert cells
+    return cells
+
+
+def object_paths(value: Any, path: str = "$") -> list[str]:
+    """The JSON paths of the objects in ``value`` (outside free-form fields), as decoders name them."""
+    out: list[str] = []
+    if isinstance(value, dict):
+        out.append(path)
+        for key, item in value.items():
+            if key not in FREE_FORM:
+                out.extend(object_paths(item, f"{path}.{key}"))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            out.extend(object_paths(item, f"{path}[{index}]"))
+    return out
+
+
+def webhook_in(name: str, cls: type, data: st.DataObject) -> dict[str, Any]:
+    """A valid webhook body of ``name`` for an event of ``cls`` (its normal form)."""
+    dialect = callglot.get_dialect(name)
+    event = data.draw(event_of(cls))
+    event = attrs.evolve(event, call_id=ANY_CALL, control_id=event.control_id or "op-1", origin=None)
+    optional = {f.name for f in attrs.fields(cls) if f.default is None}
+    for _ in range(len(optional) + 1):
+        try:
+            sent = dialect.encode_event(event, policy=Policy.LENIENT)
+            break
+        except callglot.UnsupportedField as exc:  # a loss no policy can drop: leave the field out if it may be
+            assume(exc.field in optional and getattr(event, exc.field) is not None)
+            event = attrs.evolve(event, **{exc.field: None})
+    else:
+        assume(False)
+    body: dict[str, Any] = dialect.encode_event(dialect.decode_event(sent.value)).value.body
+    return body
+
+
+@pytest.mark.parametrize(("name", "cls"), event_cells(), ids=lambda v: getattr(v, "__name__", str(v)))
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@given(data=st.data(), value=json_values(2))
+def test_an_unknown_field_at_any_level_of_a_webhook_is_kept(
+    name: str, cls: type, data: st.DataObject, value: Any
+) -> None:
+    dialect = callglot.get_dialect(name)
+    body = webhook_in(name, cls, data)
+    where = data.draw(st.sampled_from(object_paths(body)))
+    mutated = copy.deepcopy(body)
+    _locate(mutated, where)[NEW_KEY] = value
+
+    event = dialect.decode_event(callglot.HttpRequest(method="POST", path="/", body=mutated))
+    assert event.origin["unknown"][name][where] == {NEW_KEY: value}
+    errors = [f"{e.json_path}: {e.message}" for e in validator_for(f"{name}.events").iter_errors(mutated)]
+    assert not errors, errors[:2]  # the published schema agrees
+    again = dialect.encode_event(event)  # the same dialect: given back where it was, nothing reported
+    assert again.value.body == mutated
+    assert again.report == ()
+
+    for target in DIALECTS:
+        if target == name or callglot.get_dialect(target).event_capabilities[cls].support is Support.UNSUPPORTED:
+            continue
+        request = callglot.HttpRequest(method="POST", path="/", body=mutated)
+        try:
+            there = callglot.translate_event(request, source=name, target=target, policy=Policy.LENIENT)
+        except callglot.UnsupportedField:
+            continue  # a loss of the event itself that no policy can drop
+        if target == "canonical":  # the lossless intermediate keeps it, for the way back
+            assert there.value.body["origin"]["unknown"][name][where] == {NEW_KEY: value}
+        else:
+            assert any(a.field == "origin" and a.action is Action.DROPPED for a in there.report)
+            assert NEW_KEY not in json.dumps(there.value.body)
+        try:
+            strict = callglot.translate_event(request, source=name, target=target, policy=Policy.STRICT)
+        except callglot.UnsupportedField as exc:
+            assert exc.field != "origin"  # never refused for the unknown field: reported, like origin
+        else:
+            if target != "canonical":
+                assert any(a.field == "origin" and a.action is Action.DROPPED for a in strict.report)
+
+
+@pytest.mark.parametrize("name", DIALECTS)
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data(), value=json_values(2))
+def test_an_unknown_field_at_any_level_of_a_receipt_is_kept(name: str, data: st.DataObject, value: Any) -> None:
+    dialect = callglot.get_dialect(name)
+    receipt = Receipt(
+        status=ReceiptStatus.IN_PROGRESS if name == "gateway" else ReceiptStatus.ACCEPTED,
+        call_id=None if name == "gateway" else ANY_CALL,
+        command="play" if name in ("chirp", "canonical") else None,
+        operation_id="op-1" if name == "gateway" else None,
+        timeout=2.0 if name == "gateway" else None,
+        call=None,
+    )
+    if name == "signalwire":
+        receipt = attrs.evolve(receipt, call=data.draw(st.sampled_from([None, ev.CallLeg(id=ANY_CALL, state="ended")])))
+    reply = dialect.encode_response(receipt, policy=Policy.LENIENT).value
+    where = data.draw(st.sampled_from(object_paths(reply.body)))
+    mutated = copy.deepcopy(reply.body)
+    _locate(mutated, where)[NEW_KEY] = value
+    decoded = dialect.decode_response(HttpResponse(status=reply.status, body=mutated))
+    assert decoded.origin["unknown"][name][where] == {NEW_KEY: value}
+    again = dialect.encode_response(decoded)
+    assert again.value.body == mutated
+    assert again.report == ()
+    for target in DIALECTS:
+        if target != name:
+            try:
+                out = callglot.get_dialect(target).encode_response(decoded, policy=Policy.LENIENT, command=Play)
+            except callglot.UnsupportedField:
+                continue  # a loss of the receipt itself that no policy can drop (the gateway's names no call)
+            if target == "canonical":
+                assert out.value.body["origin"]["unknown"][name][where] == {NEW_KEY: value}
+            else:
+                assert any(a.field == "origin" and a.action is Action.DROPPED for a in out.report)
+                assert NEW_KEY not in json.dumps(out.value.body)
+
+
+# The fields the issue names: Chirp's call object, the gateway's event data.
+ISSUE_EXAMPLES = [
+    (
+        "chirp",
+        {
+            "event": "calls.completed",
+            "eventId": "evt_1",
+            "timestamp": "2026-04-13T12:00:00.000Z",
+            "data": {"call": {"id": "call_1", "status": "completed", "duration": 42, "endReason": "hangup"}},
+        },
+        "$.data.call",
+    ),
+    (
+        "gateway",
+        {
+            "event": "recording.completed",
+            "session_uuid": "s-1",
+            "data": {"url": "https://r.example.com/1.wav", "duration": 5, "error": None},
+        },
+        "$.data",
+    ),
+    ("gateway", {"event": "call.hangup", "session_uuid": "s-1", "cause": "NORMAL_CLEARING", "duration": 5}, "$"),
+]
+
+
+@pytest.mark.parametrize(("name", "body", "where"), ISSUE_EXAMPLES)
+def test_the_fields_vendors_added_are_kept_not_refused(name: str, body: dict[str, Any], where: str) -> None:
+    dialect = callglot.get_dialect(name)
+    event = dialect.decode_event(callglot.HttpRequest(method="POST", path="/", body=body))
+    assert set(event.origin["unknown"][name]) == {where}
+    if where != "$":  # (the flat form is sent back in the normal form, the envelope)
+        assert dialect.encode_event(event).value.body == body
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "body"),
+    [
+        ("chirp", "/v1/calls/call_1/commands", {"type": "hangup", "reason": "done"}),
+        ("gateway", "/api/v1/sessions/s-1/commands/hangup", {"cause": "NORMAL_CLEARING", "later": 1}),
+        ("signalwire", "/api/calling/calls", {"command": "calling.end", "id": ANY_CALL, "params": {"x": 1}}),
+        ("canonical", "/v1/calls/call_1/commands", {"command": "hangup", "later": 1}),
+    ],
+)
+def test_commands_stay_strict(name: str, path: str, body: dict[str, Any]) -> None:
+    with pytest.raises(callglot.InvalidMessage) as caught:
+        callglot.get_dialect(name).decode(callglot.HttpRequest(method="POST", path=path, body=body))
+    assert "unexpected" in caught.value.reason
+
+
+def test_a_known_field_in_the_wrong_place_is_still_refused() -> None:
+    body = {"event": "calls.answered", "data": {"call": {"id": "call_1"}, "recording": {"id": "r"}}}
+    with pytest.raises(callglot.InvalidMessage):
+        callglot.get_dialect("chirp").decode_event(callglot.HttpRequest(method="POST", path="/", body=body))

@@ -7,6 +7,7 @@ classes, a route table and a capability table; this module turns those into
 
 from __future__ import annotations
 
+import copy
 import enum
 import json
 import re
@@ -243,6 +244,9 @@ def structure(conv: cattrs.Converter, data: Any, cls: type[Any], path: str = "$"
         return conv.structure(data, cls)
     except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as exc:
         where, reason = _first_error(exc, cls, path)
+        extra = _extra_keys(exc)
+        if extra is not None:
+            raise UnexpectedFields(where, extra) from None
         raise InvalidMessage(where, reason) from None
     except InvalidValue as exc:  # a canonical constructor rejected a field
         raise InvalidMessage(join_path(path, exc.field), exc.reason) from None
@@ -328,6 +332,115 @@ def unexpected_fields(keys: Iterable[Any], note: str = "") -> str:
     names = sorted(key[:40] if type(key) is str and key.isprintable() else repr(key)[:42] for key in keys)
     more = f" and {len(names) - 5} more" if len(names) > 5 else ""
     return f"unexpected field(s): {', '.join(names[:5])}{more}{note}"
+
+
+#: The origin key of the fields a vendor sent that callglot does not know: ``{dialect: {path: {key: value}}}``.
+UNKNOWN = "unknown"
+#: Most objects with unknown fields one message may have.
+MAX_UNKNOWN_OBJECTS = 64
+_UNPLACED = "fields the vendor added that have no place in this message"
+_PATH_PART = re.compile(r"\.([^.\[\]]+)|\[([0-9]+)\]")
+_T = typing.TypeVar("_T")
+_Originated = typing.TypeVar("_Originated", bound="Event | Receipt")
+
+
+def _locate(body: Any, path: str) -> Any:
+    """The value at a JSON path (``$.data.call``, ``$.errors[0]``) in ``body``; None when there is none."""
+    if not path.startswith("$"):
+        return None
+    node, position = body, 1
+    while position < len(path):
+        match = _PATH_PART.match(path, position)
+        if match is None:
+            return None
+        key, index = match.groups()
+        if key is not None:
+            if not isinstance(node, dict) or key not in node:
+                return None
+            node = node[key]
+        else:
+            if not isinstance(node, list) or int(index) >= len(node):
+                return None
+            node = node[int(index)]
+        position = match.end()
+    return node
+
+
+def take_unknown(decode: Callable[[Any], _T], body: Any) -> tuple[_T, dict[str, dict[str, Any]]]:
+    """Decode ``body`` (a vendor's event or response), setting its unknown fields aside.
+
+    A key the wire shape does not know (an :class:`UnexpectedFields` error) is taken out of a copy of
+    the body and decoding starts again: the result and ``{path of its object: {key: value}}``. The
+    fields a decoder requires and the values it checks are as strict as ever.
+    """
+    unknown: dict[str, dict[str, Any]] = {}
+    copied = False
+    for _ in range(MAX_UNKNOWN_OBJECTS):
+        try:
+            return decode(body), unknown
+        except UnexpectedFields as exc:
+            if not copied:
+                body, copied = copy.deepcopy(body), True
+            target = _locate(body, exc.path)
+            if not isinstance(target, dict) or not all(type(key) is str and key in target for key in exc.keys):
+                raise
+            taken = {key: target.pop(key) for key in exc.keys}
+            try:
+                freeze_json(taken, "")
+            except InvalidValue as bad:
+                raise InvalidMessage(exc.path + bad.field, bad.reason) from None
+            unknown.setdefault(exc.path, {}).update(taken)
+    raise InvalidMessage("$", f"more than {MAX_UNKNOWN_OBJECTS} objects with unknown fields")
+
+
+def with_unknown(origin: Any, dialect: str, unknown: Mapping[str, Any]) -> dict[str, Any]:
+    """``origin`` with ``dialect``'s unknown fields (``{path: {key: value}}``) under ``origin["unknown"]``."""
+    data = {} if origin is None else thaw_json(origin)
+    held = data.get(UNKNOWN, {})
+    if not isinstance(held, dict) or dialect in held:
+        raise InvalidMessage("$", f"unknown fields beside an origin that already holds {dialect}'s")
+    data[UNKNOWN] = {**held, dialect: dict(unknown)}
+    return data
+
+
+def _merge_unknown(body: Any, own: Mapping[str, Any], ctx: Encoding) -> None:
+    """Put a dialect's own unknown fields back where they were; report those that have no place."""
+    for path, fields in own.items():
+        target = _locate(body, path)
+        if isinstance(target, dict) and not set(fields) & set(target):
+            target.update(fields)
+        else:
+            ctx.drop_unknown(_UNPLACED)
+
+
+class UnexpectedFields(InvalidMessage):
+    """The object at ``path`` has keys its wire shape does not know (``keys``).
+
+    A command with one is refused; a vendor's event or response keeps them (see :func:`take_unknown`).
+    """
+
+    def __init__(self, path: str, keys: Iterable[Any]) -> None:
+        self.keys = tuple(keys)
+        super().__init__(path, unexpected_fields(self.keys))
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.path, self.keys), {"part": self.part})
+
+
+def _extra_keys(exc: BaseException) -> tuple[Any, ...] | None:
+    """The unexpected keys of the error :func:`_first_error` reports, if that is what it is."""
+    while True:
+        if isinstance(exc, ForbiddenExtraKeysError):
+            return tuple(exc.extra_fields)
+        if isinstance(exc, ClassValidationError | IterableValidationError):
+            with_notes, without = exc.group_exceptions()
+            if with_notes:
+                exc = with_notes[0][0]
+                continue
+            if without:
+                exc = without[0]
+                continue
+        return None
 
 
 def _first_error(exc: BaseException, cls: type | None, path: str) -> tuple[str, str]:
@@ -417,6 +530,13 @@ class Encoding:
                 command=self._command, action=Action.DROPPED, field="origin", note="another vendor's account fields"
             )
         )
+
+    def drop_unknown(self, note: str) -> None:
+        """Record that fields a vendor sent and callglot does not know (in ``origin``) were left out.
+
+        Never raises, as :meth:`drop_origin`: they say nothing the canonical value holds.
+        """
+        self.report.append(Adaptation(command=self._command, action=Action.DROPPED, field="origin", note=note))
 
     def generated(self, field: str, note: str) -> None:
         self.report.append(Adaptation(command=self._command, action=Action.GENERATED, field=field, note=note))
@@ -519,7 +639,10 @@ class Dialect:
         if not isinstance(request, HttpRequest):
             raise InvalidMessage("$", f"expected an HttpRequest, got {type(request).__name__}")
         try:
-            return self._decode_event(request)
+            event, unknown = take_unknown(
+                lambda body: self._decode_event(attrs.evolve(request, body=body)), request.body
+            )
+            return event if not unknown else attrs.evolve(event, origin=with_unknown(event.origin, self.name, unknown))
         except (InvalidValue, RecursionError) as exc:
             raise _decode_error(exc) from None
 
@@ -537,7 +660,10 @@ class Dialect:
         ctx = Encoding(self.name, name, capability, policy)
         if capability.support is Support.EMULATED:
             ctx.report.append(Adaptation(command=name, action=Action.EMULATED, note=capability.note))
+        event, own = self._split_unknown(event, ctx)
         body = self._encode_event(event, ctx)
+        if own:
+            _merge_unknown(body, own, ctx)
         return Translation(value=HttpRequest(method="POST", path=path, body=body), report=tuple(ctx.report))
 
     def decode_response(self, response: HttpResponse) -> Receipt:
@@ -554,9 +680,14 @@ class Dialect:
             raise InvalidMessage("$", "status must be an HTTP status code")
         if 200 <= response.status <= 299:
             try:
-                return self._decode_response(response)
+                receipt, unknown = take_unknown(
+                    lambda body: self._decode_response(attrs.evolve(response, body=body)), response.body
+                )
             except (InvalidValue, RecursionError) as exc:
                 raise _decode_error(exc) from None
+            if unknown:
+                receipt = attrs.evolve(receipt, origin=with_unknown(receipt.origin, self.name, unknown))
+            return receipt
         try:
             self._decode_response(response)
         except ProviderError:
@@ -600,7 +731,40 @@ class Dialect:
             if reply is not None:
                 return Translation(value=reply, report=())
         ctx = Encoding(self.name, name, capability, policy)
-        return Translation(value=self._encode_response(result, ctx, answers), report=tuple(ctx.report))
+        own = None
+        if isinstance(result, Receipt):
+            result, own = self._split_unknown(result, ctx)
+            if result.origin is not None and not self.keeps_foreign_unknown:  # a receipt has no account fields
+                ctx.drop_origin()
+                result = attrs.evolve(result, origin=None)
+        reply = self._encode_response(result, ctx, answers)
+        if own:
+            _merge_unknown(reply.body, own, ctx)
+        return Translation(value=reply, report=tuple(ctx.report))
+
+    #: Whether another dialect's unknown fields stay in ``origin`` (the canonical form keeps everything).
+    keeps_foreign_unknown: ClassVar[bool] = False
+
+    def _split_unknown(self, value: _Originated, ctx: Encoding) -> tuple[_Originated, dict[str, Any] | None]:
+        """``value`` without the unknown fields in its origin, and this dialect's own (to merge back)."""
+        origin = value.origin
+        if origin is None or UNKNOWN not in origin:
+            return value, None
+        rest = thaw_json(origin)
+        unknown = rest.pop(UNKNOWN)
+        own = None
+        if isinstance(unknown, dict):
+            own = unknown.pop(self.name, None)
+            if own is not None and not (
+                isinstance(own, dict) and all(isinstance(fields, dict) for fields in own.values())
+            ):
+                own = None
+                ctx.drop_unknown(_UNPLACED)
+        if self.keeps_foreign_unknown and unknown:
+            rest[UNKNOWN] = unknown
+        elif unknown:
+            ctx.drop_unknown("another vendor's fields that callglot does not know")
+        return attrs.evolve(value, origin=rest or None), own
 
     def _unrecognised_reply(self, error: ProviderError) -> HttpResponse | None:
         """The reply an unrecognised error came from, when it reads back as ``error`` in this dialect."""

@@ -903,6 +903,9 @@ def _call_object_problem(data: Mapping[str, Any], *, need_id: bool = True) -> tu
 
 
 def _decode_call_object(body: dict[str, Any]) -> Receipt:
+    extra = [key for key in body if key not in _CALL_OBJECT]
+    if extra:
+        raise _base.UnexpectedFields("$", extra)
     problem = _call_object_problem(body)
     if problem is not None:
         raise InvalidMessage(*problem)

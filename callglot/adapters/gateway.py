@@ -776,7 +776,7 @@ def _structure(data: Any, cls: type[Any], path: str) -> Any:
     """``structure`` for a closed wire class, naming unexpected keys safely (escaped, shortened)."""
     if isinstance(data, dict) and not _wire_keys(cls).issuperset(data):
         known = _wire_keys(cls)
-        raise InvalidMessage(path, _base.unexpected_fields(key for key in data if key not in known))
+        raise _base.UnexpectedFields(path, (key for key in data if key not in known))
     return structure(converter, data, cls, path)
 
 

@@ -2248,7 +2248,7 @@ def decode_webhook(body: Any) -> ev.Event:
         raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")
     extra = set(body) - _ENVELOPE_KEYS
     if extra:
-        raise InvalidMessage("$", _base.unexpected_fields(extra))
+        raise _base.UnexpectedFields("$", extra)
     if "event_type" not in body:
         raise InvalidMessage(
             "$.event_type", "required field missing (a bare params object cannot say which operation it reports on)"
@@ -2595,7 +2595,7 @@ _LEG_ENUMS: Mapping[str, tuple[str, ...]] = {"status": CALL_STATUSES, "direction
 def _decode_call_leg(body: dict[str, Any]) -> ev.Receipt:
     extra = set(body) - {"id", "from", "to", "direction", "status", *_LEG_DETAILS}
     if extra:
-        raise InvalidMessage("$", _base.unexpected_fields(extra))
+        raise _base.UnexpectedFields("$", extra)
     if "id" not in body:
         raise InvalidMessage("$.id", "required field missing")
     call_id = _wire_str(body["id"], "$.id")
