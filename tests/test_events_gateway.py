@@ -230,7 +230,11 @@ BAD_EVENTS: list[tuple[Any, str, type[DecodeError]]] = [
     ({"event": "call.new", "session_uuid": "../x"}, "$.session_uuid", InvalidMessage),
     ({"event": "call.new", "session_uuid": None}, "$.session_uuid", InvalidMessage),
     (envelope("call.new", {}, 0), "$.sequence", InvalidMessage),
-    (envelope("command.result", {"success": True, "detail": None}), "$.data.detail", InvalidMessage),  # as the schema
+    (
+        envelope("command.result", {"command_uid": "c1", "success": True, "detail": None}),
+        "$.data.detail",
+        InvalidMessage,
+    ),
     (flat("call.new", {}, -1), "$.sequence", InvalidMessage),
     (envelope("call.new", {}) | {"sequence": "1"}, "$.sequence", InvalidMessage),
     ({"event": "call.new", "session_uuid": S, "data": []}, "$.data", InvalidMessage),
@@ -258,7 +262,12 @@ BAD_EVENTS: list[tuple[Any, str, type[DecodeError]]] = [
     (envelope("recording.completed", {"url": "ftp://x/y"}), "$.data.url", InvalidMessage),
     (envelope("command.result", {}), "$.data.success", InvalidMessage),
     (envelope("command.result", {"success": "true"}), "$.data.success", InvalidMessage),
-    (envelope("command.result", {"success": True, "detail": [1]}), "$.data.detail", InvalidMessage),
+    (
+        envelope("command.result", {"command_uid": "c1", "success": True, "detail": [1]}),
+        "$.data.detail",
+        InvalidMessage,
+    ),
+    (envelope("command.result", {"success": True}), "$.data.command_uid", InvalidMessage),  # nothing matches it
 ]
 
 
@@ -433,7 +442,8 @@ def gateway_events(draw: st.DrawFn) -> Any:
         url = draw(st.none() | st.from_regex(r"https?://[a-z0-9./_-]{1,30}", fullmatch=True))
         return RecordingEvent(**env, state=OperationState.FINISHED, url=url, duration=draw(ms_seconds))
     if kind == "result":
-        return CommandResult(**env, success=draw(st.booleans()), detail=draw(st.none() | json_objects))
+        op = draw(st.none() | texts) if env["command_id"] is not None else draw(texts)  # one names its command
+        return CommandResult(**env, success=draw(st.booleans()), operation_id=op, detail=draw(st.none() | json_objects))
     del env["command_id"]
     return DtmfReceived(**env, digit=draw(st.sampled_from("0123456789ABCD*#")))
 
@@ -549,11 +559,13 @@ LOSSES: list[tuple[Any, str, bool]] = [
     (RecordingEvent(**FINISHED, started_at=1.0), "started_at", True),
     (RecordingEvent(**FINISHED, ended_at=2.0), "ended_at", True),
     (CommandResult(success=True), "call_id", False),
-    (CommandResult(call_id=S, success=True, event_id="e"), "event_id", True),
-    (CommandResult(call_id=S, success=True, timestamp=3.0), "timestamp", True),
-    (CommandResult(call_id=S, success=True, control_id="c"), "control_id", True),
-    (CommandResult(call_id=S, success=True, sequence=0), "sequence", True),
-    (CommandResult(call_id=S, success=True, command_id="a b"), "command_id", True),
+    (CommandResult(call_id=S, command_id="c1", success=True, event_id="e"), "event_id", True),
+    (CommandResult(call_id=S, command_id="c1", success=True, timestamp=3.0), "timestamp", True),
+    (CommandResult(call_id=S, command_id="c1", success=True, control_id="c"), "control_id", True),
+    (CommandResult(call_id=S, command_id="c1", success=True, sequence=0), "sequence", True),
+    (CommandResult(call_id=S, operation_id="op-1", success=True, command_id="a b"), "command_id", True),
+    (CommandResult(call_id=S, success=True, command_id="a b"), "command_id", False),  # then nothing names it
+    (CommandResult(call_id=S, success=True), "command_id", False),
     (DtmfReceived(digit="1"), "call_id", False),
     (DtmfReceived(call_id=S, digit="1", event_id="e"), "event_id", True),
     (DtmfReceived(call_id=S, digit="1", timestamp=4.0), "timestamp", True),
@@ -983,7 +995,7 @@ def test_error_messages_never_echo_header_values() -> None:
 
 
 def test_decoded_events_are_independent_of_the_input_body() -> None:
-    body = envelope("command.result", {"success": True, "detail": {"a": [1, 2]}})
+    body = envelope("command.result", {"command_uid": "c1", "success": True, "detail": {"a": [1, 2]}})
     original = copy.deepcopy(body)
     event = decode(body)
     body["data"]["detail"]["a"].append(3)
