@@ -487,3 +487,45 @@ def test_a_known_field_in_the_wrong_place_is_still_refused() -> None:
     body = {"event": "calls.answered", "data": {"call": {"id": "call_1"}, "recording": {"id": "r"}}}
     with pytest.raises(callglot.InvalidMessage):
         callglot.get_dialect("chirp").decode_event(callglot.HttpRequest(method="POST", path="/", body=body))
+
+
+ERRORS_WITH_ADDED_FIELDS = [
+    ("chirp", 400, {"error": {"type": "api_error", "message": "x", "request_id": "r-1"}}, "$.error"),
+    (
+        "chirp",
+        424,
+        {"error": {"type": "provider_error", "message": "x", "provider": {"source": "meta", "code": 1, "message": "m",
+                                                                           "more": 1}}},
+        "$.error.provider",
+    ),
+    ("chirp", 429, {"error": "Rate limit exceeded.", "retry_in": 30}, "$"),
+    ("gateway", 409, {"success": False, "error": "x", "code": "E1"}, "$"),
+    (
+        "signalwire",
+        422,
+        {"errors": [{"type": "validation_error", "code": "c", "message": "m", "attribute": None,
+                     "url": "https://x.example.com", "hint": "h"}], "request_id": "r-1"},
+        "$",
+    ),
+    ("canonical", 409, {"error": {"message": "x", "code": "busy", "trace": "t"}}, "$.error"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "status", "body", "where"), ERRORS_WITH_ADDED_FIELDS)
+def test_an_error_reply_with_added_fields_keeps_its_own_and_the_added(
+    name: str, status: int, body: dict[str, Any], where: str
+) -> None:
+    reply = HttpResponse(status=status, body=body)
+    error = decode_error(name, reply)
+    assert error.message != callglot.adapters._base.error_phrase(status)  # the vendor's error form was read
+    assert where in error.details["unknown"][name]
+    assert callglot.get_dialect(name).encode_response(error).value.body == body  # given back where they were
+    for target in DIALECTS:
+        if target == name:
+            continue
+        out = callglot.get_dialect(target).encode_response(error, policy=Policy.LENIENT)
+        if target == "canonical":  # the lossless intermediate keeps them
+            assert out.value.body["error"]["details"]["unknown"][name] == error.details["unknown"][name]
+        else:
+            assert ("details", Action.DROPPED) in {(a.field, a.action) for a in out.report}
+            assert "unknown" not in json.dumps(out.value.body)

@@ -403,14 +403,14 @@ def with_unknown(origin: Any, dialect: str, unknown: Mapping[str, Any]) -> dict[
     return data
 
 
-def _merge_unknown(body: Any, own: Mapping[str, Any], ctx: Encoding) -> None:
+def _merge_unknown(body: Any, own: Mapping[str, Any], ctx: Encoding, field: str = "origin") -> None:
     """Put a dialect's own unknown fields back where they were; report those that have no place."""
     for path, fields in own.items():
         target = _locate(body, path)
         if isinstance(target, dict) and not set(fields) & set(target):
             target.update(fields)
         else:
-            ctx.drop_unknown(_UNPLACED)
+            ctx.drop_unknown(_UNPLACED, field)
 
 
 class UnexpectedFields(InvalidMessage):
@@ -531,12 +531,12 @@ class Encoding:
             )
         )
 
-    def drop_unknown(self, note: str) -> None:
+    def drop_unknown(self, note: str, field: str = "origin") -> None:
         """Record that fields a vendor sent and callglot does not know (in ``origin``) were left out.
 
         Never raises, as :meth:`drop_origin`: they say nothing the canonical value holds.
         """
-        self.report.append(Adaptation(command=self._command, action=Action.DROPPED, field="origin", note=note))
+        self.report.append(Adaptation(command=self._command, action=Action.DROPPED, field=field, note=note))
 
     def generated(self, field: str, note: str) -> None:
         self.report.append(Adaptation(command=self._command, action=Action.GENERATED, field=field, note=note))
@@ -688,13 +688,30 @@ class Dialect:
             if unknown:
                 receipt = attrs.evolve(receipt, origin=with_unknown(receipt.origin, self.name, unknown))
             return receipt
+
+        def error_of(body: Any) -> ProviderError:
+            try:
+                self._decode_response(attrs.evolve(response, body=body))
+            except ProviderError as error:
+                return error
+            raise InvalidMessage("$", "not an error body")  # pragma: no cover - no dialect answers so
+
         try:
-            self._decode_response(response)
-        except ProviderError:
-            raise
+            error, unknown = take_unknown(error_of, response.body)
+            if unknown:  # kept in the details, as an event keeps them in its origin
+                details = with_unknown(error.details, self.name, unknown)
+                error = ProviderError(
+                    error.status,
+                    error.message,
+                    code=error.code,
+                    parameter=error.parameter,
+                    retry_after=error.retry_after,
+                    kind=error.kind,
+                    details=details,
+                )
         except (DecodeError, InvalidValue, RecursionError):
-            pass  # not the dialect's error form: kept as it came
-        raise unrecognised_error(response)
+            raise unrecognised_error(response) from None  # not the dialect's error form: kept as it came
+        raise error
 
     def encode_response(
         self,
@@ -737,9 +754,20 @@ class Dialect:
             if result.origin is not None and not self.keeps_foreign_unknown:  # a receipt has no account fields
                 ctx.drop_origin()
                 result = attrs.evolve(result, origin=None)
+        elif isinstance(result.details, FrozenJson) and UNKNOWN in result.details:
+            details, own = self._own_unknown(result.details, ctx, "details")
+            result = ProviderError(
+                result.status,
+                result.message,
+                code=result.code,
+                parameter=result.parameter,
+                retry_after=result.retry_after,
+                kind=result.kind,
+                details=details,
+            )
         reply = self._encode_response(result, ctx, answers)
         if own:
-            _merge_unknown(reply.body, own, ctx)
+            _merge_unknown(reply.body, own, ctx, "origin" if isinstance(result, Receipt) else "details")
         return Translation(value=reply, report=tuple(ctx.report))
 
     #: Whether another dialect's unknown fields stay in ``origin`` (the canonical form keeps everything).
@@ -750,7 +778,14 @@ class Dialect:
         origin = value.origin
         if origin is None or UNKNOWN not in origin:
             return value, None
-        rest = thaw_json(origin)
+        rest, own = self._own_unknown(origin, ctx)
+        return attrs.evolve(value, origin=rest), own
+
+    def _own_unknown(
+        self, holder: FrozenJson, ctx: Encoding, field: str = "origin"
+    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """``holder`` (an origin, an error's details) without its unknown fields; this dialect's own apart."""
+        rest = thaw_json(holder)
         unknown = rest.pop(UNKNOWN)
         own = None
         if isinstance(unknown, dict):
@@ -759,12 +794,12 @@ class Dialect:
                 isinstance(own, dict) and all(isinstance(fields, dict) for fields in own.values())
             ):
                 own = None
-                ctx.drop_unknown(_UNPLACED)
+                ctx.drop_unknown(_UNPLACED, field)
         if self.keeps_foreign_unknown and unknown:
             rest[UNKNOWN] = unknown
         elif unknown:
-            ctx.drop_unknown("another vendor's fields that callglot does not know")
-        return attrs.evolve(value, origin=rest or None), own
+            ctx.drop_unknown("another vendor's fields that callglot does not know", field)
+        return rest or None, own
 
     def _unrecognised_reply(self, error: ProviderError) -> HttpResponse | None:
         """The reply an unrecognised error came from, when it reads back as ``error`` in this dialect."""

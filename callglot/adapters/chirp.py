@@ -972,6 +972,9 @@ def _decode_error(response: HttpResponse) -> ProviderError:
     if error.doc_url is not None:
         details["doc_url"] = error.doc_url
     if error.provider is not None:
+        extra = [key for key in error.provider if key not in ("source", "code", "message", "fbtrace_id")]
+        if extra:
+            raise _base.UnexpectedFields("$.error.provider", extra)
         problem = _provider_problem(error.provider)
         if problem is not None:
             raise InvalidMessage(f"$.error.provider{problem[0]}", problem[1])

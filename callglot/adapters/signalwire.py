@@ -2704,7 +2704,7 @@ def _decode_error(response: HttpResponse) -> ev.ProviderError:
         raise InvalidMessage("$", f"expected a SignalWire error object, got {_base._json_type(body)}")
     if "errors" in body:
         if set(body) != {"errors"}:
-            raise InvalidMessage("$", "unexpected field(s) beside errors")
+            raise _base.UnexpectedFields("$", set(body) - {"errors"})
         items = body["errors"]
         if type(items) is not list or not items:
             raise InvalidMessage("$.errors", "expected a non-empty array of errors")
@@ -2730,7 +2730,7 @@ def _decode_error(response: HttpResponse) -> ev.ProviderError:
             raise InvalidMessage(_error_field_path(exc.field), exc.reason) from None
     if "error" in body:
         if set(body) != {"error"}:
-            raise InvalidMessage("$", "unexpected field(s) beside error")
+            raise _base.UnexpectedFields("$", set(body) - {"error"})
         return ev.ProviderError(response.status, _wire_str(body["error"], "$.error"), retry_after=retry_after)
     raise InvalidMessage("$", 'expected {"errors": [...]} or {"error": "..."}')
 
