@@ -403,6 +403,14 @@ def with_unknown(origin: Any, dialect: str, unknown: Mapping[str, Any]) -> dict[
     return data
 
 
+_Message = typing.TypeVar("_Message", HttpRequest, HttpResponse)
+
+
+def _with_body(message: _Message, body: Any) -> _Message:
+    """``message`` with ``body`` (itself when it is its body: the first, usual, attempt builds nothing)."""
+    return message if body is message.body else attrs.evolve(message, body=body)
+
+
 def _merge_unknown(body: Any, own: Mapping[str, Any], ctx: Encoding, field: str = "origin") -> None:
     """Put a dialect's own unknown fields back where they were; report those that have no place."""
     for path, fields in own.items():
@@ -639,9 +647,7 @@ class Dialect:
         if not isinstance(request, HttpRequest):
             raise InvalidMessage("$", f"expected an HttpRequest, got {type(request).__name__}")
         try:
-            event, unknown = take_unknown(
-                lambda body: self._decode_event(attrs.evolve(request, body=body)), request.body
-            )
+            event, unknown = take_unknown(lambda body: self._decode_event(_with_body(request, body)), request.body)
             return event if not unknown else attrs.evolve(event, origin=with_unknown(event.origin, self.name, unknown))
         except (InvalidValue, RecursionError) as exc:
             raise _decode_error(exc) from None
@@ -681,7 +687,7 @@ class Dialect:
         if 200 <= response.status <= 299:
             try:
                 receipt, unknown = take_unknown(
-                    lambda body: self._decode_response(attrs.evolve(response, body=body)), response.body
+                    lambda body: self._decode_response(_with_body(response, body)), response.body
                 )
             except (InvalidValue, RecursionError) as exc:
                 raise _decode_error(exc) from None
@@ -691,7 +697,7 @@ class Dialect:
 
         def error_of(body: Any) -> ProviderError:
             try:
-                self._decode_response(attrs.evolve(response, body=body))
+                self._decode_response(_with_body(response, body))
             except ProviderError as error:
                 return error
             raise InvalidMessage("$", "not an error body")  # pragma: no cover - no dialect answers so
