@@ -30,7 +30,11 @@ class HttpRequest:
 
 @attrs.frozen(kw_only=True)
 class HttpResponse:
-    """An HTTP response: ``body`` is the decoded JSON, a plain string, or None."""
+    """An HTTP response: ``body`` is the decoded JSON, a plain string, or None.
+
+    A reply whose body is not JSON (a load balancer's ``Too Many Requests`` or HTML page) is given as
+    its text (a ``str``); no body at all is None. Decoders keep either in an error's details.
+    """
 
     status: int
     body: Any = None

@@ -206,6 +206,7 @@ def receipts() -> SearchStrategy[ev.Receipt]:
             "operation_id": _ids(),
             "timeout": durations(),
             "call": call_legs(),
+            "origin": json_objects(),
         },
         envelope=False,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 
 import callglot
@@ -59,8 +60,14 @@ def test_gateway_playback_stopped_becomes_signalwire_play_finished() -> None:
     assert isinstance(event, PlaybackEvent)
     assert event.state is OperationState.FINISHED
     assert (event.sequence, event.command_id, event.offset, event.duration) == (7, "cmd-1", 1.2, 5.0)
-    out = callglot.translate_event(
-        hook(GW_PLAYBACK_STOPPED), source="gateway", target="signalwire", policy=Policy.LENIENT
+    with pytest.raises(callglot.UnsupportedField) as caught:  # SignalWire's play event names its operation
+        callglot.translate_event(
+            hook(GW_PLAYBACK_STOPPED), source="gateway", target="signalwire", policy=Policy.LENIENT
+        )
+    assert caught.value.field == "control_id"
+    # the control_id a proxy gave the play command
+    out = callglot.get_dialect("signalwire").encode_event(
+        attrs.evolve(event, control_id="play-1"), policy=Policy.LENIENT
     )
     assert out.value.body["event_type"] == "calling.call.play"
     assert out.value.body["params"]["state"] == "finished"

@@ -489,14 +489,9 @@ def test_time_spent_waiting_for_answers_counts_against_the_deadline() -> None:
     assert caught.value.attempts == 2
 
 
-# ---------------------------------------------------------------- non-JSON replies (issue 11 decodes them)
-
-NEEDS_ISSUE_11 = pytest.mark.xfail(
-    strict=True, reason="needs issue 11: decode_response maps every non-2xx reply to ProviderError"
-)
+# ---------------------------------------------------------------- non-JSON replies
 
 
-@NEEDS_ISSUE_11
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_a_text_429_is_a_provider_error_with_its_retry_after(dialect: str) -> None:
     answer = httpx.Response(429, text="Too Many Requests", headers={"Retry-After": "120"})
@@ -505,7 +500,6 @@ def test_a_text_429_is_a_provider_error_with_its_retry_after(dialect: str) -> No
     assert (caught.value.status, caught.value.retry_after, caught.value.attempts) == (429, 120.0, 1)
 
 
-@NEEDS_ISSUE_11
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_an_html_or_empty_5xx_is_a_provider_error(dialect: str) -> None:
     html = httpx.Response(502, html="<html><body>Bad Gateway</body></html>")

@@ -7,7 +7,9 @@ classes, a route table and a capability table; this module turns those into
 
 from __future__ import annotations
 
+import copy
 import enum
+import json
 import re
 import types
 import typing
@@ -26,11 +28,14 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from callglot._wire import HttpRequest, HttpResponse
-from callglot.canonical import COMMANDS, Command
+from callglot.canonical import COMMANDS, TAGS, Command
 from callglot.canonical._validators import LONE_SURROGATE, has_lone_surrogate, item_bounds
 from callglot.canonical.events import Event, ProviderError, Receipt
+from callglot.canonical.types import FrozenJson, freeze_json, thaw_json
 from callglot.capabilities import Action, Adaptation, Capability, Policy, Support, Translation
 from callglot.errors import (
+    CallglotError,
+    DecodeError,
     InvalidMessage,
     InvalidValue,
     UnknownCommand,
@@ -291,12 +296,15 @@ def structure(conv: cattrs.Converter, data: Any, cls: type[Any], path: str = "$"
         return conv.structure(data, cls)
     except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as exc:
         where, reason = _first_error(exc, cls, path)
+        extra = _extra_keys(exc)
+        if extra is not None:
+            raise UnexpectedFields(where, extra, reason) from None
         known = _WIRE_KEYS.get(cls)
         if known is not None and where.startswith(f"{path}.") and reason == "required field missing":
             # A missing field beside an unexpected one is usually a typo ("ulr" for "url"): name the typo.
-            extra = [key for key in data if key not in known.values()]
-            if extra:
-                where, reason = path, unexpected_fields(extra, known=known.values())
+            typos = [key for key in data if key not in known.values()]
+            if typos:
+                raise UnexpectedFields(path, typos, unexpected_fields(typos, known=known.values())) from None
         raise InvalidMessage(where, reason) from None
     except InvalidValue as exc:  # a canonical constructor rejected a field
         raise InvalidMessage(join_path(path, exc.field), exc.reason) from None
@@ -395,6 +403,123 @@ def unexpected_fields(keys: Iterable[Any], note: str = "", known: Iterable[str] 
     return f"unexpected field(s): {', '.join(shown)}{more}{note}"
 
 
+#: The origin key of the fields a vendor sent that callglot does not know: ``{dialect: {path: {key: value}}}``.
+UNKNOWN = "unknown"
+#: Most objects with unknown fields one message may have.
+MAX_UNKNOWN_OBJECTS = 64
+_UNPLACED = "fields the vendor added that have no place in this message"
+_PATH_PART = re.compile(r"\.([^.\[\]]+)|\[([0-9]+)\]")
+_T = typing.TypeVar("_T")
+_Originated = typing.TypeVar("_Originated", bound="Event | Receipt")
+
+
+def _locate(body: Any, path: str) -> Any:
+    """The value at a JSON path (``$.data.call``, ``$.errors[0]``) in ``body``; None when there is none."""
+    if not path.startswith("$"):
+        return None
+    node, position = body, 1
+    while position < len(path):
+        match = _PATH_PART.match(path, position)
+        if match is None:
+            return None
+        key, index = match.groups()
+        if key is not None:
+            if not isinstance(node, dict) or key not in node:
+                return None
+            node = node[key]
+        else:
+            if not isinstance(node, list) or int(index) >= len(node):
+                return None
+            node = node[int(index)]
+        position = match.end()
+    return node
+
+
+def take_unknown(decode: Callable[[Any], _T], body: Any) -> tuple[_T, dict[str, dict[str, Any]]]:
+    """Decode ``body`` (a vendor's event or response), setting its unknown fields aside.
+
+    A key the wire shape does not know (an :class:`UnexpectedFields` error) is taken out of a copy of
+    the body and decoding starts again: the result and ``{path of its object: {key: value}}``. The
+    fields a decoder requires and the values it checks are as strict as ever.
+    """
+    unknown: dict[str, dict[str, Any]] = {}
+    copied = False
+    for _ in range(MAX_UNKNOWN_OBJECTS):
+        try:
+            return decode(body), unknown
+        except UnexpectedFields as exc:
+            if not copied:
+                body, copied = copy.deepcopy(body), True
+            target = _locate(body, exc.path)
+            if not isinstance(target, dict) or not all(type(key) is str and key in target for key in exc.keys):
+                raise
+            taken = {key: target.pop(key) for key in exc.keys}
+            try:
+                freeze_json(taken, "")
+            except InvalidValue as bad:
+                raise InvalidMessage(exc.path + bad.field, bad.reason) from None
+            unknown.setdefault(exc.path, {}).update(taken)
+    raise InvalidMessage("$", f"more than {MAX_UNKNOWN_OBJECTS} objects with unknown fields")
+
+
+def with_unknown(origin: Any, dialect: str, unknown: Mapping[str, Any]) -> dict[str, Any]:
+    """``origin`` with ``dialect``'s unknown fields (``{path: {key: value}}``) under ``origin["unknown"]``."""
+    data = {} if origin is None else thaw_json(origin)
+    held = data.get(UNKNOWN, {})
+    if not isinstance(held, dict) or dialect in held:
+        raise InvalidMessage("$", f"unknown fields beside an origin that already holds {dialect}'s")
+    data[UNKNOWN] = {**held, dialect: dict(unknown)}
+    return data
+
+
+_Message = typing.TypeVar("_Message", HttpRequest, HttpResponse)
+
+
+def _with_body(message: _Message, body: Any) -> _Message:
+    """``message`` with ``body`` (itself when it is its body: the first, usual, attempt builds nothing)."""
+    return message if body is message.body else attrs.evolve(message, body=body)
+
+
+def _merge_unknown(body: Any, own: Mapping[str, Any], ctx: Encoding, field: str = "origin") -> None:
+    """Put a dialect's own unknown fields back where they were; report those that have no place."""
+    for path, fields in own.items():
+        target = _locate(body, path)
+        if isinstance(target, dict) and not set(fields) & set(target):
+            target.update(fields)
+        else:
+            ctx.drop_unknown(_UNPLACED, field)
+
+
+class UnexpectedFields(InvalidMessage):
+    """The object at ``path`` has keys its wire shape does not know (``keys``).
+
+    A command with one is refused; a vendor's event or response keeps them (see :func:`take_unknown`).
+    """
+
+    def __init__(self, path: str, keys: Iterable[Any], reason: str | None = None) -> None:
+        self.keys = tuple(keys)
+        super().__init__(path, reason if reason is not None else unexpected_fields(self.keys))
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.path, self.keys, self.reason), {"part": self.part})
+
+
+def _extra_keys(exc: BaseException) -> tuple[Any, ...] | None:
+    """The unexpected keys of the error :func:`_first_error` reports, if that is what it is."""
+    while True:
+        if isinstance(exc, ForbiddenExtraKeysError):
+            return tuple(exc.extra_fields)
+        if isinstance(exc, ClassValidationError | IterableValidationError):
+            with_notes, without = exc.group_exceptions()
+            if with_notes:
+                exc = with_notes[0][0]
+                continue
+            if without:
+                exc = without[0]
+                continue
+        return None
+
+
 def _first_error(exc: BaseException, cls: type | None, path: str) -> tuple[str, str]:
     if isinstance(exc, ForbiddenExtraKeysError):
         known = _WIRE_KEYS.get(exc.cl) or ({a.name: a.name for a in attrs.fields(exc.cl)} if attrs.has(exc.cl) else {})
@@ -483,6 +608,13 @@ class Encoding:
                 command=self._command, action=Action.DROPPED, field="origin", note="another vendor's account fields"
             )
         )
+
+    def drop_unknown(self, note: str, field: str = "origin") -> None:
+        """Record that fields a vendor sent and callglot does not know (in ``origin``) were left out.
+
+        Never raises, as :meth:`drop_origin`: they say nothing the canonical value holds.
+        """
+        self.report.append(Adaptation(command=self._command, action=Action.DROPPED, field=field, note=note))
 
     def generated(self, field: str, note: str) -> None:
         self.report.append(Adaptation(command=self._command, action=Action.GENERATED, field=field, note=note))
@@ -614,7 +746,8 @@ class Dialect:
         if not isinstance(request, HttpRequest):
             raise InvalidMessage("$", f"expected an HttpRequest, got {type(request).__name__}")
         try:
-            return self._decode_event(request)
+            event, unknown = take_unknown(lambda body: self._decode_event(_with_body(request, body)), request.body)
+            return event if not unknown else attrs.evolve(event, origin=with_unknown(event.origin, self.name, unknown))
         except (InvalidValue, RecursionError) as exc:
             raise _decode_error(exc) from None
 
@@ -632,33 +765,174 @@ class Dialect:
         ctx = Encoding(self.name, name, capability, policy)
         if capability.support is Support.EMULATED:
             ctx.report.append(Adaptation(command=name, action=Action.EMULATED, note=capability.note))
+        event, own = self._split_unknown(event, ctx)
         body = self._encode_event(event, ctx)
+        if own:
+            _merge_unknown(body, own, ctx)
         return Translation(value=HttpRequest(method="POST", path=path, body=body), report=tuple(ctx.report))
 
     def decode_response(self, response: HttpResponse) -> Receipt:
-        """The receipt of a command's HTTP response; raises ProviderError for an error response.
+        """The receipt of a command's HTTP response; raises ProviderError for any other status.
 
-        Raises DecodeError when the response is not what the dialect sends.
+        Every non-2xx reply is a ProviderError with its status and ``Retry-After``: one in the
+        dialect's error form gives its fields, anything else (an empty body, a load balancer's text
+        or HTML page, JSON of another shape) keeps its body in ``details["body"]`` (see
+        :func:`unrecognised_error`). Raises DecodeError when a 2xx body is not a receipt.
         """
         if not isinstance(response, HttpResponse):
             raise InvalidMessage("$", f"expected an HttpResponse, got {type(response).__name__}")
         if type(response.status) is not int or not 100 <= response.status <= 599:
             raise InvalidMessage("$", "status must be an HTTP status code")
+        if 200 <= response.status <= 299:
+            try:
+                receipt, unknown = take_unknown(
+                    lambda body: self._decode_response(_with_body(response, body)), response.body
+                )
+            except (InvalidValue, RecursionError) as exc:
+                raise _decode_error(exc) from None
+            if unknown:
+                receipt = attrs.evolve(receipt, origin=with_unknown(receipt.origin, self.name, unknown))
+            return receipt
+
+        def error_of(body: Any) -> ProviderError:
+            try:
+                self._decode_response(_with_body(response, body))
+            except ProviderError as error:
+                return error
+            raise InvalidMessage("$", "not an error body")  # pragma: no cover - no dialect answers so
+
         try:
-            return self._decode_response(response)
-        except (InvalidValue, RecursionError) as exc:
-            raise _decode_error(exc) from None
+            error, unknown = take_unknown(error_of, response.body)
+            if unknown:  # kept in the details, as an event keeps them in its origin
+                details = with_unknown(error.details, self.name, unknown)
+                error = ProviderError(
+                    error.status,
+                    error.message,
+                    code=error.code,
+                    parameter=error.parameter,
+                    retry_after=error.retry_after,
+                    kind=error.kind,
+                    details=details,
+                )
+        except (DecodeError, InvalidValue, RecursionError):
+            raise unrecognised_error(response) from None  # not the dialect's error form: kept as it came
+        raise error
 
     def encode_response(
-        self, result: Receipt | ProviderError, *, policy: Policy = Policy.STRICT
+        self,
+        result: Receipt | ProviderError,
+        *,
+        policy: Policy = Policy.STRICT,
+        command: Command | type[Command] | None = None,
     ) -> Translation[HttpResponse]:
-        """The HTTP response this dialect sends for ``result`` (a receipt or an error)."""
+        """The HTTP response this dialect sends for ``result`` (a receipt or an error).
+
+        ``command`` is the canonical command the response answers, as a class (``Play``) or an
+        instance: what a proxy that translated the command knows. A dialect whose receipts name their
+        command (Chirp) takes it from there when the receipt names none (a receipt decoded from
+        SignalWire or the gateway); the other dialects ignore it, and so does every dialect for an
+        error. A receipt that names another command is refused (InvalidValue).
+
+        An error whose body was not its dialect's error form (``details == {"body": ...}``, see
+        :func:`unrecognised_error`) is sent back as it came, with its status and ``Retry-After``,
+        when that reads back as the same error here.
+        """
         name = type(result).__name__
         capability = self.response_capabilities.get(type(result))
         if capability is None:
             raise TypeError(f"not a Receipt or ProviderError: {name}")
+        answers: str | None = None
+        if command is not None:
+            answers = TAGS.get(command if isinstance(command, type) else type(command))
+            if answers is None:
+                raise TypeError(f"not a canonical command: {getattr(command, '__name__', type(command).__name__)}")
+            if isinstance(result, Receipt) and result.command not in (None, answers):
+                raise InvalidValue("command", f"the receipt answers {result.command}, not {answers}")
+        if isinstance(result, ProviderError):
+            reply = self._unrecognised_reply(result)
+            if reply is not None:
+                return Translation(value=reply, report=())
         ctx = Encoding(self.name, name, capability, policy)
-        return Translation(value=self._encode_response(result, ctx), report=tuple(ctx.report))
+        own = None
+        if isinstance(result, Receipt):
+            result, own = self._split_unknown(result, ctx)
+            if result.origin is not None and not self.keeps_foreign_unknown:  # a receipt has no account fields
+                ctx.drop_origin()
+                result = attrs.evolve(result, origin=None)
+        elif isinstance(result.details, FrozenJson) and UNKNOWN in result.details:
+            details, own = self._own_unknown(result.details, ctx, "details")
+            result = ProviderError(
+                result.status,
+                result.message,
+                code=result.code,
+                parameter=result.parameter,
+                retry_after=result.retry_after,
+                kind=result.kind,
+                details=details,
+            )
+        reply = self._encode_response(result, ctx, answers)
+        if own:
+            _merge_unknown(reply.body, own, ctx, "origin" if isinstance(result, Receipt) else "details")
+        return Translation(value=reply, report=tuple(ctx.report))
+
+    #: Whether another dialect's unknown fields stay in ``origin`` (the canonical form keeps everything).
+    keeps_foreign_unknown: ClassVar[bool] = False
+
+    def _split_unknown(self, value: _Originated, ctx: Encoding) -> tuple[_Originated, dict[str, Any] | None]:
+        """``value`` without the unknown fields in its origin, and this dialect's own (to merge back)."""
+        origin = value.origin
+        if origin is None or UNKNOWN not in origin:
+            return value, None
+        rest, own = self._own_unknown(origin, ctx)
+        return attrs.evolve(value, origin=rest), own
+
+    def _own_unknown(
+        self, holder: FrozenJson, ctx: Encoding, field: str = "origin"
+    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """``holder`` (an origin, an error's details) without its unknown fields; this dialect's own apart."""
+        rest = thaw_json(holder)
+        unknown = rest.pop(UNKNOWN)
+        own = None
+        if isinstance(unknown, dict):
+            own = unknown.pop(self.name, None)
+            if own is not None and not (
+                isinstance(own, dict) and all(isinstance(fields, dict) for fields in own.values())
+            ):
+                own = None
+                ctx.drop_unknown(_UNPLACED, field)
+        if self.keeps_foreign_unknown and unknown:
+            rest[UNKNOWN] = unknown
+        elif unknown:
+            ctx.drop_unknown("another vendor's fields that callglot does not know", field)
+        return rest or None, own
+
+    def _unrecognised_reply(self, error: ProviderError) -> HttpResponse | None:
+        """The reply an unrecognised error came from, when it reads back as ``error`` in this dialect."""
+        details = error.details
+        if type(error.status) is not int or not 100 <= error.status <= 599 or 200 <= error.status <= 299:
+            return None
+        if error.code is not None or error.parameter is not None or error.kind is not None:
+            return None
+        if details is None:  # no body: only a status no dialect has an error form for (1xx, 3xx)
+            if 400 <= error.status <= 599:
+                return None
+        elif not (isinstance(details, FrozenJson) and set(details) == {"body"}):
+            return None
+        headers: dict[str, str] = {}
+        seconds = error.retry_after
+        if seconds is not None:
+            if type(seconds) not in (int, float) or not 0 <= seconds < RETRY_AFTER_LIMIT or seconds != int(seconds):
+                return None
+            headers["Retry-After"] = str(int(seconds))
+        body = None if details is None else thaw_json(details["body"])
+        reply = HttpResponse(status=error.status, body=body, headers=headers)
+        try:
+            self.decode_response(reply)
+        except ProviderError as again:
+            return reply if again == error else None
+        except CallglotError:
+            return None
+        return None  # pragma: no cover - a non-2xx reply never decodes to a receipt
 
     #: Receipt and ProviderError: what each cannot carry in this dialect.
     response_capabilities: ClassVar[Mapping[type, Capability]] = {}
@@ -672,7 +946,8 @@ class Dialect:
     def _decode_response(self, response: HttpResponse) -> Receipt:
         raise InvalidMessage("$", f"{self.name} responses are not supported yet")
 
-    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding) -> HttpResponse:
+    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding, answers: str | None) -> HttpResponse:
+        """``answers``: the tag of the command the response answers, when the caller gave it."""
         raise NotImplementedError
 
     # -- schema
@@ -685,6 +960,48 @@ class Dialect:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
+
+
+#: Longest text of an unrecognised error body kept in ProviderError.details (an HTML error page, say).
+MAX_ERROR_TEXT = 4096
+#: Message of an unrecognised error response whose status has no standard reason phrase.
+UNRECOGNISED_ERROR = "unrecognised error response"
+
+
+def error_phrase(status: int) -> str:
+    """The message of an unrecognised error response: the status's reason phrase (``Bad Gateway``)."""
+    from http import HTTPStatus  # only error paths need it
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return UNRECOGNISED_ERROR
+
+
+def unrecognised_error(response: HttpResponse) -> ProviderError:
+    """The ProviderError for a non-2xx reply that is not the dialect's error form.
+
+    ``status`` and ``retry_after`` as sent; the message is the status's reason phrase; the body, if
+    any, is kept in ``details["body"]``: text (or bytes, read as UTF-8) cut at MAX_ERROR_TEXT
+    characters, JSON as it came (as its escaped JSON text when it cannot be held as JSON).
+    """
+    body = response.body
+    if isinstance(body, bytes | bytearray):
+        body = bytes(body[: MAX_ERROR_TEXT * 4]).decode("utf-8", "replace")
+    if type(body) is str:
+        body = body[:MAX_ERROR_TEXT].encode("utf-8", "backslashreplace").decode("utf-8")
+    details: dict[str, Any] | None = None
+    if body is not None:
+        try:
+            details = {"body": freeze_json({"body": body}, "details")["body"]}
+        except (InvalidValue, RecursionError):
+            try:
+                details = {"body": json.dumps(body, ensure_ascii=True, default=repr)[:MAX_ERROR_TEXT]}
+            except (TypeError, ValueError, RecursionError):
+                details = {"body": type(body).__name__}
+    return ProviderError(
+        response.status, error_phrase(response.status), retry_after=retry_after(response.headers), details=details
+    )
 
 
 def _decode_error(exc: InvalidValue | RecursionError) -> InvalidMessage:

@@ -13,7 +13,10 @@ ignores it) whose body is ``{"event": "<tag>", ...fields}``: the tag is
 (an explicit null is rejected), enums as their values, tuples as arrays,
 JSON fields (``metadata``, ``detail``, ``origin``) as objects. Every field is
 kept, ``origin`` included: the canonical form is the lossless intermediate,
-so another vendor's account fields survive a trip through it. Schema:
+so another vendor's account fields (and the fields it sent that callglot does
+not know, ``origin["unknown"]``) survive a trip through it. A field this form
+does not know, in an event or a receipt, is kept the same way (under
+``origin["unknown"]["canonical"]``) and put back when re-encoded. Schema:
 ``canonical.events.schema.json`` (the body).
 
 Responses to commands (not covered by a schema file; this is the contract):
@@ -21,7 +24,7 @@ Responses to commands (not covered by a schema file; this is the contract):
 - a ``Receipt``: HTTP 200 (202 when ``status`` is ``in_progress``) with the body
   ``{"status": "accepted"|"queued"|"in_progress", "call_id"?, "command"?,
   "operation_id"?, "timeout"?, "call"?: {"id", "state"?, "direction"?,
-  "source"?, "destination"?, "details"?: {...}}}``; ``command`` is the canonical
+  "source"?, "destination"?, "details"?: {...}}, "origin"?: {...}}``; ``command`` is the canonical
   command tag by convention (any string is carried), ``timeout`` is seconds.
   Any other 2xx status, or a status that disagrees with ``status``, is not
   the canonical form and is rejected.
@@ -303,6 +306,7 @@ class CanonicalDialect(Dialect):
     carries_command_id = True
     event_capabilities: ClassVar[Mapping[type, Capability]] = EVENT_CAPABILITIES
     response_capabilities: ClassVar[Mapping[type, Capability]] = RESPONSE_CAPABILITIES
+    keeps_foreign_unknown = True
 
     def _encode(self, command: Command, ctx: Encoding, call_id: str | None, command_id: str | None) -> HttpRequest:
         body: dict[str, Any] = {"command": TAGS[type(command)]}
@@ -395,7 +399,7 @@ class CanonicalDialect(Dialect):
             details=detail.details,
         )
 
-    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding) -> HttpResponse:
+    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding, answers: str | None) -> HttpResponse:
         if isinstance(result, Receipt):
             return HttpResponse(status=_receipt_status(result), body=converter.unstructure(result, Receipt))
         _check_error(result)

@@ -901,6 +901,9 @@ def _call_object_problem(data: Mapping[str, Any], *, need_id: bool = True) -> tu
 
 
 def _decode_call_object(body: dict[str, Any]) -> Receipt:
+    extra = [key for key in body if key not in _CALL_OBJECT]
+    if extra:
+        raise _base.UnexpectedFields("$", extra)
     problem = _call_object_problem(body)
     if problem is not None:
         raise InvalidMessage(*problem)
@@ -967,6 +970,9 @@ def _decode_error(response: HttpResponse) -> ProviderError:
     if error.doc_url is not None:
         details["doc_url"] = error.doc_url
     if error.provider is not None:
+        extra = [key for key in error.provider if key not in ("source", "code", "message", "fbtrace_id")]
+        if extra:
+            raise _base.UnexpectedFields("$.error.provider", extra)
         problem = _provider_problem(error.provider)
         if problem is not None:
             raise InvalidMessage(f"$.error.provider{problem[0]}", problem[1])
@@ -1106,7 +1112,15 @@ def _encode_receipt(receipt: Receipt, ctx: Encoding) -> HttpResponse:
     return HttpResponse(status=200, body=body)
 
 
+#: The rule a call's ``from``/``to`` obey in every Chirp webhook: a state event makes them CallStateChanged's
+#: source/destination, and a recording or voicemail event keeps them in ``origin``, where nothing else checks them.
+_PARTY = attrs.fields(CallStateChanged).source
+
+
 def _check_call(call: _WhCall, path: str) -> None:
+    for key, party in (("from", call.from_), ("to", call.to)):
+        with at(f"{path}.{key}"):
+            _PARTY.validator(None, _PARTY, party)  # type: ignore[misc]
     if call.direction is not None:
         enum_value(CallDirection, call.direction, f"{path}.direction")
     if call.from_channel is not None:
@@ -1476,9 +1490,11 @@ class ChirpDialect(Dialect):
             raise InvalidMessage("$", f"Chirp answers with 200 (201, 202) or an error status, not {response.status}")
         return _decode_receipt(response.body)
 
-    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding) -> HttpResponse:
+    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding, answers: str | None) -> HttpResponse:
         if isinstance(result, ProviderError):
             return _encode_error(result, ctx)
+        if result.command is None and answers is not None:  # the caller says what it answers
+            result = attrs.evolve(result, command=answers)
         return _encode_receipt(result, ctx)
 
 

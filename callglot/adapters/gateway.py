@@ -619,7 +619,11 @@ EVENT_CAPABILITIES: Mapping[type, Capability] = {
     ReferEvent: unsupported("the gateway has no SIP REFER"),
     CommandResult: partial(
         "command.result {command_uid, success, detail} (detail decided by callglot: the field list is not published)",
-        **_envelope_fields(command_uid=True),
+        **{
+            **_envelope_fields(command_uid=True),
+            "command_id": "a command.result names its command by command_uid (1..128 of letters, digits, ._-) or "
+            "operation_id: one of them is required",
+        },
     ),
     DtmfReceived: partial(
         "dtmf, one per digit (field name digit decided by callglot)", **_envelope_fields(command_uid=False)
@@ -736,6 +740,8 @@ def _ev_recording(w: _RecordingCompleted, base: str) -> tuple[type, dict[str, An
 
 
 def _ev_command_result(w: _CommandResult, base: str) -> tuple[type, dict[str, Any]]:
+    if w.command_uid is None and w.operation_id is None:  # nothing could match it to its command
+        raise InvalidMessage(f"{base}.command_uid", "required field missing (or operation_id: what names the command)")
     detail = _detail(w.detail, f"{base}.detail")
     return CommandResult, {
         "success": w.success,
@@ -776,7 +782,8 @@ def _structure(data: Any, cls: type[Any], path: str) -> Any:
     """``structure`` for a closed wire class, naming unexpected keys safely (escaped, shortened)."""
     if isinstance(data, dict) and not _wire_keys(cls).issuperset(data):
         known = _wire_keys(cls)
-        raise InvalidMessage(path, _base.unexpected_fields((key for key in data if key not in known), known=known))
+        extra = [key for key in data if key not in known]
+        raise _base.UnexpectedFields(path, extra, _base.unexpected_fields(extra, known=known))
     return structure(converter, data, cls, path)
 
 
@@ -904,8 +911,11 @@ def _detail(value: Any, path: str) -> dict[str, Any] | None:
 
 def _enc_command_result(e: CommandResult, ctx: Encoding) -> tuple[str, Any]:
     detail = _base.ABSENT if e.detail is None else thaw_json(e.detail)
+    uid = _command_uid(e, ctx)
+    if uid is None and e.operation_id is None:
+        ctx.lose("command_id", droppable=False)
     return "command.result", _CommandResult(
-        command_uid=_command_uid(e, ctx), operation_id=e.operation_id, success=e.success, detail=detail
+        command_uid=uid, operation_id=e.operation_id, success=e.success, detail=detail
     )
 
 
@@ -1069,7 +1079,7 @@ class GatewayDialect(Dialect):
     def _decode_response(self, response: HttpResponse) -> Receipt:
         return _decode_reply(response)
 
-    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding) -> HttpResponse:
+    def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding, answers: str | None) -> HttpResponse:
         return _encode_reply(result, ctx)
 
 

@@ -1633,7 +1633,7 @@ class _Peer:
 
 @attrs.frozen(kw_only=True)
 class _StateEvt:
-    call_id: str | None = None
+    call_id: str  # routing: the call the event is about
     node_id: str | None = None
     call_state: str
     direction: str | None = None
@@ -1644,8 +1644,8 @@ class _StateEvt:
 
 @attrs.frozen(kw_only=True)
 class _PlayEvt:
-    control_id: str | None = None
-    call_id: str | None = None
+    control_id: str  # matching: the operation the event reports on
+    call_id: str  # routing: the call the event is about
     node_id: str | None = None
     state: str
 
@@ -1664,8 +1664,8 @@ class _RecordEvtSpec:
 
 @attrs.frozen(kw_only=True)
 class _RecordEvt:
-    control_id: str | None = None
-    call_id: str | None = None
+    control_id: str  # matching: the operation the event reports on
+    call_id: str  # routing: the call the event is about
     node_id: str | None = None
     state: str
     url: str | None = None
@@ -1697,8 +1697,8 @@ class _SpeechOutcome:
 
 @attrs.frozen(kw_only=True)
 class _CollectEvt:
-    control_id: str | None = None
-    call_id: str | None = None
+    control_id: str  # matching: the operation the event reports on
+    call_id: str  # routing: the call the event is about
     node_id: str | None = None
     result: _CollectOutcome
     final: bool | None = None
@@ -1719,8 +1719,8 @@ class _DetectOutcome:
 
 @attrs.frozen(kw_only=True)
 class _DetectEvt:
-    control_id: str | None = None
-    call_id: str | None = None
+    control_id: str  # matching: the operation the event reports on
+    call_id: str  # routing: the call the event is about
     node_id: str | None = None
     segment_id: str | None = None
     detect: _DetectOutcome
@@ -1728,8 +1728,8 @@ class _DetectEvt:
 
 @attrs.frozen(kw_only=True)
 class _TapEvt:
-    control_id: str | None = None
-    call_id: str | None = None
+    control_id: str  # matching: the operation the event reports on
+    call_id: str  # routing: the call the event is about
     node_id: str | None = None
     segment_id: str | None = None
     state: str
@@ -1739,8 +1739,8 @@ class _TapEvt:
 
 @attrs.frozen(kw_only=True)
 class _StreamEvt:
-    control_id: str | None = None
-    call_id: str | None = None
+    control_id: str  # matching: the operation the event reports on
+    call_id: str  # routing: the call the event is about
     node_id: str | None = None
     segment_id: str | None = None
     tag: str | None = None
@@ -1752,15 +1752,15 @@ class _StreamEvt:
 @attrs.frozen(kw_only=True)
 class _TranscriptEvt:
     id: str
-    call_id: str | None = None
+    call_id: str  # routing: the call the event is about
     segment_id: str | None = None
     text: Any = _base.ABSENT  # a whole call's transcript may pass the wire string bound: checked in _dec_transcript
 
 
 @attrs.frozen(kw_only=True)
 class _TranscribeEvt:
-    control_id: str | None = None
-    call_id: str | None = None
+    control_id: str  # matching: the operation the event reports on
+    call_id: str  # routing: the call the event is about
     node_id: str | None = None
     state: str
     url: str | None = None
@@ -1772,7 +1772,7 @@ class _TranscribeEvt:
 @attrs.frozen(kw_only=True)
 class _ReferEvt:
     control_id: str | None = None
-    call_id: str | None = None
+    call_id: str  # routing: the call the event is about
     node_id: str | None = None
     state: str
     sip_refer_to: str | None = None
@@ -1864,7 +1864,16 @@ def _reverse(table: Mapping[str, Any]) -> dict[Any, str]:
 _ENVELOPE = {
     "sequence": "SignalWire webhooks carry no sequence number",
     "command_id": "SignalWire has no idempotency key: operations are matched by control_id",
+    "call_id": "every SignalWire webhook names its call (params.call_id): a receiver routes by it",
 }
+_CONTROL_ID = {
+    "control_id": "an operation's webhooks carry its control_id: it ties them to the command that started it"
+}
+#: Events of an operation (started by a command with a control_id): they need that control_id.
+OPERATION_EVENTS = frozenset(
+    {ev.PlaybackEvent, ev.RecordingEvent, ev.CollectResult, ev.DetectEvent, ev.TapEvent, ev.StreamEvent,
+     ev.TranscriptionEvent}
+)  # fmt: skip
 _NO_EVENT_ID = {"event_id": "SignalWire webhooks have no event id"}
 
 
@@ -1896,6 +1905,7 @@ EVENT_CAPABILITIES: Mapping[type, Capability] = {
         urls="SignalWire's play events do not repeat the media",
         offset="SignalWire's play events carry no offset",
         duration="SignalWire's play events carry no duration",
+        **_CONTROL_ID,
         **_NO_EVENT_ID,
     ),
     ev.RecordingEvent: _event_cap(
@@ -1904,6 +1914,7 @@ EVENT_CAPABILITIES: Mapping[type, Capability] = {
         "start_time and end_time are started_at and ended_at",
         state="SignalWire's recordings have no error state",
         format="SignalWire records mp3, wav or mp4",
+        **_CONTROL_ID,
         **_NO_EVENT_ID,
     ),
     ev.CollectResult: _event_cap(
@@ -1913,6 +1924,7 @@ EVENT_CAPABILITIES: Mapping[type, Capability] = {
         terminator="only a digit result carries a terminator",
         text="only a speech result carries text",
         confidence="only a speech result carries a confidence",
+        **_CONTROL_ID,
         **_NO_EVENT_ID,
     ),
     ev.DetectEvent: _event_cap(
@@ -1921,18 +1933,21 @@ EVENT_CAPABILITIES: Mapping[type, Capability] = {
         result="SignalWire's detectors say MACHINE, HUMAN, UNKNOWN, READY, NOT_READY (machine), CED, CNG (fax), "
         "DTMF digits (digit), finished or error",
         beep="only the machine detector reports a beep",
+        **_CONTROL_ID,
         **_NO_EVENT_ID,
     ),
     ev.TapEvent: _event_cap(
         Support.PARTIAL,
         "calling.call.tap: tapping, finished; the tap and device objects (the media route) are kept in origin",
         state="a tap is tapping or finished",
+        **_CONTROL_ID,
         **_NO_EVENT_ID,
     ),
     ev.StreamEvent: _event_cap(
         Support.PARTIAL,
         "calling.call.stream: streaming, finished; tag is kept in origin",
         state="a stream is streaming or finished",
+        **_CONTROL_ID,
         **_NO_EVENT_ID,
     ),
     ev.TranscriptionEvent: _event_cap(
@@ -1947,7 +1962,8 @@ EVENT_CAPABILITIES: Mapping[type, Capability] = {
         recording_id="calling.transcript.* carries no recording id",
         duration="calling.transcript.* carries no duration",
         size="calling.transcript.* carries no size",
-        control_id="calling.transcript.* carries no control_id",
+        control_id="calling.transcript.* carries no control_id; calling.call.transcribe needs it (it names the "
+        "operation)",
         **_NO_EVENT_ID,
     ),
     ev.ReferEvent: _event_cap(
@@ -2290,7 +2306,7 @@ def decode_webhook(body: Any) -> ev.Event:
         raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")
     extra = set(body) - _ENVELOPE_KEYS
     if extra:
-        raise InvalidMessage("$", _base.unexpected_fields(extra))
+        raise _base.UnexpectedFields("$", extra)
     if "event_type" not in body:
         raise InvalidMessage(
             "$.event_type", "required field missing (a bare params object cannot say which operation it reports on)"
@@ -2353,12 +2369,17 @@ def _is_signalwire_origin(data: dict[str, Any]) -> bool:
     return True
 
 
-def _common_params(event: Any, params_origin: dict[str, Any], *, control: bool = True) -> dict[str, Any]:
+def _common_params(event: Any, params_origin: dict[str, Any], ctx: Encoding, *, control: bool = True) -> dict[str, Any]:
+    """The ids every event carries: ``call_id`` always, ``control_id`` for an operation's events."""
     out: dict[str, Any] = {}
-    if control and event.control_id is not None:
-        out["control_id"] = event.control_id
-    if event.call_id is not None:
-        out["call_id"] = event.call_id
+    if control:
+        if event.control_id is not None:
+            out["control_id"] = event.control_id
+        elif type(event) in OPERATION_EVENTS:
+            ctx.lose("control_id", droppable=False)
+    if event.call_id is None:
+        ctx.lose("call_id", droppable=False)
+    out["call_id"] = event.call_id
     out.update({key: value for key, value in params_origin.items() if key != "peer_node_id"})
     return out
 
@@ -2379,7 +2400,7 @@ def _wire_state(table: Mapping[str, Any], state: Any, ctx: Encoding) -> str:
 def _enc_state_event(e: ev.CallStateChanged, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
     if e.control_id is not None:
         ctx.lose("control_id")
-    params = _common_params(e, po, control=False)
+    params = _common_params(e, po, ctx, control=False)
     if e.state is ev.CallState.FAILED:
         ctx.lose("state")
         params["call_state"] = "ended"
@@ -2420,7 +2441,7 @@ def _enc_state_event(e: ev.CallStateChanged, ctx: Encoding, po: dict[str, Any]) 
 
 
 def _enc_play_event(e: ev.PlaybackEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    params = _common_params(e, po)
+    params = _common_params(e, po, ctx)
     params["state"] = _wire_state(PLAY_STATES, e.state, ctx)
     for field in ("urls", "offset", "duration"):
         if getattr(e, field) is not None:
@@ -2429,7 +2450,7 @@ def _enc_play_event(e: ev.PlaybackEvent, ctx: Encoding, po: dict[str, Any]) -> d
 
 
 def _enc_record_event(e: ev.RecordingEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    params = _common_params(e, po)
+    params = _common_params(e, po, ctx)
     params["state"] = _wire_state(RECORD_STATES, e.state, ctx)
     params.update(
         _drop_none(
@@ -2456,7 +2477,7 @@ def _enc_record_event(e: ev.RecordingEvent, ctx: Encoding, po: dict[str, Any]) -
 
 
 def _enc_collect_event(e: ev.CollectResult, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    params = _common_params(e, po)
+    params = _common_params(e, po, ctx)
     result: dict[str, Any] = {"type": e.kind.value}
     digit_fields = {"digits": e.digits, "terminator": e.terminator}
     speech_fields = {"text": e.text, "confidence": e.confidence}
@@ -2474,7 +2495,7 @@ def _enc_collect_event(e: ev.CollectResult, ctx: Encoding, po: dict[str, Any]) -
 
 
 def _enc_detect_event(e: ev.DetectEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    params = _common_params(e, po)
+    params = _common_params(e, po, ctx)
     if DETECT_RESULTS[e.detector].fullmatch(e.result) is None:
         ctx.lose("result", droppable=False)
     finding: dict[str, Any] = {"event": e.result}
@@ -2488,20 +2509,20 @@ def _enc_detect_event(e: ev.DetectEvent, ctx: Encoding, po: dict[str, Any]) -> d
 
 
 def _enc_tap_event(e: ev.TapEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    params = _common_params(e, po)
+    params = _common_params(e, po, ctx)
     params["state"] = _wire_state(TAP_STATES, e.state, ctx)
     return params
 
 
 def _enc_stream_event(e: ev.StreamEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    params = _common_params(e, po)
+    params = _common_params(e, po, ctx)
     params["state"] = _wire_state(STREAM_STATES, e.state, ctx)
     params.update(_drop_none({"url": e.url, "name": e.name}))
     return params
 
 
 def _enc_refer_event(e: ev.ReferEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    params = _common_params(e, po)
+    params = _common_params(e, po, ctx)
     params["state"] = e.state
     params.update(
         _drop_none(
@@ -2532,7 +2553,7 @@ def _enc_transcription(e: ev.TranscriptionEvent, ctx: Encoding, po: dict[str, An
         for field in ("transcript_id", "text"):
             if getattr(e, field) is not None:
                 ctx.lose(field)
-        params = _common_params(e, po)
+        params = _common_params(e, po, ctx)
         params["state"] = _wire_state(TRANSCRIBE_STATES, e.state, ctx)
         params.update(
             _drop_none({"url": e.url, "recording_id": e.recording_id, "duration": e.duration, "size": e.size})
@@ -2544,7 +2565,7 @@ def _enc_transcription(e: ev.TranscriptionEvent, ctx: Encoding, po: dict[str, An
         if getattr(e, field) is not None:
             ctx.lose(field)
     params = {"id": e.transcript_id}
-    params.update(_common_params(e, po, control=False))
+    params.update(_common_params(e, po, ctx, control=False))
     if e.text is not None:
         params["text"] = e.text
     return params
@@ -2632,7 +2653,7 @@ _LEG_ENUMS: Mapping[str, tuple[str, ...]] = {"status": CALL_STATUSES, "direction
 def _decode_call_leg(body: dict[str, Any]) -> ev.Receipt:
     extra = set(body) - {"id", "from", "to", "direction", "status", *_LEG_DETAILS}
     if extra:
-        raise InvalidMessage("$", _base.unexpected_fields(extra))
+        raise _base.UnexpectedFields("$", extra)
     if "id" not in body:
         raise InvalidMessage("$.id", "required field missing")
     call_id = _wire_str(body["id"], "$.id")
@@ -2741,7 +2762,7 @@ def _decode_error(response: HttpResponse) -> ev.ProviderError:
         raise InvalidMessage("$", f"expected a SignalWire error object, got {_base._json_type(body)}")
     if "errors" in body:
         if set(body) != {"errors"}:
-            raise InvalidMessage("$", "unexpected field(s) beside errors")
+            raise _base.UnexpectedFields("$", set(body) - {"errors"})
         items = body["errors"]
         if type(items) is not list or not items:
             raise InvalidMessage("$.errors", "expected a non-empty array of errors")
@@ -2767,7 +2788,7 @@ def _decode_error(response: HttpResponse) -> ev.ProviderError:
             raise InvalidMessage(_error_field_path(exc.field), exc.reason) from None
     if "error" in body:
         if set(body) != {"error"}:
-            raise InvalidMessage("$", "unexpected field(s) beside error")
+            raise _base.UnexpectedFields("$", set(body) - {"error"})
         return ev.ProviderError(response.status, _wire_str(body["error"], "$.error"), retry_after=retry_after)
     raise InvalidMessage("$", 'expected {"errors": [...]} or {"error": "..."}')
 
@@ -2918,7 +2939,9 @@ class SignalWireDialect(Dialect):
     def _decode_response(self, response: HttpResponse) -> ev.Receipt:
         return decode_http_response(response)
 
-    def _encode_response(self, result: ev.Receipt | ev.ProviderError, ctx: Encoding) -> HttpResponse:
+    def _encode_response(
+        self, result: ev.Receipt | ev.ProviderError, ctx: Encoding, answers: str | None
+    ) -> HttpResponse:
         return encode_http_response(result, ctx)
 
     def _decode(self, request: HttpRequest) -> Decoded:

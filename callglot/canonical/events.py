@@ -14,6 +14,14 @@ SignalWire's ``project_id``/``space_id``/``event_channel``, ...), kept so the
 same dialect re-encodes a webhook identically. Another dialect has accounts of
 its own, so it drops ``origin`` and reports that, under either policy: an
 account id of one vendor says nothing about the call to another.
+
+Vendors add fields to their webhooks and replies over time. A field callglot
+does not know is kept, not refused: ``origin["unknown"][dialect]`` maps the
+JSON path of its object to the fields (``{"chirp": {"$.data.call": {"status":
+"in_progress"}}}``), so the same dialect puts them back where they were, and
+another drops them and reports it (field ``origin``), under either policy, as
+for the account fields. Receipts carry an ``origin`` for the same reason.
+Commands, which the application writes, stay strict.
 """
 
 from __future__ import annotations
@@ -341,7 +349,11 @@ class CallLeg:
 
 @attrs.frozen(kw_only=True)
 class Receipt:
-    """A command was taken. ``operation_id``/``timeout`` describe a deferred result (gateway)."""
+    """A command was taken. ``operation_id``/``timeout`` describe a deferred result (gateway).
+
+    ``origin``: as an event's, what the source vendor sent that the receipt has no field for (the
+    fields callglot does not know, under ``origin["unknown"]``).
+    """
 
     status: ReceiptStatus = _enum(ReceiptStatus)
     call_id: str | None = _opt_text(256)
@@ -349,6 +361,11 @@ class Receipt:
     operation_id: str | None = _opt_text(256)
     timeout: float | None = _opt_number(0)
     call: CallLeg | None = attrs.field(default=None, validator=v.member(CallLeg))
+    origin: FrozenJson | None = attrs.field(
+        default=None,
+        converter=json_field_converter,  # type: ignore[misc]
+        validator=v.member(FrozenJson),
+    )
 
 
 class ProviderError(CallglotError):
