@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import attrs
+
 from callglot._wire import HttpRequest
 from callglot.adapters import get_dialect
 from callglot.canonical.events import Event
@@ -23,15 +25,20 @@ def translate(
     The call id and idempotency key travel with the command; ``call_id``
     overrides the one in the request (vendors name calls differently).
     Raises DecodeError for a bad request and EncodeError when the target cannot
-    say the command (under STRICT, also when any field would be lost).
+    say the command (under STRICT, also when any field would be lost). What the
+    source's leniency rules set aside while decoding (an SDK's field the
+    vendor's spec has no place for) leads the report, under either policy.
     """
-    decoded = get_dialect(source).decode(request)
-    return get_dialect(target).encode(
+    reader = get_dialect(source)
+    decoded = reader.decode(request)
+    out = get_dialect(target).encode(
         decoded.command,
         call_id=call_id if call_id is not None else decoded.call_id,
         command_id=decoded.command_id,
         policy=policy,
     )
+    set_aside = reader.decode_losses(decoded)
+    return attrs.evolve(out, report=set_aside + out.report) if set_aside else out
 
 
 def translate_event(

@@ -502,7 +502,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
             return _call_id_error(exc, line, call_id or "", args.call_id is not None, where), False
         except CallglotError as exc:
             return _error(exc, line, prefix), False
-        _report(translated.report, line, out)
+        _report(source.decode_losses(decoded) + translated.report, line, out)
         return _with_line(line, translated.value), True
 
     return _run_lines(args, one)

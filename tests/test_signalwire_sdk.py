@@ -112,3 +112,60 @@ def test_what_the_sdk_sends_decodes_and_reencodes_to_the_spec_form(capture: dict
     again = sw().decode(out.value)
     assert again.leniencies == ()
     assert sw().encode(again.command, call_id=again.call_id).value == out.value
+
+
+def test_every_dropping_rule_is_a_documented_leniency() -> None:
+    dialect = callglot.get_dialect("signalwire")
+    assert dialect.dropping_leniencies
+    assert set(dialect.dropping_leniencies) <= set(dialect.leniencies)
+
+
+def _captured(sdk_call: str) -> callglot.HttpRequest:
+    return as_request(next(c["request"] for c in CAPTURES if c["sdk_call"] == sdk_call))
+
+
+@pytest.mark.parametrize("policy", list(callglot.Policy))
+@pytest.mark.parametrize(
+    ("sdk_call", "field"),
+    [
+        ('ai_unhold(call_id, prompt="I\'m back, how can I help?")', "prompt"),
+        ('signature: update(id=call_id, status="completed", url="https://example.com/new-handler")', "redirect"),
+        (
+            'signature: update(id=call_id, status="canceled", swml={"version": "1.0.0", "sections": {"main": []}})',
+            "redirect",
+        ),
+    ],
+)
+def test_what_a_leniency_rule_sets_aside_is_reported_by_translate(
+    sdk_call: str, field: str, policy: callglot.Policy
+) -> None:
+    """The canonical command has no place for it, so every translation, strict or lenient, says it went."""
+    request = _captured(sdk_call)
+    for target in ("signalwire", "canonical"):
+        out = callglot.translate(request, source="signalwire", target=target, policy=policy)
+        dropped = [a for a in out.report if a.action is Action.DROPPED and a.field == field]
+        assert len(dropped) == 1, out.report
+        assert "leniency rule" in dropped[0].note
+
+
+def test_a_capture_in_spec_form_translates_with_no_leniency_report() -> None:
+    request = _captured('refer(call_id, device={"to": "sip:agent@example.com"})')  # normalised, nothing dropped
+    assert callglot.translate(request, source="signalwire", target="signalwire").report == ()
+
+
+def test_the_command_line_reports_what_a_leniency_rule_set_aside(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    request = _captured('ai_unhold(call_id, prompt="I\'m back, how can I help?")')
+    document = tmp_path / "in.jsonl"
+    document.write_text(json.dumps(request.to_json()) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "callglot", "translate", "--from", "signalwire", "--to", "canonical", str(document)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "callglot: line 1: dropped AiUnhold.prompt: set aside when decoding signalwire" in done.stderr

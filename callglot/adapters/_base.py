@@ -666,6 +666,32 @@ class Dialect:
     #: Whether the wire has an idempotency key (gateway ``command_uid``).
     carries_command_id: ClassVar[bool] = False
     command_id_note: ClassVar[str] = "the dialect has no idempotency key"
+    #: The documented leniency rules ``decode`` may apply (name: what it accepts), see ``Decoded.leniencies``.
+    leniencies: ClassVar[Mapping[str, str]] = {}
+    #: The leniency rules that set part of a message aside (name: the wire field they drop): the
+    #: canonical command cannot hold it, so a translation reports it (see :meth:`decode_losses`).
+    dropping_leniencies: ClassVar[Mapping[str, str]] = {}
+
+    def decode_losses(self, decoded: Decoded) -> tuple[Adaptation, ...]:
+        """What ``decode`` set aside by a leniency rule, as DROPPED adaptations (names only, never values).
+
+        A translation starts from the decoded command, so it reports these before its own adaptations,
+        under either policy: the source vendor acts on the normalised message too, so nothing the
+        target could say is refused, but nothing is lost silently either.
+        """
+        if not decoded.leniencies or not self.dropping_leniencies:
+            return ()
+        command = type(decoded.command).__name__
+        return tuple(
+            Adaptation(
+                command=command,
+                action=Action.DROPPED,
+                field=self.dropping_leniencies[rule],
+                note=f"set aside when decoding {self.name} (leniency rule {rule})",
+            )
+            for rule in decoded.leniencies
+            if rule in self.dropping_leniencies
+        )
 
     # -- encode
 

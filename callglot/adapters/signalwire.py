@@ -2888,6 +2888,10 @@ class SignalWireDialect(Dialect):
     call_free = frozenset({Dial})
     command_id_note = "SignalWire has no idempotency key"
     leniencies: ClassVar[Mapping[str, str]] = LENIENCIES
+    dropping_leniencies: ClassVar[Mapping[str, str]] = {
+        "ai-unhold-prompt-dropped": "prompt",
+        "update-status-wins": "redirect",
+    }
 
     def __init__(self, *, control_ids: Callable[[], str] = _new_control_id) -> None:
         self._encoder = _Encoder(control_ids)
