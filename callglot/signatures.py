@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Mapping
-from typing import ClassVar, NoReturn, Self
+from typing import ClassVar
 
+from callglot._secrets import MASK, Frozen, header_secret_problem, secret_bytes
 from callglot.errors import CallglotError, InvalidValue
 
 __all__ = ["SharedSecretHeader", "SignalWireSignature", "SignatureError"]
@@ -41,7 +42,6 @@ Body = bytes | bytearray | memoryview
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 # RFC 9110 §5.6.2 tchar.
 _TCHAR = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_MASK = "'***'"
 
 
 class SignatureError(CallglotError):
@@ -65,42 +65,6 @@ class SignatureError(CallglotError):
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _secret_bytes(value: object, field: str) -> tuple[bytes, Exception | None]:
-    """A key or secret as bytes (``str`` is UTF-8 encoded), or the error to raise for it.
-
-    Returns the error instead of raising it, and builds it outside any ``except``
-    block: the raising frame can then drop the secret first (tracebacks that
-    capture locals do not show it) and the error has no ``__context__`` holding
-    it (a ``UnicodeEncodeError`` keeps the whole string in ``.object``).
-    """
-    if isinstance(value, str):
-        encodable = True
-        try:
-            raw = value.encode("utf-8")
-        except UnicodeEncodeError:
-            encodable = False
-        if not encodable:
-            return b"", InvalidValue(field, "must be encodable as UTF-8 (it holds a lone surrogate)")
-    elif isinstance(value, bytes | bytearray):
-        raw = bytes(value)
-    else:
-        return b"", TypeError(f"{field} must be str or bytes, not {type(value).__name__}")
-    if not raw:
-        # An empty HMAC key would make "verification" accept signatures anyone can compute.
-        return b"", InvalidValue(field, "must not be empty")
-    return raw, None
-
-
-def _header_secret_problem(raw: bytes) -> Exception | None:
-    """Why ``raw`` cannot be sent as an HTTP header value, or None."""
-    if any(byte < 0x20 or byte > 0x7E for byte in raw):
-        # Typically a secret read from a file with its trailing newline.
-        return InvalidValue("secret", "must be visible ASCII (spaces allowed inside), no control characters")
-    if raw[:1] == b" " or raw[-1:] == b" ":
-        return InvalidValue("secret", "must not start or end with whitespace")
-    return None
 
 
 def _body_bytes(body: object) -> bytes:
@@ -159,39 +123,10 @@ def _hmac_matches(key: bytes, message: bytes, algorithm: str, received: bytes) -
     return hmac.compare_digest(hmac.digest(key, message, algorithm), received)
 
 
-def _refuse_pickle(obj: object) -> NoReturn:
-    raise TypeError(f"{type(obj).__name__} holds a secret and cannot be pickled")
-
-
-class _Frozen:
-    """Slots only (no ``__dict__`` for ``vars()`` to dump), immutable, no pickling, copies are the object itself."""
-
-    __slots__ = ()
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __reduce__(self) -> NoReturn:
-        _refuse_pickle(self)
-
-    def __getstate__(self) -> NoReturn:
-        # object.__getstate__ (3.11+) would hand the slots, secret included, to any caller.
-        _refuse_pickle(self)
-
-    def __copy__(self) -> Self:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, object]) -> Self:
-        return self
-
-
 # ---------------------------------------------------------------- SignalWire
 
 
-class SignalWireSignature(_Frozen):
+class SignalWireSignature(Frozen):
     """SignalWire's webhook signatures over ``url + raw_body`` (no separator).
 
     ``X-SignalWire-Signature`` is hex HMAC-SHA1 and ``X-SignalWire-SHA256-Signature``
@@ -210,14 +145,14 @@ class SignalWireSignature(_Frozen):
 
     def __init__(self, signing_key: str | bytes) -> None:
         """Raise InvalidValue (a ValueError) for an empty key, TypeError for a key that is not str/bytes."""
-        key, problem = _secret_bytes(signing_key, "signing_key")
+        key, problem = secret_bytes(signing_key, "signing_key")
         if problem is not None:
             del signing_key, key  # not in this frame's locals when it raises
             raise problem
         object.__setattr__(self, "_key", key)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(signing_key={_MASK})"
+        return f"{type(self).__name__}(signing_key={MASK})"
 
     def sign(self, url: str, body: Body) -> dict[str, str]:
         """Both signature headers for ``body`` delivered to ``url``."""
@@ -267,7 +202,7 @@ class SignalWireSignature(_Frozen):
 # ---------------------------------------------------------------- shared secret header (Chirp)
 
 
-class SharedSecretHeader(_Frozen):
+class SharedSecretHeader(Frozen):
     """A fixed secret sent in a custom header (Chirp: ``POST /v1/webhooks {url, events[], headers{}}``).
 
     Register ``headers()`` as the webhook's ``headers`` and call ``verify`` on
@@ -293,8 +228,8 @@ class SharedSecretHeader(_Frozen):
             raise TypeError(f"header must be str, not {type(header).__name__}")
         if not header or not all(char in _TCHAR for char in header):
             raise InvalidValue("header", "must be a non-empty HTTP token (letters, digits, !#$%&'*+-.^_`|~)")
-        raw, problem = _secret_bytes(secret, "secret")
-        problem = problem or _header_secret_problem(raw)
+        raw, problem = secret_bytes(secret, "secret")
+        problem = problem or header_secret_problem(raw, "secret")
         if problem is not None:
             del secret, raw  # not in this frame's locals when it raises
             raise problem
@@ -308,7 +243,7 @@ class SharedSecretHeader(_Frozen):
 
     def __repr__(self) -> str:
         # getattr: a traceback that captures locals reprs ``self`` while __init__ is still refusing it.
-        return f"{type(self).__name__}(secret={_MASK}, header={getattr(self, '_header', None)!r})"
+        return f"{type(self).__name__}(secret={MASK}, header={getattr(self, '_header', None)!r})"
 
     def headers(self) -> dict[str, str]:
         """The header to register with Chirp's webhook (and to send, when acting as the sender)."""

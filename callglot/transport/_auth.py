@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Generator
-from typing import ClassVar, NoReturn
+from typing import ClassVar
 
 import httpx
 
+from callglot._secrets import MASK, Frozen, header_secret_problem, secret_bytes
 from callglot.errors import InvalidValue
-from callglot.signatures import _MASK, _header_secret_problem, _refuse_pickle, _secret_bytes
 
 __all__ = ["BearerAuth", "ChirpAuth", "GatewayAuth", "SignalWireAuth", "VendorAuth"]
 
 
-class _Secret:
+class _Secret(Frozen):
     """A credential: masked everywhere, revealed only by :meth:`reveal`."""
 
     __slots__ = ("_value",)
@@ -34,18 +34,9 @@ class _Secret:
         return self._value
 
     def __repr__(self) -> str:
-        return _MASK
+        return MASK
 
     __str__ = __repr__
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("a secret is immutable")
-
-    def __reduce__(self) -> NoReturn:
-        _refuse_pickle(self)
-
-    def __getstate__(self) -> NoReturn:
-        _refuse_pickle(self)
 
 
 def _header_value(value: object, field: str) -> tuple[str, Exception | None]:
@@ -56,36 +47,16 @@ def _header_value(value: object, field: str) -> tuple[str, Exception | None]:
     """
     if isinstance(value, bytes):
         return "", TypeError(f"{field} must be str, not bytes")
-    raw, problem = _secret_bytes(value, field)
-    problem = problem or _header_secret_problem(raw)
-    if isinstance(problem, InvalidValue):  # _header_secret_problem names the field "secret"
-        problem = InvalidValue(field, problem.reason)
+    raw, problem = secret_bytes(value, field)
+    problem = problem or header_secret_problem(raw, field)
     return ("", problem) if problem is not None else (raw.decode("ascii"), None)
 
 
-class VendorAuth(httpx.Auth):
+class VendorAuth(Frozen, httpx.Auth):
     """Base of callglot's credentials: immutable, masked, refuses pickling and copying by value."""
 
     #: Header names this auth sets whose values are secret (masked in ``Sent.request``).
     secret_headers: ClassVar[frozenset[str]] = frozenset({"authorization"})
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __reduce__(self) -> NoReturn:
-        _refuse_pickle(self)
-
-    def __getstate__(self) -> NoReturn:
-        _refuse_pickle(self)
-
-    def __copy__(self) -> VendorAuth:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, object]) -> VendorAuth:
-        return self
 
 
 class BearerAuth(VendorAuth):
@@ -105,7 +76,7 @@ class BearerAuth(VendorAuth):
         yield request
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(token={_MASK})"
+        return f"{type(self).__name__}(token={MASK})"
 
 
 class ChirpAuth(BearerAuth):
@@ -119,7 +90,7 @@ class ChirpAuth(BearerAuth):
         object.__setattr__(self, "_token", _Secret(value))
 
     def __repr__(self) -> str:
-        return f"ChirpAuth(api_key={_MASK})"
+        return f"ChirpAuth(api_key={MASK})"
 
 
 class SignalWireAuth(VendorAuth):
@@ -155,7 +126,7 @@ class SignalWireAuth(VendorAuth):
         yield request
 
     def __repr__(self) -> str:
-        return f"SignalWireAuth(project_id={getattr(self, '_project_id', None)!r}, token={_MASK})"
+        return f"SignalWireAuth(project_id={getattr(self, '_project_id', None)!r}, token={MASK})"
 
 
 class GatewayAuth(VendorAuth):
@@ -189,4 +160,4 @@ class GatewayAuth(VendorAuth):
         yield request
 
     def __repr__(self) -> str:
-        return f"GatewayAuth(app_id={getattr(self, '_app_id', None)!r}, api_key={_MASK})"
+        return f"GatewayAuth(app_id={getattr(self, '_app_id', None)!r}, api_key={MASK})"

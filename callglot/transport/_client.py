@@ -36,6 +36,7 @@ import attrs
 import httpx
 import tenacity
 
+from callglot._secrets import refuse_pickle
 from callglot._wire import HttpRequest, HttpResponse
 from callglot.adapters import Dialect, get_dialect
 from callglot.adapters._base import retry_after
@@ -43,7 +44,6 @@ from callglot.canonical import Command
 from callglot.canonical.events import ProviderError, Receipt
 from callglot.capabilities import Adaptation, Policy
 from callglot.errors import CallglotError, InvalidValue
-from callglot.signatures import _refuse_pickle
 
 from ._auth import BearerAuth, GatewayAuth, SignalWireAuth, VendorAuth
 
@@ -650,7 +650,7 @@ class Client:
         return self._core.describe("Client")
 
     def __reduce__(self) -> NoReturn:
-        _refuse_pickle(self)
+        refuse_pickle(self)
 
 
 class AsyncClient:
@@ -761,4 +761,4 @@ class AsyncClient:
         return self._core.describe("AsyncClient")
 
     def __reduce__(self) -> NoReturn:
-        _refuse_pickle(self)
+        refuse_pickle(self)
