@@ -830,16 +830,7 @@ class Dialect:
         try:
             error, unknown = take_unknown(error_of, response.body)
             if unknown:  # kept in the details, as an event keeps them in its origin
-                details = with_unknown(error.details, self.name, unknown)
-                error = ProviderError(
-                    error.status,
-                    error.message,
-                    code=error.code,
-                    parameter=error.parameter,
-                    retry_after=error.retry_after,
-                    kind=error.kind,
-                    details=details,
-                )
+                error = error.with_details(with_unknown(error.details, self.name, unknown))
         except (DecodeError, InvalidValue, RecursionError):
             raise unrecognised_error(response) from None  # not the dialect's error form: kept as it came
         raise error
@@ -887,15 +878,7 @@ class Dialect:
                 result = attrs.evolve(result, origin=None)
         elif isinstance(result.details, FrozenJson) and UNKNOWN in result.details:
             details, own = self._own_unknown(result.details, ctx, "details")
-            result = ProviderError(
-                result.status,
-                result.message,
-                code=result.code,
-                parameter=result.parameter,
-                retry_after=result.retry_after,
-                kind=result.kind,
-                details=details,
-            )
+            result = result.with_details(details)
         reply = self._encode_response(result, ctx, answers)
         if own:
             _merge_unknown(reply.body, own, ctx, "origin" if isinstance(result, Receipt) else "details")

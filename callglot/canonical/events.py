@@ -419,6 +419,18 @@ class ProviderError(CallglotError):
     def __repr__(self) -> str:
         return f"ProviderError(status={self.status}, code={self.code!r}, message={self.message!r})"
 
+    def with_details(self, details: Any) -> ProviderError:
+        """The same error with other ``details`` (a new error: errors are values)."""
+        return ProviderError(
+            self.status,
+            self.message,
+            code=self.code,
+            parameter=self.parameter,
+            retry_after=self.retry_after,
+            kind=self.kind,
+            details=details,
+        )
+
 
 def _rebuild_provider_error(
     status: int,
