@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import functools
 import string
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
@@ -38,6 +38,7 @@ __all__ = [
     "STRATEGIES",
     "ai_resets",
     "audio",
+    "cells",
     "channels_and_addresses",
     "codecs",
     "command_of",
@@ -78,6 +79,23 @@ __all__ = [
     "ws_devices",
     "wss_urls",
 ]
+
+# ---------------------------------------------------------------- parametrization
+
+_T = TypeVar("_T")
+
+
+def cells(items: Iterable[_T]) -> list[_T]:
+    """``items`` as a parametrize list, refused when empty.
+
+    A property parametrized over the cells where it applies (computed from the capability
+    tables) would otherwise silently test nothing once a table change empties the list.
+    """
+    out = list(items)
+    if not out:
+        raise ValueError("empty parametrization: the property applies to no cell, so it would test nothing")
+    return out
+
 
 # ---------------------------------------------------------------- primitives
 
