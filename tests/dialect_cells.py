@@ -25,9 +25,11 @@ import callglot
 from callglot import canonical as c
 from callglot.capabilities import Support
 
-__all__ = ["command_cells", "pair_cells", "sayable", "support"]
+__all__ = ["SAID", "command_cells", "pair_cells", "sayable", "support"]
 
 DIALECTS = callglot.dialects()
+#: Every support level at which a dialect sends something for the command.
+SAID = (Support.NATIVE, Support.PARTIAL, Support.EMULATED)
 
 
 def support(name: str, cls: type) -> Support:

@@ -6,7 +6,7 @@ import json
 
 import attrs
 import pytest
-from dialect_cells import command_cells, pair_cells, sayable, support
+from dialect_cells import SAID, command_cells, pair_cells, sayable, support
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import command_of
@@ -34,10 +34,6 @@ def native(name: str, cls: type) -> bool:
 
 def cell_id(value: object) -> str:
     return getattr(value, "__name__", str(value))
-
-
-#: Every support level at which a dialect sends something for the command.
-SAID = (Support.NATIVE, Support.PARTIAL, Support.EMULATED)
 
 
 @pytest.mark.parametrize(("name", "cls"), command_cells(Support.NATIVE), ids=cell_id)
