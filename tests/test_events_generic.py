@@ -358,9 +358,7 @@ def _fill_values(event: Any, field: str) -> list[Any]:
     current = getattr(event, field)
     if isinstance(current, enum.Enum):
         return list(type(current))
-    return [
-        value for required in REQUIRED[type(event)] if field in required for value in [required[field]]
-    ] + SAMPLES.get(field, [])
+    return [required[field] for required in REQUIRED[type(event)] if field in required] + SAMPLES.get(field, [])
 
 
 # Fields a dialect says with one value: SignalWire's one device type describes both ends of a call.
