@@ -761,9 +761,9 @@ def test_invalid_value_pickles() -> None:
 _JUNK = (object(), b"bytes", NAN, 1j, [object()], {"k": object()}, frozenset({1}))
 
 
+@pytest.mark.parametrize("cls", S.cells(c for c in ATTRS_CLASSES if attrs.fields(c)), ids=lambda cls: cls.__name__)
 @given(data=st.data())
-def test_any_field_rejects_foreign_values_naming_it(data: st.DataObject) -> None:
-    cls = data.draw(st.sampled_from([c for c in ATTRS_CLASSES if attrs.fields(c)]), label="cls")
+def test_any_field_rejects_foreign_values_naming_it(cls: type, data: st.DataObject) -> None:
     value = data.draw(S.STRATEGIES[cls], label="value")
     field = data.draw(st.sampled_from([f.name for f in attrs.fields(cls)]), label="field")
     junk = data.draw(st.sampled_from(_JUNK), label="junk")
@@ -775,9 +775,9 @@ def test_any_field_rejects_foreign_values_naming_it(data: st.DataObject) -> None
 # ---------------------------------------------------------------- immutability, hashing, keywords
 
 
+@pytest.mark.parametrize("cls", ATTRS_CLASSES, ids=lambda cls: cls.__name__)
 @given(data=st.data())
-def test_values_are_frozen(data: st.DataObject) -> None:
-    cls = data.draw(st.sampled_from(ATTRS_CLASSES))
+def test_values_are_frozen(cls: type, data: st.DataObject) -> None:
     value = data.draw(S.STRATEGIES[cls])
     for f in attrs.fields(cls):
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
