@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from strategies import any_json
 
 import callglot
-from callglot.canonical import Hangup
+from callglot.canonical import COMMANDS, Hangup
 from callglot.capabilities import Policy
 
 DIALECTS = callglot.dialects()
@@ -37,11 +37,13 @@ TAG_KEYS = {"canonical": "command", "chirp": "type", "gateway": None, "signalwir
 
 def decode_or_decode_error(name: str, request: callglot.HttpRequest) -> None:
     try:
-        callglot.get_dialect(name).decode(request)
+        decoded = callglot.get_dialect(name).decode(request)
     except callglot.DecodeError as exc:
         assert exc.path.startswith("$")
         assert exc.reason
         assert "\n" not in str(exc)
+    else:
+        assert type(decoded.command) in COMMANDS
 
 
 @pytest.mark.parametrize("name", DIALECTS)

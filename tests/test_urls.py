@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import sip_uris
 
 from callglot.canonical.urls import (
     BLOCKED_NETWORKS,
@@ -861,6 +862,7 @@ URLISH = st.one_of(
     st.text().map(lambda s: "https://" + s),
     st.text(string.printable + "\u3002\uff0e\u00fc[]%@:\\").map(lambda s: "https://" + s),
     st.from_regex(r"\A[a-zA-Z]{1,6}://[\w.\[\]:%@-]{0,30}(/[\w%./]{0,10})?\Z"),
+    accepted_urls(),  # so the accepted branch is checked in every run, not only when text happens to be a URL
 )
 
 
@@ -869,18 +871,20 @@ URLISH = st.one_of(
 def test_arbitrary_text_returns_or_raises_unsafe_url(text: str) -> None:
     try:
         out = check_url(text, schemes=BOTH)
-    except UnsafeUrl:
+    except UnsafeUrl as exc:
+        assert exc.reason
         return
     assert isinstance(out, str)
     assert check_url(out, schemes=BOTH) == out
 
 
 @settings(max_examples=800, deadline=None)
-@given(st.one_of(st.text(), st.text().map(lambda s: "sip:a@" + s), st.text().map("sip:".__add__)))
+@given(st.one_of(st.text(), st.text().map(lambda s: "sip:a@" + s), st.text().map("sip:".__add__), sip_uris()))
 def test_arbitrary_sip_text_returns_or_raises_unsafe_url(text: str) -> None:
     try:
         out = check_sip_uri(text)
-    except UnsafeUrl:
+    except UnsafeUrl as exc:
+        assert exc.reason
         return
     assert isinstance(out, str)
     assert check_sip_uri(out) == out
@@ -893,7 +897,8 @@ def test_arbitrary_host_and_rtp_text_returns_or_raises_unsafe_url(text: str, por
     for call in calls:
         try:
             out = call()
-        except UnsafeUrl:
+        except UnsafeUrl as exc:
+            assert exc.reason
             continue
         assert isinstance(out, str)
 
