@@ -207,6 +207,12 @@ def test_command_of_rejects_non_commands() -> None:
         S.command_of(Audio)
 
 
+def test_cells_refuses_an_empty_parametrization() -> None:
+    assert S.cells(iter([("chirp", Audio)])) == [("chirp", Audio)]
+    with pytest.raises(ValueError, match="empty parametrization"):
+        S.cells(cls for cls in COMMANDS if cls is Audio)
+
+
 @given(S.commands())
 def test_commands_yields_commands(command: Any) -> None:
     assert type(command) in COMMANDS
