@@ -22,10 +22,11 @@ Public API::
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import string
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
@@ -38,6 +39,7 @@ __all__ = [
     "STRATEGIES",
     "ai_resets",
     "audio",
+    "cells",
     "channels_and_addresses",
     "codecs",
     "command_of",
@@ -54,6 +56,7 @@ __all__ = [
     "hangup_causes",
     "https_urls",
     "identities",
+    "in_mode",
     "json_objects",
     "json_values",
     "languages",
@@ -78,6 +81,23 @@ __all__ = [
     "ws_devices",
     "wss_urls",
 ]
+
+# ---------------------------------------------------------------- parametrization
+
+_T = TypeVar("_T")
+
+
+def cells(items: Iterable[_T]) -> list[_T]:
+    """``items`` as a parametrize list, refused when empty.
+
+    A property parametrized over the cells where it applies (computed from the capability
+    tables) would otherwise silently test nothing once a table change empties the list.
+    """
+    out = list(items)
+    if not out:
+        raise ValueError("empty parametrization: the property applies to no cell, so it would test nothing")
+    return out
+
 
 # ---------------------------------------------------------------- primitives
 
@@ -370,6 +390,28 @@ def custom_variables() -> SearchStrategy[dict[str, str]]:
 # ---------------------------------------------------------------- composition helpers
 
 _MODES = st.sampled_from(("minimal", "full", "mixed", "mixed"))
+_FORCED_MODE: contextvars.ContextVar[str | None] = contextvars.ContextVar("forced_mode", default=None)
+
+
+def _mode(draw: Callable[[SearchStrategy[Any]], Any]) -> str:
+    """The optional-field mode of the value being drawn: drawn, or the one ``in_mode`` forces."""
+    return _FORCED_MODE.get() or draw(_MODES)
+
+
+def in_mode(strategy: SearchStrategy[Any], mode: str) -> SearchStrategy[Any]:
+    """``strategy`` with every value (nested ones too) drawn in ``mode`` (minimal, full or mixed)."""
+    if mode not in ("minimal", "full", "mixed"):
+        raise ValueError(f"unknown mode {mode!r}")
+
+    @st.composite
+    def forced(draw: Any) -> Any:
+        token = _FORCED_MODE.set(mode)
+        try:
+            return draw(strategy)
+        finally:
+            _FORCED_MODE.reset(token)
+
+    return forced()
 
 
 def _opt(draw: Callable[[SearchStrategy[Any]], Any], mode: str, strategy: SearchStrategy[Any]) -> Any:
@@ -399,7 +441,7 @@ def _record(
 
     @st.composite
     def build(draw: Any) -> Any:
-        mode = draw(_MODES)
+        mode = _mode(draw)
         kwargs = {name: draw(s) for name, s in req.items()}
         for name, s in opt.items():
             value = _opt(draw, mode, s)
@@ -452,11 +494,25 @@ def channels_and_addresses() -> SearchStrategy[tuple[t.Channel | None, str]]:
 
 @st.composite
 def _destinations(draw: Any) -> t.Destination:
+    mode = _mode(draw)
     channel, address = draw(channels_and_addresses())
+    if mode == "minimal" and (channel is not t.Channel.WEBRTC or _not_sip_shaped(address)):
+        channel = None  # the address alone says it (an identity shaped like a SIP URI needs its webrtc)
+    elif mode == "full" and channel is None:
+        channel = draw(_implied_channel(address))
     if channel is None:
         return t.Destination(address=address) if draw(st.booleans()) else t.Destination(address=address, channel=None)
     value = draw(st.sampled_from((channel, channel.value)))
     return t.Destination(address=address, channel=value)
+
+
+def _implied_channel(address: str) -> SearchStrategy[t.Channel]:
+    """A channel that ``address`` is valid with (what ``channels_and_addresses`` pairs it with)."""
+    if address.startswith("+") and address[1:].isdigit():
+        return st.sampled_from((t.Channel.PSTN, t.Channel.WHATSAPP))
+    if address.lower().startswith(("sip:", "sips:")):
+        return st.just(t.Channel.SIP)
+    return st.just(t.Channel.WEBRTC)
 
 
 @functools.cache
@@ -613,7 +669,7 @@ def live_starts(translation: bool | None = None) -> SearchStrategy[c.LiveStart]:
 
     @st.composite
     def build(draw: Any) -> c.LiveStart:
-        mode = draw(_MODES)
+        mode = _mode(draw)
         kwargs: dict[str, Any] = {
             "language": draw(languages()),
             "direction": draw(
@@ -756,7 +812,7 @@ _DIAL_OPTIONAL: dict[str, SearchStrategy[Any]] = {
 
 @st.composite
 def _dials(draw: Any) -> c.Dial:
-    mode = draw(_MODES)
+    mode = _mode(draw)
     kwargs: dict[str, Any] = {"source": draw(destinations())}
     kwargs["destination"] = _opt(draw, mode, destinations())
     kwargs["destination_script"] = _opt(draw, mode, _destination_scripts())
@@ -784,7 +840,7 @@ _register(c.Dial, "source", "destination", "destination_script", "swml_url", "sw
 
 @st.composite
 def _redirects(draw: Any) -> c.Redirect:
-    mode = draw(_MODES)
+    mode = _mode(draw)
     if draw(st.booleans()):
         kwargs: dict[str, Any] = {"url": draw(https_urls())}
     else:
@@ -833,11 +889,11 @@ _COLLECT_OPTIONAL: dict[str, SearchStrategy[Any]] = {
 
 @st.composite
 def _collects(draw: Any) -> c.Collect:
-    mode = draw(_MODES)
+    mode = _mode(draw)
     if mode == "full":
         kwargs: dict[str, Any] = {"digits": draw(digit_collects()), "speech": draw(speech_collects())}
     else:
-        which = draw(st.sampled_from(("digits", "speech", "both")))
+        which = draw(st.sampled_from(("digits", "speech") if mode == "minimal" else ("digits", "speech", "both")))
         kwargs = {}
         if which in ("digits", "both"):
             kwargs["digits"] = draw(digit_collects())

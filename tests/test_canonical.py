@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 import pytest
 import strategies as S
-from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import callglot.canonical as canonical
@@ -207,6 +207,12 @@ def test_command_of_rejects_non_commands() -> None:
         S.command_of(Audio)
 
 
+def test_cells_refuses_an_empty_parametrization() -> None:
+    assert S.cells(iter([("chirp", Audio)])) == [("chirp", Audio)]
+    with pytest.raises(ValueError, match="empty parametrization"):
+        S.cells(cls for cls in COMMANDS if cls is Audio)
+
+
 @given(S.commands())
 def test_commands_yields_commands(command: Any) -> None:
     assert type(command) in COMMANDS
@@ -265,28 +271,26 @@ def test_json_objects_are_small_and_json(value: dict[str, Any]) -> None:
 _MIN_ALLOWANCE = {Dial: 1, Redirect: 1, Transfer: 1, Collect: 1}
 # Mutually exclusive groups: a "full" value sets exactly one of each.
 _EXCLUSIVE = {Dial: {"swml_url", "swml"}, Redirect: {"url", "swml"}, Transfer: {"destination", "swml_url", "swml"}}
-_FIND = settings(max_examples=2000, database=None, phases=[Phase.generate], deadline=None,
-                 suppress_health_check=list(HealthCheck))  # fmt: skip
 
 
 def _defaulted(cls: type) -> list[str]:
     return [f.name for f in attrs.fields(cls) if f.default is not attrs.NOTHING]
 
 
-@pytest.mark.parametrize("cls", [cls for cls in ATTRS_CLASSES if _defaulted(cls)], ids=lambda cls: cls.__name__)
-def test_strategy_reaches_minimal_and_full_values(cls: type) -> None:
+@pytest.mark.parametrize("cls", S.cells(cls for cls in ATTRS_CLASSES if _defaulted(cls)), ids=lambda cls: cls.__name__)
+@given(data=st.data())
+def test_strategy_reaches_minimal_and_full_values(cls: type, data: st.DataObject) -> None:
+    """Every value drawn in minimal mode leaves the optional fields out; in full mode it sets them all."""
     optional = _defaulted(cls)
     group = _EXCLUSIVE.get(cls, set())
 
-    def minimal(value: Any) -> bool:
-        return sum(getattr(value, n) is not None for n in optional) <= _MIN_ALLOWANCE.get(cls, 0)
+    minimal = data.draw(S.in_mode(S.STRATEGIES[cls], "minimal"))
+    assert sum(getattr(minimal, n) is not None for n in optional) <= _MIN_ALLOWANCE.get(cls, 0), minimal
 
-    def full(value: Any) -> bool:
-        present = {n for n in optional if getattr(value, n) is not None}
-        return set(optional) - group <= present and (not group or len(present & group) == 1)
-
-    find(S.STRATEGIES[cls], minimal, settings=_FIND)
-    find(S.STRATEGIES[cls], full, settings=_FIND)
+    full = data.draw(S.in_mode(S.STRATEGIES[cls], "full"))
+    present = {n for n in optional if getattr(full, n) is not None}
+    assert set(optional) - group <= present, full
+    assert not group or len(present & group) == 1, full
 
 
 # ---------------------------------------------------------------- invalid fields
@@ -763,9 +767,9 @@ def test_invalid_value_pickles() -> None:
 _JUNK = (object(), b"bytes", NAN, 1j, [object()], {"k": object()}, frozenset({1}))
 
 
+@pytest.mark.parametrize("cls", S.cells(c for c in ATTRS_CLASSES if attrs.fields(c)), ids=lambda cls: cls.__name__)
 @given(data=st.data())
-def test_any_field_rejects_foreign_values_naming_it(data: st.DataObject) -> None:
-    cls = data.draw(st.sampled_from([c for c in ATTRS_CLASSES if attrs.fields(c)]), label="cls")
+def test_any_field_rejects_foreign_values_naming_it(cls: type, data: st.DataObject) -> None:
     value = data.draw(S.STRATEGIES[cls], label="value")
     field = data.draw(st.sampled_from([f.name for f in attrs.fields(cls)]), label="field")
     junk = data.draw(st.sampled_from(_JUNK), label="junk")
@@ -777,9 +781,9 @@ def test_any_field_rejects_foreign_values_naming_it(data: st.DataObject) -> None
 # ---------------------------------------------------------------- immutability, hashing, keywords
 
 
+@pytest.mark.parametrize("cls", ATTRS_CLASSES, ids=lambda cls: cls.__name__)
 @given(data=st.data())
-def test_values_are_frozen(data: st.DataObject) -> None:
-    cls = data.draw(st.sampled_from(ATTRS_CLASSES))
+def test_values_are_frozen(cls: type, data: st.DataObject) -> None:
     value = data.draw(S.STRATEGIES[cls])
     for f in attrs.fields(cls):
         with pytest.raises(attrs.exceptions.FrozenInstanceError):

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
-from strategies import any_json
+from strategies import any_json, cells
 
 import callglot
 from callglot import HttpRequest, HttpResponse
@@ -491,7 +491,7 @@ UNSUPPORTED_EXAMPLES = {
 }
 
 
-@pytest.mark.parametrize("cls", [c for c in EVENTS if EVENT_CAPABILITIES[c].support is Support.UNSUPPORTED])
+@pytest.mark.parametrize("cls", cells(c for c in EVENTS if EVENT_CAPABILITIES[c].support is Support.UNSUPPORTED))
 def test_unsupported_events_raise_under_both_policies(cls: type) -> None:
     event = cls(call_id=S, **UNSUPPORTED_EXAMPLES[cls.__name__])
     for policy in Policy:
