@@ -161,6 +161,10 @@ def _enum_values(kind: type[Any]) -> SearchStrategy[Any]:
     return st.one_of(st.sampled_from(members), st.sampled_from([m.value for m in members]))
 
 
+def _not_normal_clearing(cause: Any) -> bool:
+    return cause not in (t.HangupCause.NORMAL_CLEARING, t.HangupCause.NORMAL_CLEARING.value)
+
+
 @functools.cache
 def hangup_causes() -> SearchStrategy[t.HangupCause]:
     return st.sampled_from(list(t.HangupCause))
@@ -492,27 +496,23 @@ def channels_and_addresses() -> SearchStrategy[tuple[t.Channel | None, str]]:
     )
 
 
+#: Channels a full value states: the ones its address does not already imply. Destination stores an
+#: implied channel (pstn for an E.164 number, sip for a SIP URI) as None: one value per meaning.
+_STATED_CHANNELS = st.one_of(
+    st.tuples(st.just(t.Channel.WHATSAPP), e164_numbers()), st.tuples(st.just(t.Channel.WEBRTC), identities())
+)
+
+
 @st.composite
 def _destinations(draw: Any) -> t.Destination:
     mode = _mode(draw)
-    channel, address = draw(channels_and_addresses())
+    channel, address = draw(_STATED_CHANNELS if mode == "full" else channels_and_addresses())
     if mode == "minimal" and (channel is not t.Channel.WEBRTC or _not_sip_shaped(address)):
         channel = None  # the address alone says it (an identity shaped like a SIP URI needs its webrtc)
-    elif mode == "full" and channel is None:
-        channel = draw(_implied_channel(address))
     if channel is None:
         return t.Destination(address=address) if draw(st.booleans()) else t.Destination(address=address, channel=None)
     value = draw(st.sampled_from((channel, channel.value)))
     return t.Destination(address=address, channel=value)
-
-
-def _implied_channel(address: str) -> SearchStrategy[t.Channel]:
-    """A channel that ``address`` is valid with (what ``channels_and_addresses`` pairs it with)."""
-    if address.startswith("+") and address[1:].isdigit():
-        return st.sampled_from((t.Channel.PSTN, t.Channel.WHATSAPP))
-    if address.lower().startswith(("sip:", "sips:")):
-        return st.just(t.Channel.SIP)
-    return st.just(t.Channel.WEBRTC)
 
 
 @functools.cache
@@ -935,7 +935,8 @@ STRATEGIES: dict[type, SearchStrategy[Any]] = {
     c.Dial: _dials(),
     c.Answer: _record(c.Answer),
     c.Reject: _record(c.Reject, optional={"reason": safe_text(1, 40), "cause": _enum_values(t.HangupCause)}),
-    c.Hangup: _record(c.Hangup, optional={"cause": _enum_values(t.HangupCause)}),
+    # NORMAL_CLEARING is what Hangup() means: Hangup stores it as None, so a full value states another cause.
+    c.Hangup: _record(c.Hangup, optional={"cause": _enum_values(t.HangupCause).filter(_not_normal_clearing)}),
     c.Cancel: _record(c.Cancel),
     c.Redirect: _redirects(),
     c.ReturnToDialplan: _record(c.ReturnToDialplan),
@@ -962,7 +963,8 @@ STRATEGIES: dict[type, SearchStrategy[Any]] = {
         c.Play,
         {"media": _media_lists()},
         {
-            "loop": st.one_of(st.sampled_from((0, 1, 2)), _ints(0, 1_000_000)),
+            # once (1) is what no loop means: Play stores it as None, so a stated loop is 0 (forever) or 2+.
+            "loop": st.one_of(st.sampled_from((0, 2)), _ints(2, 1_000_000)),
             "volume": _numbers(-40, 40),
             "direction": _enum_values(t.Direction),
             "language": languages(),

@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 from strategies import any_json, cells
 
 import callglot
+from callglot.adapters.signalwire import OPERATION_EVENTS
 from callglot.canonical import Channel, Direction, HangupCause, RecordingFormat
 from callglot.canonical import events as ev
 from callglot.canonical.events import EVENTS, CallLeg, ProviderError, Receipt
@@ -229,14 +230,20 @@ SAMPLES: dict[str, list[Any]] = {
 }
 
 
+ROUTING_IDS = {"control_id": "ctl-1", "command_id": "cmd-1"}
+
+
 def loss_candidates(cls: type, field: str) -> list[Any]:
     """The witnesses tried for ``field`` of ``cls`` (each valid: the classes' validators pass)."""
     out = []
     for required in REQUIRED[cls]:
         values = [required[field]] if field in required else [None, *SAMPLES[field]]
-        for value in values:
-            with contextlib.suppress(callglot.InvalidValue):
-                out.append(cls(**{"call_id": _CALL, **required, field: value}))
+        # With and without the ids that tie an event to its operation: SignalWire's operation events and
+        # the gateway's command results cannot be said without them (nor decoded).
+        for routing in ({}, ROUTING_IDS):
+            for value in values:
+                with contextlib.suppress(callglot.InvalidValue):
+                    out.append(cls(**{"call_id": _CALL, **routing, **required, field: value}))
     return out
 
 
@@ -319,8 +326,19 @@ def test_declared_response_support_is_observed(name: str, cls: type, data: st.Da
 # ---------------------------------------------------------------- cross-dialect
 
 
+def _required_id_lost(a: str, b: str, cls: type) -> bool:
+    """A SignalWire operation event cannot be said without its control_id, and one side never carries it."""
+    return any(
+        x == "signalwire"
+        and cls in OPERATION_EVENTS
+        and "control_id" in callglot.get_dialect(y).event_capabilities[cls].fields
+        for x, y in ((a, b), (b, a))
+    )
+
+
 def translatable_cells() -> list[tuple[str, str, type]]:
-    """(A, B, event class) with A != B where both say the event natively or partially."""
+    """(A, B, event class) with A != B where both say the event natively or partially, and no id one side
+    requires is one the other side drops (no STRICT round trip can exist there)."""
     kinds = (Support.NATIVE, Support.PARTIAL)
     return cells(
         (a, b, cls)
@@ -330,7 +348,18 @@ def translatable_cells() -> list[tuple[str, str, type]]:
         for cls in EVENTS
         if callglot.get_dialect(a).event_capabilities[cls].support in kinds
         and callglot.get_dialect(b).event_capabilities[cls].support in kinds
+        and not _required_id_lost(a, b, cls)
     )
+
+
+def test_an_operation_event_without_its_control_id_cannot_reach_signalwire() -> None:
+    """Why the cells above are left out: the loss is declared and refused under either policy."""
+    for cls in sorted(OPERATION_EVENTS, key=lambda c: c.__name__):
+        event = cls(call_id=_CALL, **REQUIRED[cls][0])
+        for policy in Policy:
+            with pytest.raises(callglot.UnsupportedField) as info:
+                callglot.get_dialect("signalwire").encode_event(event, policy=policy)
+            assert info.value.field == "control_id"
 
 
 @pytest.mark.parametrize(

@@ -425,8 +425,7 @@ def _enc_play(c: Play, ctx: Encoding) -> _PlayAudio:
     if c.loop == 0:
         loop = True
     elif c.loop is not None:
-        ctx.lose("loop")
-        loop = None
+        ctx.lose("loop")  # and plays once, said in the normal form
     for name in ("volume", "direction", "language", "voice", "gender", "offset", "status_url", "control_id"):
         if getattr(c, name) is not None:
             ctx.lose(name)

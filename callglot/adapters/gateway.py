@@ -408,7 +408,9 @@ def _enc_record(c: Record, ctx: Encoding) -> tuple[str, Any]:
 def _enc_reject(c: Reject, ctx: Encoding) -> tuple[str, Any]:
     if c.reason is not None:
         ctx.lose("reason")
-    return "hangup", _Hangup(cause=str(c.cause or HangupCause.CALL_REJECTED))
+    cause = c.cause or HangupCause.CALL_REJECTED
+    # NORMAL_CLEARING is the gateway's default: its hangup normal form leaves it out, as Hangup's does.
+    return "hangup", _Hangup(cause=None if cause is HangupCause.NORMAL_CLEARING else str(cause))
 
 
 def _enc_participant(path: str) -> Callable[[Any, Encoding], tuple[str, Any]]:

@@ -1365,7 +1365,7 @@ class _Encoder:
         reason = REASON_FOR_CAUSE.get(c.cause)
         if reason is None:
             ctx.lose("cause")
-            return "calling.end", {}
+            reason = "hangup"  # without its cause it is a normal hang-up, said in its normal form
         return "calling.end", {"reason": reason}
 
     def transfer(self, c: Transfer, ctx: Encoding) -> tuple[str, Any]:
