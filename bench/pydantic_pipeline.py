@@ -17,7 +17,7 @@ import math
 import re
 import uuid
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, model_validator
 
@@ -575,6 +575,24 @@ class Tolerant(BaseModel):
 Unknown = dict[str, dict[str, Any]]  # {JSON path of an object: {key callglot does not know: value}}
 
 
+def _holds_model(annotation: Any) -> bool:
+    if isinstance(annotation, type):
+        return issubclass(annotation, BaseModel)
+    return any(_holds_model(arg) for arg in get_args(annotation))
+
+
+_NESTED: dict[type[BaseModel], tuple[tuple[str, str], ...]] = {}
+
+
+def _nested(cls: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(attribute, JSON key) of the fields of ``cls`` that hold a model: where unknown keys can nest."""
+    found = _NESTED.get(cls)
+    if found is None:
+        fields = cls.model_fields.items()
+        found = _NESTED[cls] = tuple((n, f.alias or n) for n, f in fields if _holds_model(f.annotation))
+    return found
+
+
 def _unknown(model: BaseModel, path: str, unknown: Unknown) -> None:
     """Collect the unknown keys of ``model`` and of the objects it holds, by JSON path (checked as JSON values)."""
     extra = model.__pydantic_extra__
@@ -582,11 +600,10 @@ def _unknown(model: BaseModel, path: str, unknown: Unknown) -> None:
         taken = unknown.setdefault(path, {})
         taken.update(extra)
         _json_object(taken)
-    fields = type(model).model_fields
-    for name in model.__pydantic_fields_set__:
+    for name, key in _nested(type(model)):
         value = getattr(model, name)
-        if isinstance(value, BaseModel):
-            _unknown(value, f"{path}.{fields[name].alias or name}", unknown)
+        if value is not None:  # ABSENT
+            _unknown(value, f"{path}.{key}", unknown)
 
 
 def _with_unknown(out: dict[str, Any], dialect: str, unknown: Unknown) -> dict[str, Any]:
