@@ -53,6 +53,8 @@ def _post(message: Message) -> str:
 def _text(value: Any, max_len: int, min_len: int = 1) -> str:
     if type(value) is not str or not min_len <= len(value) <= max_len or TEXT.fullmatch(value) is None:
         raise ValueError(f"expected a string of {min_len}..{max_len} characters without control characters")
+    if not value.isascii() and SURROGATE.search(value) is not None:  # callglot's text check refuses them too
+        raise ValueError("strings must not hold lone surrogates")
     return value
 
 
@@ -359,6 +361,24 @@ def _json_value(value: Any, depth: int = 1) -> None:
         raise ValueError(f"{kind.__name__} is not a JSON value")
 
 
+Unknown = dict[str, dict[str, Any]]  # {JSON path of an object: {key callglot does not know: value}}
+
+
+def _unknown(obj: dict[str, Any], known: frozenset[str], path: str, unknown: Unknown) -> None:
+    """Set aside the keys of a vendor's event object that callglot does not know (it keeps them in origin)."""
+    for key in obj:
+        if key not in known:
+            taken = unknown.setdefault(path, {})
+            taken[key] = obj[key]
+            _json_value(taken)
+
+
+def _with_unknown(out: dict[str, Any], dialect: str, unknown: Unknown) -> dict[str, Any]:
+    if unknown:
+        out.setdefault("origin", {})["unknown"] = {dialect: unknown}
+    return out
+
+
 def _origin_str(value: Any) -> str:
     if type(value) is not str or len(value) > MAX_STRING:
         raise ValueError("expected a string")
@@ -383,13 +403,22 @@ _RECORD_EVT_KEYS = frozenset({"control_id", "call_id", "node_id", "state", "url"
                               "recording_id", "record"})  # fmt: skip
 _STATE_EVT_KEYS = frozenset({"call_id", "node_id", "call_state", "direction", "device", "end_reason", "peer"})
 _COLLECT_EVT_KEYS = frozenset({"control_id", "call_id", "node_id", "result", "final", "state"})
+_RECORD_SPEC_KEYS = frozenset({"audio"})
+_RECORD_AUDIO_KEYS = frozenset({"format", "direction", "stereo"})
+_DEVICE_KEYS = frozenset({"type", "params"})
+_PHONE_ENDS, _ADDRESS_ENDS = ("from_number", "to_number"), ("from", "to")
+_PEER_KEYS = frozenset({"call_id", "node_id"})
+_RESULT_KEYS = frozenset({"type", "params"})
+_DIGIT_KEYS = frozenset({"digits", "terminator"})
+_SPEECH_KEYS = frozenset({"text", "confidence"})
 
 
-def _sw_common(params: dict[str, Any], out: dict[str, Any], origin: dict[str, Any]) -> None:
-    """call_id, control_id and node_id (the last goes to origin, SignalWire routing metadata)."""
-    if "call_id" in params:
-        out["call_id"] = _text(params["call_id"], 256)
-    if "control_id" in params:
+def _sw_common(params: dict[str, Any], out: dict[str, Any], origin: dict[str, Any], operation: bool = True) -> None:
+    """call_id (required: routing), control_id (required for an operation's event) and node_id (to origin)."""
+    if "call_id" not in params or (operation and "control_id" not in params):
+        raise ValueError("a webhook names its call_id, an operation's its control_id")
+    out["call_id"] = _text(params["call_id"], 256)
+    if operation:
         out["control_id"] = _text(params["control_id"], 128)
     if "node_id" in params:
         origin["node_id"] = _origin_str(params["node_id"])
@@ -401,9 +430,8 @@ def _event_url(value: Any) -> str:
     return check_vendor_url(value)  # vendor-produced: parsed and normalised, not fetched (an UnsafeUrl is a ValueError)
 
 
-def _sw_play_event(params: dict[str, Any], out: dict[str, Any], origin: dict[str, Any]) -> None:
-    if not _PLAY_EVT_KEYS.issuperset(params):
-        raise ValueError("unexpected field(s)")
+def _sw_play_event(params: dict[str, Any], out: dict[str, Any], origin: dict[str, Any], unknown: Unknown) -> None:
+    _unknown(params, _PLAY_EVT_KEYS, "$.params", unknown)
     _sw_common(params, out, origin)
     state = params.get("state")
     out["state"] = _PLAY_STATES.get(state) if type(state) is str else None
@@ -411,9 +439,8 @@ def _sw_play_event(params: dict[str, Any], out: dict[str, Any], origin: dict[str
         raise ValueError("state must be playing, paused, finished or error")
 
 
-def _sw_record_event(params: dict[str, Any], out: dict[str, Any], origin: dict[str, Any]) -> None:
-    if not _RECORD_EVT_KEYS.issuperset(params):
-        raise ValueError("unexpected field(s)")  # start_time and end_time too: RecordingEvent cannot carry them
+def _sw_record_event(params: dict[str, Any], out: dict[str, Any], origin: dict[str, Any], unknown: Unknown) -> None:
+    _unknown(params, _RECORD_EVT_KEYS, "$.params", unknown)
     _sw_common(params, out, origin)
     state = params.get("state")
     out["state"] = _RECORD_STATES.get(state) if type(state) is str else None
@@ -432,26 +459,31 @@ def _sw_record_event(params: dict[str, Any], out: dict[str, Any], origin: dict[s
         out["recording_id"] = _text(params["recording_id"], 256)
     if "record" in params:
         spec = params["record"]
-        if not isinstance(spec, dict) or len(spec) != 1 or "audio" not in spec:
+        if not isinstance(spec, dict) or "audio" not in spec:
             raise ValueError("record holds audio")
+        _unknown(spec, _RECORD_SPEC_KEYS, "$.params.record", unknown)
         audio = spec["audio"]
         if not isinstance(audio, dict):
             raise ValueError("record.audio must be a JSON object")
+        _unknown(audio, _RECORD_AUDIO_KEYS, "$.params.record.audio", unknown)
         for key, value in audio.items():
-            if key == "format" and value in ("mp3", "wav", "mp4") and type(value) is str:
+            if key == "format":
+                if value not in ("mp3", "wav", "mp4") or type(value) is not str:
+                    raise ValueError("record.audio.format is invalid")
                 out["format"] = value
-            elif key == "direction" and type(value) is str and value in _DIRECTIONS:
+            elif key == "direction":
+                if type(value) is not str or value not in _DIRECTIONS:
+                    raise ValueError("record.audio.direction is invalid")
                 out["direction"] = value
-            elif key == "stereo" and type(value) is bool:
+            elif key == "stereo":
+                if type(value) is not bool:
+                    raise ValueError("record.audio.stereo is invalid")
                 out["stereo"] = value
-            else:
-                raise ValueError(f"record.audio.{key} is invalid")
 
 
-def _sw_state_event(params: dict[str, Any], out: dict[str, Any], origin: dict[str, Any]) -> None:
-    if not _STATE_EVT_KEYS.issuperset(params):
-        raise ValueError("unexpected field(s)")
-    _sw_common(params, out, origin)
+def _sw_state_event(params: dict[str, Any], out: dict[str, Any], origin: dict[str, Any], unknown: Unknown) -> None:
+    _unknown(params, _STATE_EVT_KEYS, "$.params", unknown)
+    _sw_common(params, out, origin, operation=False)
     state = params.get("call_state")
     if type(state) is not str or state not in _CALL_STATES:
         raise ValueError("call_state must be created, ringing, answered, ending or ended")
@@ -463,17 +495,19 @@ def _sw_state_event(params: dict[str, Any], out: dict[str, Any], origin: dict[st
         out["direction"] = direction
     if "device" in params:
         device = params["device"]
-        if not isinstance(device, dict) or not {"type", "params"}.issuperset(device):
+        if not isinstance(device, dict):
             raise ValueError("device is {type, params}")
+        _unknown(device, _DEVICE_KEYS, "$.params.device", unknown)
         kind = device.get("type")
         channel = _DEVICE_CHANNELS.get(kind) if type(kind) is str else None
         if channel is None:
             raise ValueError("device.type must be phone, sip or webrtc")
         ends = device.get("params", {})
-        keys = ("from_number", "to_number") if channel == "pstn" else ("from", "to")
-        if not isinstance(ends, dict) or not ends.keys() <= set(keys):
+        keys = _PHONE_ENDS if channel == "pstn" else _ADDRESS_ENDS
+        if not isinstance(ends, dict):
             raise ValueError(f"device.params holds {keys[0]} and {keys[1]}")
-        if not ends:
+        _unknown(ends, frozenset(keys), "$.params.device.params", unknown)
+        if keys[0] not in ends and keys[1] not in ends:
             raise ValueError("a device names its from and/or to")
         if keys[0] in ends:
             out["source"] = _text(ends[keys[0]], 512)
@@ -489,7 +523,10 @@ def _sw_state_event(params: dict[str, Any], out: dict[str, Any], origin: dict[st
         out["cause"] = cause
     if "peer" in params:
         peer = params["peer"]
-        if not isinstance(peer, dict) or not peer or not {"call_id", "node_id"}.issuperset(peer):
+        if not isinstance(peer, dict):
+            raise ValueError("a peer is {call_id, node_id}")
+        _unknown(peer, _PEER_KEYS, "$.params.peer", unknown)
+        if "call_id" not in peer and "node_id" not in peer:
             raise ValueError("a peer names its call_id or node_id")
         if "call_id" in peer:
             out["peer_call_id"] = _text(peer["call_id"], 256)
@@ -497,13 +534,15 @@ def _sw_state_event(params: dict[str, Any], out: dict[str, Any], origin: dict[st
             origin["peer_node_id"] = _origin_str(peer["node_id"])
 
 
-def _sw_collect_event(params: dict[str, Any], out: dict[str, Any], origin: dict[str, Any]) -> None:
-    if not _COLLECT_EVT_KEYS.issuperset(params) or "result" not in params:
+def _sw_collect_event(params: dict[str, Any], out: dict[str, Any], origin: dict[str, Any], unknown: Unknown) -> None:
+    _unknown(params, _COLLECT_EVT_KEYS, "$.params", unknown)
+    if "result" not in params:
         raise ValueError("collect events are {control_id, call_id, node_id, result, final, state}")
     _sw_common(params, out, origin)
     result = params["result"]
-    if not isinstance(result, dict) or not {"type", "params"}.issuperset(result):
+    if not isinstance(result, dict):
         raise ValueError("result is {type, params}")
+    _unknown(result, _RESULT_KEYS, "$.params.result", unknown)
     kind = result.get("type")
     if type(kind) is not str or kind not in _COLLECT_KINDS:
         raise ValueError("not a collect result type")
@@ -513,8 +552,7 @@ def _sw_collect_event(params: dict[str, Any], out: dict[str, Any], origin: dict[
         if not isinstance(found, dict):
             raise ValueError("a digit or speech result has params")
         if kind == "digit":
-            if not {"digits", "terminator"}.issuperset(found):
-                raise ValueError("digit params are {digits, terminator}")
+            _unknown(found, _DIGIT_KEYS, "$.params.result.params", unknown)
             if "digits" in found:
                 digits = _text(found["digits"], 256, 0)
                 if _DIGITS.fullmatch(digits) is None:
@@ -526,8 +564,7 @@ def _sw_collect_event(params: dict[str, Any], out: dict[str, Any], origin: dict[
                     raise ValueError("a terminator is one of 0-9 A-D * #")
                 out["terminator"] = terminator
         else:
-            if not {"text", "confidence"}.issuperset(found):
-                raise ValueError("speech params are {text, confidence}")
+            _unknown(found, _SPEECH_KEYS, "$.params.result.params", unknown)
             if "text" in found:
                 out["text"] = _text(found["text"], 100_000)
             if "confidence" in found:
@@ -542,7 +579,7 @@ def _sw_collect_event(params: dict[str, Any], out: dict[str, Any], origin: dict[
         out["state"] = _text(params["state"], 64)
 
 
-_SW_EVENTS: dict[str, tuple[str, Callable[[dict[str, Any], dict[str, Any], dict[str, Any]], None]]] = {
+_SW_EVENTS: dict[str, tuple[str, Callable[[dict[str, Any], dict[str, Any], dict[str, Any], Unknown], None]]] = {
     "calling.call.play": ("playback", _sw_play_event),
     "calling.call.state": ("call_state_changed", _sw_state_event),
     "calling.call.record": ("recording", _sw_record_event),
@@ -551,8 +588,10 @@ _SW_EVENTS: dict[str, tuple[str, Callable[[dict[str, Any], dict[str, Any], dict[
 
 
 def _signalwire_event(body: Any) -> dict[str, Any]:
-    if not isinstance(body, dict) or not _SW_ENVELOPE_KEYS.issuperset(body):
+    if not isinstance(body, dict):
         raise ValueError("a status callback is {event_type, event_channel, timestamp, project_id, space_id, params}")
+    unknown: Unknown = {}
+    _unknown(body, _SW_ENVELOPE_KEYS, "$", unknown)
     event_type = body.get("event_type")
     found = _SW_EVENTS.get(event_type) if type(event_type) is str else None
     if found is None:
@@ -568,10 +607,10 @@ def _signalwire_event(body: Any) -> dict[str, Any]:
     params = body.get("params")
     if not isinstance(params, dict):
         raise ValueError("params must be a JSON object")
-    decode(params, out, origin)
+    decode(params, out, origin, unknown)
     if origin:
         out["origin"] = origin
-    return out
+    return _with_unknown(out, "signalwire", unknown)
 
 
 # -- gateway
@@ -667,13 +706,17 @@ def _gw_command_result(data: dict[str, Any], out: dict[str, Any]) -> None:
     if type(data.get("success")) is not bool:
         raise ValueError("success is a required boolean")
     out["success"] = data["success"]
-    detail = data.get("detail")
-    if detail is not None:  # callglot reads an explicit null detail as absent
-        if type(detail) is not dict:
+    if "detail" in data:
+        detail = data["detail"]
+        if type(detail) is not dict:  # null too: omit the field instead
             raise ValueError("detail is a JSON object")
         _json_value(detail)
         out["detail"] = detail
     _uid(data, out)
+    if "operation_id" in data:
+        out["operation_id"] = _text(data["operation_id"], 256)
+    elif "command_id" not in out:
+        raise ValueError("a command.result names its command by command_uid or operation_id")
 
 
 _PLAYBACK_KEYS = frozenset({"command_uid", "urls", "file_path"})
@@ -686,7 +729,11 @@ _GW_EVENTS: dict[str, tuple[str, frozenset[str], Callable[[dict[str, Any], dict[
     "playback.stopped": ("playback", _PLAYBACK_KEYS | {"offset_ms", "duration_ms"}, _gw_playback("finished")),
     "playback.file_not_found": ("playback", _PLAYBACK_KEYS, _gw_playback("error")),
     "recording.completed": ("recording", frozenset({"command_uid", "url", "duration_ms"}), _gw_recording),
-    "command.result": ("command_result", frozenset({"command_uid", "success", "detail"}), _gw_command_result),
+    "command.result": (
+        "command_result",
+        frozenset({"command_uid", "operation_id", "success", "detail"}),
+        _gw_command_result,
+    ),
 }
 
 
@@ -698,15 +745,16 @@ def _gateway_event(body: Any) -> dict[str, Any]:
     if found is None:
         raise ValueError(f"unknown gateway event {name!r}")  # conference.* events too: rooms are not calls
     tag, keys, decode = found
+    unknown: Unknown = {}
     if "data" in body:  # the envelope
         data = body["data"]
-        if not _GW_ENVELOPE_KEYS.issuperset(body) or not isinstance(data, dict) or not keys.issuperset(data):
-            raise ValueError("unexpected field(s)")
+        if not isinstance(data, dict):
+            raise ValueError("data must be a JSON object")
+        _unknown(body, _GW_ENVELOPE_KEYS, "$", unknown)
+        _unknown(data, keys, "$.data", unknown)
     else:  # the flat form: the data fields beside the header
         data = body
-        for key in body:
-            if key not in keys and key not in _GW_HEADER_KEYS:
-                raise ValueError(f"unexpected field {key[:40]!r}")
+        _unknown(body, keys | _GW_HEADER_KEYS, "$", unknown)
     session = body.get("session_uuid")
     if type(session) is not str or CALL_ID.fullmatch(session) is None:
         raise ValueError("session_uuid is a call id of one path segment")
@@ -717,7 +765,7 @@ def _gateway_event(body: Any) -> dict[str, Any]:
             raise ValueError("sequences start at 1")
         out["sequence"] = sequence
     decode(data, out)
-    return out
+    return _with_unknown(out, "gateway", unknown)
 
 
 def decode_event(message: Message, dialect: str) -> dict[str, Any]:

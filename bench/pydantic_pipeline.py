@@ -17,7 +17,7 @@ import math
 import re
 import uuid
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, model_validator
 
@@ -36,6 +36,7 @@ SW_PATH = "/api/calling/calls"
 CHIRP_PATH = re.compile(rf"/v1/calls/({UUID})/commands")  # SignalWire call ids are UUIDs
 GATEWAY_PATH = re.compile(rf"/api/v1/sessions/({CALL_ID})/commands/([a-z_]+(?:/[a-z_]+)?)")
 Q850 = frozenset(cause.value for cause in HangupCause)
+SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class Strict(BaseModel):
@@ -73,6 +74,8 @@ def _json_object(value: dict[str, Any]) -> dict[str, Any]:
             raise ValueError("nesting deeper than 32 levels")
         if type(item) is float and not math.isfinite(item):
             raise ValueError("NaN and infinities are not JSON")
+        if type(item) is str and not item.isascii() and SURROGATE.search(item) is not None:
+            raise ValueError("strings must not hold lone surrogates")
         if type(item) is dict:
             for child in item.values():
                 walk(child, depth + 1)
@@ -562,30 +565,77 @@ def gateway_to_chirp(message: Message) -> Message:
 
 # ---------------------------------------------------------------- events: signalwire
 
+
+class Tolerant(BaseModel):
+    """A vendor's event object: strict values, and the keys callglot does not know kept (it keeps them in origin)."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+Unknown = dict[str, dict[str, Any]]  # {JSON path of an object: {key callglot does not know: value}}
+
+
+def _holds_model(annotation: Any) -> bool:
+    if isinstance(annotation, type):
+        return issubclass(annotation, BaseModel)
+    return any(_holds_model(arg) for arg in get_args(annotation))
+
+
+_NESTED: dict[type[BaseModel], tuple[tuple[str, str], ...]] = {}
+
+
+def _nested(cls: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(attribute, JSON key) of the fields of ``cls`` that hold a model: where unknown keys can nest."""
+    found = _NESTED.get(cls)
+    if found is None:
+        fields = cls.model_fields.items()
+        found = _NESTED[cls] = tuple((n, f.alias or n) for n, f in fields if _holds_model(f.annotation))
+    return found
+
+
+def _unknown(model: BaseModel, path: str, unknown: Unknown) -> None:
+    """Collect the unknown keys of ``model`` and of the objects it holds, by JSON path (checked as JSON values)."""
+    extra = model.__pydantic_extra__
+    if extra:
+        taken = unknown.setdefault(path, {})
+        taken.update(extra)
+        _json_object(taken)
+    for name, key in _nested(type(model)):
+        value = getattr(model, name)
+        if value is not None:  # ABSENT
+            _unknown(value, f"{path}.{key}", unknown)
+
+
+def _with_unknown(out: dict[str, Any], dialect: str, unknown: Unknown) -> dict[str, Any]:
+    if unknown:
+        out.setdefault("origin", {})["unknown"] = {dialect: unknown}
+    return out
+
+
 EventUrl = Annotated[str, Field(min_length=1, max_length=4096), AfterValidator(check_vendor_url)]
 Digits = Annotated[str, Field(max_length=256, pattern=r"^[0-9A-Da-d*#]*$")]
 
 
-class SwEventParams(Strict):
-    call_id: Text256 = ABSENT
+class SwEventParams(Tolerant):
+    call_id: Text256  # routing: required
     node_id: WireStr = ABSENT
 
 
 class SwOperationParams(SwEventParams):
-    control_id: Text128 = ABSENT
+    control_id: Text128  # matching: required
 
 
 class PlayEvtParams(SwOperationParams):
     state: Literal["playing", "paused", "finished", "error"]
 
 
-class RecordEvtAudio(Strict):
+class RecordEvtAudio(Tolerant):
     format: Literal["mp3", "wav", "mp4"] = ABSENT
     direction: Direction = ABSENT
     stereo: bool = ABSENT
 
 
-class RecordEvtSpec(Strict):
+class RecordEvtSpec(Tolerant):
     audio: RecordEvtAudio
 
 
@@ -598,27 +648,27 @@ class RecordEvtParams(SwOperationParams):
     record: RecordEvtSpec = ABSENT
 
 
-class PhoneEnds(Strict):
+class PhoneEnds(Tolerant):
     from_number: Text512 = ABSENT
     to_number: Text512 = ABSENT
 
 
-class AddressEnds(Strict):
+class AddressEnds(Tolerant):
     from_: Text512 = Field(ABSENT, alias="from")
     to: Text512 = ABSENT
 
 
-class PhoneDevice(Strict):
+class PhoneDevice(Tolerant):
     type: Literal["phone"]
     params: PhoneEnds = ABSENT
 
 
-class AddressDevice(Strict):
+class AddressDevice(Tolerant):
     type: Literal["sip", "webrtc"]
     params: AddressEnds = ABSENT
 
 
-class Peer(Strict):
+class Peer(Tolerant):
     call_id: Text256 = ABSENT
     node_id: WireStr = ABSENT
 
@@ -638,28 +688,35 @@ class StateEvtParams(SwEventParams):
     peer: Peer = ABSENT
 
 
-class DigitParams(Strict):
+class DigitParams(Tolerant):
     digits: Digits = ABSENT
     terminator: Annotated[str, Field(max_length=1, pattern=r"^[0-9A-Da-d*#]?$")] = ABSENT
 
 
-class SpeechParams(Strict):
+class SpeechParams(Tolerant):
     text: Text100k = ABSENT
     confidence: Annotated[Number, Field(ge=0, le=1)] = ABSENT
 
 
-class DigitOutcome(Strict):
+class DigitOutcome(Tolerant):
     type: Literal["digit"]
     params: DigitParams
 
 
-class SpeechOutcome(Strict):
+class SpeechOutcome(Tolerant):
     type: Literal["speech"]
     params: SpeechParams
 
 
-class OtherOutcome(Strict):
+class OtherOutcome(Tolerant):
     type: Literal["no_input", "no_match", "error", "start_of_input"]
+    params: Any = ABSENT  # a known key that these outcomes refuse
+
+    @model_validator(mode="after")
+    def _no_params(self) -> OtherOutcome:
+        if "params" in self.model_fields_set:
+            raise ValueError(f"a {self.type} result has no params")
+        return self
 
 
 class CollectEvtParams(SwOperationParams):
@@ -668,7 +725,7 @@ class CollectEvtParams(SwOperationParams):
     state: Text64 = ABSENT
 
 
-class SwEnvelope(Strict):
+class SwEnvelope(Tolerant):
     event_channel: WireStr = ABSENT
     project_id: WireStr = ABSENT
     space_id: WireStr = ABSENT
@@ -758,7 +815,7 @@ Uid = CommandUid
 MilliSeconds = Annotated[JsonInt, Field(ge=0, le=10**12)]
 
 
-class GwHeader(Strict):
+class GwHeader(Tolerant):
     event: str
     session_uuid: Annotated[str, Field(pattern=rf"^{CALL_ID}$")]
     sequence: Annotated[JsonInt, Field(ge=1)] = ABSENT
@@ -768,12 +825,12 @@ class GwEnvelope(GwHeader):
     data: dict[str, Any]
 
 
-class CallNew(Strict):
+class CallNew(Tolerant):
     caller_id: Text512 = ABSENT
     did: Text512 = ABSENT
 
 
-class CallAnswered(Strict):
+class CallAnswered(Tolerant):
     command_uid: Uid = ABSENT
     success: bool = ABSENT
 
@@ -784,16 +841,16 @@ class CallAnswered(Strict):
         return self
 
 
-class CallHangup(Strict):
+class CallHangup(Tolerant):
     cause: Cause = ABSENT
     command_uid: Uid = ABSENT
 
 
-class Dtmf(Strict):
+class Dtmf(Tolerant):
     digit: Annotated[str, Field(pattern=r"^[0-9A-D*#]$")]
 
 
-class Playback(Strict):
+class Playback(Tolerant):
     command_uid: Uid = ABSENT
     urls: Annotated[list[Text4096], Field(max_length=128)] = ABSENT
     file_path: WireStr = ABSENT
@@ -810,17 +867,23 @@ class PlaybackStopped(Playback):
     duration_ms: MilliSeconds = ABSENT
 
 
-class RecordingCompleted(Strict):
+class RecordingCompleted(Tolerant):
     command_uid: Uid = ABSENT
     url: EventUrl = ABSENT
     duration_ms: MilliSeconds = ABSENT
 
 
-class GwCommandResult(Strict):
+class GwCommandResult(Tolerant):
     command_uid: Uid = ABSENT
+    operation_id: Text256 = ABSENT
     success: bool
-    # callglot reads an explicit null detail as absent: the one nullable field here
-    detail: Annotated[dict[str, Any], AfterValidator(_json_object)] | None = None
+    detail: Annotated[dict[str, Any], AfterValidator(_json_object)] = ABSENT
+
+    @model_validator(mode="after")
+    def _names_its_command(self) -> GwCommandResult:
+        if self.command_uid is None and self.operation_id is None:
+            raise ValueError("a command.result names its command by command_uid or operation_id")
+        return self
 
 
 def _ms(value: int | None) -> float | None:
@@ -868,7 +931,13 @@ GATEWAY_EVENTS: dict[str, tuple[TypeAdapter[Any], Callable[[Any], dict[str, Any]
     ),
     "command.result": (
         TypeAdapter(GwCommandResult),
-        lambda d: {"event": "command_result", "success": d.success, "detail": d.detail, "command_id": d.command_uid},
+        lambda d: {
+            "event": "command_result",
+            "success": d.success,
+            "detail": d.detail,
+            "command_id": d.command_uid,
+            "operation_id": d.operation_id,
+        },
     ),
 }
 GW_HEADER = TypeAdapter(GwHeader)
@@ -884,21 +953,28 @@ def _gateway_event(body: Any) -> dict[str, Any]:
     if found is None:
         raise ValueError(f"unknown gateway event {name!r}")  # conference.* events too: rooms are not calls
     adapter, convert = found
+    unknown: Unknown = {}
     if "data" in body:  # the envelope
         header = GW_ENVELOPE.validate_python(body)
         data = adapter.validate_python(header.data)
+        _unknown(header, "$", unknown)
+        _unknown(data, "$.data", unknown)
     else:  # the flat form: the data fields beside the header
         header = GW_HEADER.validate_python({key: body[key] for key in _HEADER_KEYS if key in body})
         data = adapter.validate_python({key: value for key, value in body.items() if key not in _HEADER_KEYS})
+        _unknown(data, "$", unknown)
     out = convert(data)
     out.update(call_id=header.session_uuid, sequence=header.sequence)
-    return _drop_none(out)
+    return _with_unknown(_drop_none(out), "gateway", unknown)
 
 
 def decode_event(message: Message, dialect: str) -> dict[str, Any]:
     """The webhook ``message`` of ``dialect`` (signalwire or gateway) as a flat canonical-event dict."""
     if dialect == "signalwire":
-        return _signalwire_event(SIGNALWIRE_EVENT.validate_python(message["body"]))
+        event = SIGNALWIRE_EVENT.validate_python(message["body"])
+        unknown: Unknown = {}
+        _unknown(event, "$", unknown)
+        return _with_unknown(_signalwire_event(event), "signalwire", unknown)
     if dialect == "gateway":
         return _gateway_event(message["body"])
     raise ValueError(f"no event decoder for {dialect!r}")

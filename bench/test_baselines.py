@@ -13,7 +13,9 @@ modify their input.
 
 from __future__ import annotations
 
+import copy
 import enum
+import json
 import sys
 import uuid
 from collections.abc import Callable, Iterator
@@ -43,7 +45,12 @@ BASELINES = {"handwritten": handwritten, "pydantic": pydantic_pipeline}
 
 
 def _json(value: Any) -> bytes:
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError as exc:  # orjson writes UTF-8 only: a mutant's lone surrogate, as an escape
+        if "surrogates" not in str(exc):
+            raise
+        return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
 
 
 def _masked(request: Message) -> Message:
@@ -222,7 +229,7 @@ GENERIC: list[Any] = [
     "https://cdn.example.com/x.mp3", "HTTPS://CDN.Example.COM/x.mp3", "http://cdn.example.com/x.mp3",
     "https://169.254.169.254/latest", "https://localhost/x.mp3", "https://[::1]/x", "https://0x7f.1/x",
     "https://user@cdn.example.com/x", "sip:alice@example.com", "x" * 2049, [], {}, ["https://cdn.example.com/x.mp3"],
-    {"url": "https://cdn.example.com/x.mp3"}, _DEEP,
+    {"url": "https://cdn.example.com/x.mp3"}, _DEEP, "a\udfffb",
 ]  # fmt: skip
 #: More replacements per key: the neighbours of valid values (other enum members, bounds).
 EXTRA: dict[str, list[Any]] = {
@@ -297,7 +304,7 @@ def _with(message: Message, path: tuple[Any, ...], new: Any) -> Message:
     if new is DELETE:
         del parent[path[-1]]
     else:
-        parent[path[-1]] = orjson.loads(_json(new))
+        parent[path[-1]] = copy.deepcopy(new)
     return out
 
 
@@ -317,6 +324,7 @@ def _mutants(message: Message) -> list[Message]:
             add(_with(message, path, DELETE))
         if isinstance(value, dict):
             add(_with(message, path, {**value, "zz_extra": 1}))
+            add(_with(message, path, {**value, "zz_extra": "\ud800"}))  # kept in origin: a JSON value, checked
         if isinstance(value, list) and value:
             add(_with(message, path, [*value, value[-1]]))
             add(_with(message, path, value[:1] * 129))

@@ -255,3 +255,54 @@ def test_callglot_events(benchmark: Any) -> None:
         )
 
     _run(benchmark, workload.EVENTS, one, (CallglotError,))
+
+
+# ---------------------------------------------------------------- refusals
+
+
+def _refused(direction: str) -> list[Any]:
+    """The workload's messages that must be refused: a direction's invalid commands, or the invalid events."""
+    if direction == "events":
+        return [item for item, valid in zip(workload.EVENTS, workload.EVENT_VALID, strict=True) if not valid]
+    return [
+        m for m, valid in zip(workload.COMMANDS[direction], workload.COMMAND_VALID[direction], strict=True) if not valid
+    ]
+
+
+def _refusers(direction: str) -> dict[str, tuple[Callable[[Any], Any], tuple[type[BaseException], ...]]]:
+    if direction == "events":
+        dialects = {item["dialect"]: callglot.get_dialect(item["dialect"]) for item in workload.EVENTS}
+
+        def callglot_event(item: dict[str, Any]) -> Any:
+            message = item["message"]
+            request = HttpRequest(method=message["method"], path=message["path"], body=message["body"])
+            return dialects[item["dialect"]].decode_event(request)
+
+        return {
+            "handwritten": (lambda item: handwritten.decode_event(item["message"], item["dialect"]), REJECTED),
+            "pydantic": (lambda item: pydantic_pipeline.decode_event(item["message"], item["dialect"]), REJECTED),
+            "callglot": (callglot_event, (CallglotError,)),
+        }
+    source, target = workload.DIRECTIONS[direction]
+
+    def callglot_command(message: dict[str, Any]) -> Any:
+        request = HttpRequest(method=message["method"], path=message["path"], body=message["body"])
+        return callglot.translate(request, source=source, target=target).value
+
+    return {
+        "handwritten": (getattr(handwritten, BASELINE_FUNCTIONS[direction]), REJECTED),
+        "pydantic": (getattr(pydantic_pipeline, BASELINE_FUNCTIONS[direction]), REJECTED),
+        "callglot": (callglot_command, (CallglotError,)),
+    }
+
+
+@pytest.mark.parametrize("direction", [*DIRECTIONS, "events"])
+@pytest.mark.parametrize("implementation", ["handwritten", "pydantic", "callglot"])
+def test_refusals(benchmark: Any, implementation: str, direction: str) -> None:
+    """Only the messages that must be refused (the cost of an error, its message and path included)."""
+    messages = _refused(direction)
+    one, errors = _refusers(direction)[implementation]
+    for message in messages:  # each one is refused, or this is not timing a refusal
+        with pytest.raises(errors):
+            one(message)
+    _run(benchmark, messages, one, errors)
