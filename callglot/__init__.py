@@ -11,8 +11,9 @@ The core is sans-IO: values and adapters are pure functions of data. Only
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+from callglot import _lazy
 
 # Light, always needed: the wire values, the capability/policy vocabulary and the errors (attrs only).
 from callglot._wire import HttpRequest, HttpResponse
@@ -54,14 +55,7 @@ _LAZY: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'callglot' has no attribute {name!r}")
-    loaded = import_module(module)
-    for other, home in _LAZY.items():  # bind the module's other names too: later lookups skip this hook
-        if home == module:
-            globals()[other] = getattr(loaded, other)
-    return globals()[name]
+    return _lazy.load(__name__, _LAZY, globals(), name)
 
 
 def __dir__() -> list[str]:

@@ -19,6 +19,7 @@ from typing import Any
 import anyio
 import httpx
 import pytest
+from scripted_vendor import Vendor
 
 import callglot
 from callglot import Policy, ProviderError, UnsupportedCommand, UnsupportedField
@@ -107,24 +108,6 @@ def ok(dialect: str) -> httpx.Response:
 
 def refusal(dialect: str, status: int, headers: dict[str, str] | None = None) -> httpx.Response:
     return wire(dialect, ProviderError(status, "no"), headers)
-
-
-class Vendor:
-    """A scripted vendor: each request gets the next outcome (a response, or an httpx error class to raise)."""
-
-    def __init__(self, *outcomes: httpx.Response | type[httpx.HTTPError] | Callable[[], httpx.Response]) -> None:
-        self.outcomes = list(outcomes)
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        outcome = self.outcomes.pop(0)
-        if isinstance(outcome, type):
-            raise outcome("simulated failure", request=request)
-        return outcome if isinstance(outcome, httpx.Response) else outcome()
-
-    def bodies(self) -> list[Any]:
-        return [json.loads(r.content) for r in self.requests]
 
 
 def run_send(

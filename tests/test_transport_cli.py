@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from scripted_vendor import Vendor
 from vendor_server import serve
 
 import callglot
@@ -40,19 +41,6 @@ def parse(*argv: str) -> argparse.Namespace:
 def answer(dialect: str, result: Receipt | ProviderError) -> httpx.Response:
     wire = callglot.get_dialect(dialect).encode_response(result, policy=Policy.LENIENT).value
     return httpx.Response(wire.status, json=wire.body, headers=wire.headers)
-
-
-class Vendor:
-    def __init__(self, *outcomes: httpx.Response | type[httpx.HTTPError]) -> None:
-        self.outcomes = list(outcomes)
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        outcome = self.outcomes.pop(0)
-        if isinstance(outcome, type):
-            raise outcome("simulated failure", request=request)
-        return outcome
 
 
 def send(

@@ -12,8 +12,9 @@ The only part of callglot that imports httpx, and only when one of these names i
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+from callglot import _lazy
 
 if TYPE_CHECKING:
     from ._auth import BearerAuth, ChirpAuth, GatewayAuth, SignalWireAuth, VendorAuth
@@ -39,14 +40,7 @@ _LAZY: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'callglot.transport' has no attribute {name!r}")
-    loaded = import_module(module)
-    for other, home in _LAZY.items():  # bind the module's other names too: later lookups skip this hook
-        if home == module:
-            globals()[other] = getattr(loaded, other)
-    return globals()[name]
+    return _lazy.load(__name__, _LAZY, globals(), name)
 
 
 def __dir__() -> list[str]:
