@@ -1263,3 +1263,15 @@ def test_unpickled_frozen_json_hash_matches_in_another_process(tmp_path: Path) -
         [sys.executable, "-c", load], check=True, env={**env, "PYTHONHASHSEED": "2"}, capture_output=True, text=True
     ).stdout.split()
     assert out == ["True", "True", "True"]
+
+
+@pytest.mark.parametrize(
+    ("key", "path"),
+    [("\n", 'event["\\n"]'), ("a b", 'event["a b"]'), ("a.b", 'event["a.b"]'), ("x" * 70, f'event["{"x" * 64}..."]')],
+)
+def test_a_free_form_key_that_would_break_the_path_is_quoted(key: str, path: str) -> None:
+    """Error messages stay one line and the path stays readable, whatever keys a free-form object has."""
+    with pytest.raises(InvalidValue) as info:
+        canonical.UserEvent(event={key: float("inf")})
+    assert info.value.field == path
+    assert "\n" not in str(info.value)

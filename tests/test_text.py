@@ -12,6 +12,7 @@ command URLs, without the address policy: callglot never fetches them.
 
 from __future__ import annotations
 
+import json
 import re
 import types
 import typing
@@ -138,10 +139,17 @@ CALL_IDS = st.uuids().map(str)  # a UUID is a valid call id in every dialect
 FREE_FORM_AT_FIELD = {("chirp", "$.metadata"), ("chirp", "$.data.call.metadata"), ("signalwire", "$.params.dest")}
 
 
+def _member(path: str, key: str) -> str:
+    """How a JSON path names a member: ``.key`` for a plain key, else the key quoted as JSON (one line)."""
+    if re.fullmatch(r"[A-Za-z0-9_$@-]{1,64}", key):
+        return f"{path}.{key}"
+    return f"{path}[{json.dumps(key[:64] + ('...' if len(key) > 64 else ''))}]"
+
+
 def _string_leaves(node: Any, path: str = "$", keys: tuple[Any, ...] = ()) -> list[tuple[str, tuple[Any, ...]]]:
     """(JSON path, key path) of every string in a JSON document."""
     if isinstance(node, dict):
-        return [leaf for key, item in node.items() for leaf in _string_leaves(item, f"{path}.{key}", (*keys, key))]
+        return [leaf for key, item in node.items() for leaf in _string_leaves(item, _member(path, key), (*keys, key))]
     if isinstance(node, list):
         return [leaf for i, item in enumerate(node) for leaf in _string_leaves(item, f"{path}[{i}]", (*keys, i))]
     return [(path, keys)] if isinstance(node, str) else []

@@ -8,6 +8,7 @@ adapters, never here.
 from __future__ import annotations
 
 import enum
+import json
 import math
 import re
 from collections.abc import Iterator, Mapping
@@ -279,6 +280,18 @@ JsonObject: TypeAlias = FrozenJson
 _MAX_JSON_DEPTH = 32
 
 
+#: A key that can stand after a dot in a JSON path as it is (anything else is quoted).
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_$@-]{1,64}")
+
+
+def _member_path(path: str, key: str) -> str:
+    """``path`` to the member ``key``: ``$.a.b``, or ``$.a["\n"]`` for a key that would break the path or the line."""
+    if _PLAIN_KEY.fullmatch(key):
+        return f"{path}.{key}"
+    shown = json.dumps(key[:64] + ("..." if len(key) > 64 else ""))  # escaped, ASCII, one line
+    return f"{path}[{shown}]"
+
+
 def _freeze(value: Any, depth: int, path: str) -> Any:
     if depth > _MAX_JSON_DEPTH:
         raise InvalidValue(path, f"nesting deeper than {_MAX_JSON_DEPTH} levels")
@@ -301,7 +314,7 @@ def _freeze(value: Any, depth: int, path: str) -> Any:
                 raise InvalidValue(path, "object keys must be strings")
             if v.has_lone_surrogate(key):
                 raise InvalidValue(path, f"object keys {v.LONE_SURROGATE}")
-            frozen[key] = _freeze(item, depth + 1, f"{path}.{key}")
+            frozen[key] = _freeze(item, depth + 1, _member_path(path, key))
         return FrozenJson._trusted(frozen)
     if kind is list or kind is tuple:
         return tuple(_freeze(item, depth + 1, f"{path}[{i}]") for i, item in enumerate(value))
