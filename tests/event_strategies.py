@@ -28,7 +28,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
-from strategies import e164_numbers, https_urls, json_objects, safe_text, sip_uris, wss_urls
+from strategies import e164_numbers, https_urls, json_objects, json_values, safe_text, sip_uris, wss_urls
 
 from callglot.canonical import TAGS
 from callglot.canonical import events as ev
@@ -130,6 +130,28 @@ def _opt(draw: Callable[[SearchStrategy[Any]], Any], mode: str, strategy: Search
     return draw(st.one_of(st.none(), strategy))
 
 
+def unknown_fields() -> SearchStrategy[dict[str, Any]]:
+    """What ``origin["unknown"]`` holds: ``{dialect: {JSON path: {field: value}}}``, each level non-empty.
+
+    Never the canonical dialect's own: the canonical form would put them back at their paths, which a
+    drawn event need not have (decoding a canonical body with added fields makes those).
+    """
+    dialects = (st.sampled_from(("chirp", "signalwire", "gateway")) | safe_text(1, 12)).filter(
+        lambda name: name != "canonical"
+    )
+    paths = st.sampled_from(("$", "$.data", "$.params", "$.data.call")) | safe_text(0, 12).map(lambda rest: "$" + rest)
+    fields = st.dictionaries(safe_text(0, 10), json_values(1), min_size=1, max_size=3)
+    return st.dictionaries(dialects, st.dictionaries(paths, fields, min_size=1, max_size=2), min_size=1, max_size=2)
+
+
+def origins() -> SearchStrategy[Any]:
+    """An origin: a JSON object whose reserved ``unknown`` key, when drawn, has the shape it must have."""
+    plain = json_objects(frozen=False).map(lambda origin: {k: v for k, v in origin.items() if k != ev.UNKNOWN_FIELDS})
+    return st.one_of(
+        plain, st.builds(lambda origin, unknown: {**origin, ev.UNKNOWN_FIELDS: unknown}, plain, unknown_fields())
+    )
+
+
 #: For each class, the field names its strategy draws (a test checks these equal the attrs fields).
 EVENT_FIELDS: dict[type, frozenset[str]] = {}
 
@@ -141,7 +163,7 @@ ENVELOPE: Mapping[str, SearchStrategy[Any]] = {
     "sequence": st.integers(min_value=0, max_value=2**53),
     "command_id": _ids(),
     "control_id": _ids(),
-    "origin": json_objects(),
+    "origin": origins(),
 }
 ENVELOPE_FIELDS = frozenset(ENVELOPE)
 
@@ -206,7 +228,7 @@ def receipts() -> SearchStrategy[ev.Receipt]:
             "operation_id": _ids(),
             "timeout": durations(),
             "call": call_legs(),
-            "origin": json_objects(),
+            "origin": origins(),
         },
         envelope=False,
     )

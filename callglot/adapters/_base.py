@@ -30,7 +30,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from callglot._wire import HttpRequest, HttpResponse
 from callglot.canonical import COMMANDS, TAGS, Command
 from callglot.canonical._validators import LONE_SURROGATE, has_lone_surrogate, item_bounds
-from callglot.canonical.events import Event, ProviderError, Receipt
+from callglot.canonical.events import UNKNOWN_FIELDS, Event, ProviderError, Receipt
 from callglot.canonical.types import FrozenJson, freeze_json, thaw_json
 from callglot.capabilities import Action, Adaptation, Capability, Policy, Support, Translation
 from callglot.errors import (
@@ -404,7 +404,7 @@ def unexpected_fields(keys: Iterable[Any], note: str = "", known: Iterable[str] 
 
 
 #: The origin key of the fields a vendor sent that callglot does not know: ``{dialect: {path: {key: value}}}``.
-UNKNOWN = "unknown"
+UNKNOWN = UNKNOWN_FIELDS
 #: Most objects with unknown fields one message may have.
 MAX_UNKNOWN_OBJECTS = 64
 _UNPLACED = "fields the vendor added that have no place in this message"

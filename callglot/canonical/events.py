@@ -32,10 +32,19 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from callglot.errors import CallglotError
+from callglot.errors import CallglotError, InvalidValue
 
 from . import _validators as v
-from .types import Channel, Direction, FrozenJson, HangupCause, RecordingFormat, freeze_json, json_field_converter
+from .types import (
+    Channel,
+    Direction,
+    FrozenJson,
+    HangupCause,
+    RecordingFormat,
+    freeze_json,
+    json_field_converter,
+    member_path,
+)
 
 __all__ = [
     "EVENTS",
@@ -87,6 +96,46 @@ def _opt_bool() -> Any:
     return attrs.field(default=None, validator=v.boolean())
 
 
+#: The key of an origin (or an error's details) holding the fields a vendor sent that callglot does not know.
+UNKNOWN_FIELDS = "unknown"
+
+
+def check_unknown_fields(holder: FrozenJson | None, field: str) -> None:
+    """Refuse a ``holder[UNKNOWN_FIELDS]`` that is not ``{dialect: {path: {key: value}}}``, each level non-empty.
+
+    Encoders put those fields back where the path says and decoders set them aside again, so any
+    other shape (``{"unknown": null}``, an empty dialect) could not survive a round trip: it would
+    change with nothing to report. Refused here, where the value is made.
+    """
+    if holder is None or UNKNOWN_FIELDS not in holder:
+        return
+    where = f"{field}.{UNKNOWN_FIELDS}"
+    unknown = holder[UNKNOWN_FIELDS]
+    if not isinstance(unknown, FrozenJson) or not unknown:
+        raise InvalidValue(where, "must be a non-empty object {dialect: {JSON path: {field: value}}}")
+    for dialect, paths in unknown.items():
+        at = member_path(where, dialect)
+        if not isinstance(paths, FrozenJson) or not paths:
+            raise InvalidValue(at, "must be a non-empty object {JSON path: {field: value}}")
+        for path, fields in paths.items():
+            if not path.startswith("$"):
+                raise InvalidValue(at, f"keys must be JSON paths starting with $, got {path!r}")
+            if not isinstance(fields, FrozenJson) or not fields:
+                raise InvalidValue(at, f"{path}: must be a non-empty object {{field: value}}")
+
+
+def _unknown_fields_shape(inst: Any, attribute: attrs.Attribute[Any], value: FrozenJson | None) -> None:
+    check_unknown_fields(value, attribute.name)
+
+
+def _origin() -> Any:
+    return attrs.field(
+        default=None,
+        converter=json_field_converter,  # type: ignore[misc]
+        validator=[v.member(FrozenJson), _unknown_fields_shape],
+    )
+
+
 def _opt_url(schemes: tuple[str, ...] = ("https", "http")) -> Any:
     # Event URLs (recordings, streams) are produced by the vendor, not fetched by callglot: parsed and
     # normalised like command URLs (urls.check_vendor_url), without the address (SSRF) policy.
@@ -101,11 +150,7 @@ class _Envelope:
     sequence: int | None = _opt_number(0, integer=True)
     command_id: str | None = _opt_text(128)
     control_id: str | None = _opt_text(128)
-    origin: FrozenJson | None = attrs.field(
-        default=None,
-        converter=json_field_converter,  # type: ignore[misc]
-        validator=v.member(FrozenJson),
-    )
+    origin: FrozenJson | None = _origin()
 
 
 # ---------------------------------------------------------------- call state
@@ -361,11 +406,7 @@ class Receipt:
     operation_id: str | None = _opt_text(256)
     timeout: float | None = _opt_number(0)
     call: CallLeg | None = attrs.field(default=None, validator=v.member(CallLeg))
-    origin: FrozenJson | None = attrs.field(
-        default=None,
-        converter=json_field_converter,  # type: ignore[misc]
-        validator=v.member(FrozenJson),
-    )
+    origin: FrozenJson | None = _origin()
 
 
 class ProviderError(CallglotError):
@@ -394,6 +435,7 @@ class ProviderError(CallglotError):
     ) -> None:
         self.status = status
         self.details = None if details is None else freeze_json(details, "details")
+        check_unknown_fields(self.details, "details")
         self.message = message
         self.code = code
         self.parameter = parameter

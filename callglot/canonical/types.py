@@ -284,7 +284,7 @@ _MAX_JSON_DEPTH = 32
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_$@-]{1,64}")
 
 
-def _member_path(path: str, key: str) -> str:
+def member_path(path: str, key: str) -> str:
     """``path`` to the member ``key``: ``$.a.b``, or ``$.a["\n"]`` for a key that would break the path or the line."""
     if _PLAIN_KEY.fullmatch(key):
         return f"{path}.{key}"
@@ -314,7 +314,7 @@ def _freeze(value: Any, depth: int, path: str) -> Any:
                 raise InvalidValue(path, "object keys must be strings")
             if v.has_lone_surrogate(key):
                 raise InvalidValue(path, f"object keys {v.LONE_SURROGATE}")
-            frozen[key] = _freeze(item, depth + 1, _member_path(path, key))
+            frozen[key] = _freeze(item, depth + 1, member_path(path, key))
         return FrozenJson._trusted(frozen)
     if kind is list or kind is tuple:
         return tuple(_freeze(item, depth + 1, f"{path}[{i}]") for i, item in enumerate(value))
