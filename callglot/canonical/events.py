@@ -128,14 +128,6 @@ def _unknown_fields_shape(inst: Any, attribute: attrs.Attribute[Any], value: Fro
     check_unknown_fields(value, attribute.name)
 
 
-def _origin() -> Any:
-    return attrs.field(
-        default=None,
-        converter=json_field_converter,  # type: ignore[misc]
-        validator=[v.member(FrozenJson), _unknown_fields_shape],
-    )
-
-
 def _opt_url(schemes: tuple[str, ...] = ("https", "http")) -> Any:
     # Event URLs (recordings, streams) are produced by the vendor, not fetched by callglot: parsed and
     # normalised like command URLs (urls.check_vendor_url), without the address (SSRF) policy.
@@ -150,7 +142,11 @@ class _Envelope:
     sequence: int | None = _opt_number(0, integer=True)
     command_id: str | None = _opt_text(128)
     control_id: str | None = _opt_text(128)
-    origin: FrozenJson | None = _origin()
+    origin: FrozenJson | None = attrs.field(
+        default=None,
+        converter=json_field_converter,  # type: ignore[misc]
+        validator=[v.member(FrozenJson), _unknown_fields_shape],
+    )
 
 
 # ---------------------------------------------------------------- call state
@@ -406,7 +402,11 @@ class Receipt:
     operation_id: str | None = _opt_text(256)
     timeout: float | None = _opt_number(0)
     call: CallLeg | None = attrs.field(default=None, validator=v.member(CallLeg))
-    origin: FrozenJson | None = _origin()
+    origin: FrozenJson | None = attrs.field(
+        default=None,
+        converter=json_field_converter,  # type: ignore[misc]
+        validator=[v.member(FrozenJson), _unknown_fields_shape],
+    )
 
 
 class ProviderError(CallglotError):
