@@ -6,7 +6,7 @@ import attrs
 
 from callglot._wire import HttpRequest
 from callglot.adapters import get_dialect
-from callglot.canonical.events import Event
+from callglot.canonical.events import AnyEvent
 from callglot.capabilities import Policy, Translation
 
 __all__ = ["translate", "translate_event"]
@@ -48,7 +48,12 @@ def translate_event(
     target: str,
     policy: Policy = Policy.STRICT,
     path: str = "/",
-) -> Translation[HttpRequest]:
-    """Translate a webhook request from ``source``'s dialect to ``target``'s (POSTed to ``path``)."""
-    event: Event = get_dialect(source).decode_event(request)
+) -> Translation[HttpRequest | None]:
+    """Translate a webhook request from ``source``'s dialect to ``target``'s (POSTed to ``path``).
+
+    An event type the source dialect has that callglot does not model (an :class:`UnknownEvent`)
+    reaches the same dialect unchanged; another dialect has no event for it: EncodeError under
+    STRICT, and under LENIENT the value is None with the drop in the report.
+    """
+    event: AnyEvent = get_dialect(source).decode_event(request)
     return get_dialect(target).encode_event(event, policy=policy, path=path)

@@ -126,7 +126,7 @@ def unsupported(note: str) -> Capability:
 def matrix(dialects: Sequence[Dialect]) -> dict[str, Any]:
     """The capability matrix as JSON-ready data (the ``--format json`` shape)."""
     from callglot.canonical import COMMANDS
-    from callglot.canonical.events import EVENTS
+    from callglot.canonical.events import EVENTS, UnknownEvent
 
     def rows(classes: Sequence[type], table: str) -> dict[str, dict[str, dict[str, str]]]:
         out: dict[str, dict[str, dict[str, str]]] = {}
@@ -138,10 +138,18 @@ def matrix(dialects: Sequence[Dialect]) -> dict[str, Any]:
             out[cls.__name__] = row
         return out
 
+    events = rows(EVENTS, "event_capabilities")
+    events[UnknownEvent.__name__] = {  # the event types callglot does not model: one row for all
+        dialect.name: {
+            "support": str(dialect.unknown_event_capability.support),
+            "note": dialect.unknown_event_capability.describe(),
+        }
+        for dialect in dialects
+    }
     return {
         "dialects": [d.name for d in dialects],
         "commands": rows(COMMANDS, "capabilities"),
-        "events": rows(EVENTS, "event_capabilities"),
+        "events": events,
     }
 
 

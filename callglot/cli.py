@@ -521,9 +521,14 @@ def cmd_translate_events(args: argparse.Namespace) -> int:
         except (CallglotError, InputError) as exc:
             return _error(exc, line, prefix), False
         _report(translated.report, line, out)
+        if translated.value is None:  # an UnknownEvent the target has no event for (LENIENT): reported
+            return {"line": line, "dropped": _DROPPED_EVENT}, True
         return _with_line(line, translated.value), True
 
     return _run_lines(args, one)
+
+
+_DROPPED_EVENT = "an event type callglot does not model has no event in the target dialect (see the report)"
 
 
 def as_webhook(document: Any) -> tuple[HttpRequest, str]:

@@ -54,17 +54,19 @@ def test_json_matrix_round_trips_through_json() -> None:
 
 def test_text_matrix_has_a_row_per_command_and_per_event() -> None:
     lines = render_matrix(all_dialects(), "text").splitlines()
-    assert len(lines) == len(COMMANDS) + 1 + 1 + len(EVENTS) + 1
+    assert len(lines) == len(COMMANDS) + 1 + 1 + len(EVENTS) + 1 + 1  # the last row: UnknownEvent
     assert lines[0].split() == ["command", *callglot.dialects()]
     events_header = len(COMMANDS) + 2
     assert lines[events_header - 1] == ""
     assert lines[events_header].split() == ["event", *callglot.dialects()]
-    assert [line.split()[0] for line in lines[events_header + 1 :]] == [cls.__name__ for cls in EVENTS]
+    assert [line.split()[0] for line in lines[events_header + 1 :]] == [cls.__name__ for cls in EVENTS] + [
+        "UnknownEvent"
+    ]
 
 
 def test_matrix_covers_every_event_in_every_dialect() -> None:
     data = matrix(all_dialects())
-    assert list(data["events"]) == [cls.__name__ for cls in EVENTS]
+    assert list(data["events"]) == [cls.__name__ for cls in EVENTS] + ["UnknownEvent"]
     for row in data["events"].values():
         assert set(row) == set(data["dialects"])
     for dialect in all_dialects():

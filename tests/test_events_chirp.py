@@ -21,6 +21,7 @@ import callglot
 from callglot import HttpRequest, HttpResponse
 from callglot.adapters import chirp
 from callglot.canonical import Channel, HangupCause, RecordingFormat
+from callglot.canonical import events as ev
 from callglot.canonical.events import (
     EVENTS,
     CallDirection,
@@ -43,10 +44,11 @@ from callglot.canonical.events import (
     StreamEvent,
     TapEvent,
     TranscriptionEvent,
+    UnknownEvent,
     VoicemailReceived,
 )
 from callglot.capabilities import Action, Policy, Support
-from callglot.errors import DecodeError, UnknownCommand, UnsupportedCommand, UnsupportedField
+from callglot.errors import DecodeError, UnsupportedCommand, UnsupportedField
 from callglot.schemas import load_schema, validator_for
 
 D = callglot.get_dialect("chirp")
@@ -806,7 +808,7 @@ BAD_EVENTS = [
     ([], "$"),
     ("calls.initiated", "$"),
     ({}, "$.event"),
-    ({"event": "calls.unknown", "data": {"call": {"id": CALL}}}, "$.event"),
+    ({"event": "", "data": {"call": {"id": CALL}}}, "$.event"),
     ({"event": 7, "data": {"call": {"id": CALL}}}, "$.event"),
     ({"event": "calls.answered"}, "$.data"),
     ({"event": "calls.answered", "data": {}}, "$.data.call"),
@@ -911,9 +913,11 @@ def test_bad_webhooks(body: Any, path: str) -> None:
     assert "\n" not in str(info.value)
 
 
-def test_unknown_event_is_unknown_command() -> None:
-    with pytest.raises(UnknownCommand):
-        decode_event({"event": "calls.participant.joined", "data": {"call": {"id": CALL}}})
+def test_an_event_callglot_does_not_model_is_kept_whole() -> None:
+    body = {"event": "calls.transcript.ready", "eventId": "evt_1", "data": {"call": {"id": CALL}, "text": "hi"}}
+    event = decode_event(body)
+    assert event == UnknownEvent(dialect="chirp", event_type="calls.transcript.ready", body=body, call_id=CALL)
+    assert D.encode_event(event).value.body == body
 
 
 def test_not_a_request() -> None:
@@ -1326,6 +1330,14 @@ SAMPLES: dict[type, Any] = {
     CommandResult: CommandResult(call_id=CALL, success=True),
     DtmfReceived: DtmfReceived(call_id=CALL, digit="5"),
     VoicemailReceived: VoicemailReceived(call_id=CALL),
+    ev.ConnectEvent: ev.ConnectEvent(call_id=CALL, state=ev.ConnectState.CONNECTED),
+    ev.DialStateChanged: ev.DialStateChanged(call_id=CALL, state=ev.DialState.ANSWERED),
+    ev.HoldEvent: ev.HoldEvent(call_id=CALL, state=ev.HoldState.HELD),
+    ev.DenoiseEvent: ev.DenoiseEvent(call_id=CALL, denoised=True),
+    ev.SendDigitsEvent: ev.SendDigitsEvent(call_id=CALL, state=OperationState.FINISHED),
+    ev.FaxEvent: ev.FaxEvent(call_id=CALL, state=ev.FaxState.FINISHED, success=True),
+    ev.ErrorEvent: ev.ErrorEvent(call_id=CALL, code="500"),
+    ev.ConferenceEvent: ev.ConferenceEvent(call_id=CALL, state=ev.ConferenceState.PARTICIPANT_JOINED),
 }
 
 

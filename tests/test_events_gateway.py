@@ -21,13 +21,14 @@ from strategies import any_json, cells
 
 import callglot
 from callglot import HttpRequest, HttpResponse
-from callglot.adapters.gateway import EVENT_CAPABILITIES, RESPONSE_CAPABILITIES, GatewayDialect
+from callglot.adapters.gateway import CONFERENCE_EVENTS, EVENT_CAPABILITIES, RESPONSE_CAPABILITIES, GatewayDialect
 from callglot.canonical.events import (
     EVENTS,
     CallDirection,
     CallState,
     CallStateChanged,
     CommandResult,
+    ConferenceEvent,
     DtmfReceived,
     OperationState,
     PlaybackEvent,
@@ -35,10 +36,11 @@ from callglot.canonical.events import (
     Receipt,
     ReceiptStatus,
     RecordingEvent,
+    UnknownEvent,
 )
 from callglot.canonical.types import Channel, Direction, HangupCause, RecordingFormat
 from callglot.capabilities import Action, Policy, Support
-from callglot.errors import DecodeError, InvalidMessage, UnknownCommand, UnsupportedCommand, UnsupportedField
+from callglot.errors import DecodeError, InvalidMessage, UnsupportedCommand, UnsupportedField
 from callglot.schemas import load_schema, validator_for
 
 GW = GatewayDialect()
@@ -223,9 +225,8 @@ BAD_EVENTS: list[tuple[Any, str, type[DecodeError]]] = [
     ([], "$", InvalidMessage),
     ({}, "$.event", InvalidMessage),
     ({"event": 7, "session_uuid": S}, "$.event", InvalidMessage),
-    ({"event": "call.bogus", "session_uuid": S}, "$.event", UnknownCommand),
-    ({"event": "conference.created", "room_id": "acW68-room-x", "name": "sales"}, "$.event", UnknownCommand),
-    ({"event": "conference.play.started", "room_id": "acW68-room-x", "name": "s"}, "$.event", UnknownCommand),
+    ({"event": 7, "session_uuid": S}, "$.event", InvalidMessage),
+    ({"event": "", "session_uuid": S}, "$.event", InvalidMessage),
     ({"event": "call.new"}, "$.session_uuid", InvalidMessage),
     ({"event": "call.new", "session_uuid": "../x"}, "$.session_uuid", InvalidMessage),
     ({"event": "call.new", "session_uuid": None}, "$.session_uuid", InvalidMessage),
@@ -280,9 +281,9 @@ def test_bad_webhooks_give_a_clear_decode_error(body: Any, path: str, kind: type
     assert "\n" not in str(info.value)
 
 
-def test_conference_events_are_named_in_the_error() -> None:
-    with pytest.raises(UnknownCommand, match=r"conference\.created"):
-        decode({"event": "conference.created", "room_id": "acW68-room-x", "name": "sales"})
+def test_an_event_callglot_does_not_model_is_kept_whole() -> None:
+    body = {"event": "conference.play.started", "room_id": "acW68-room-x", "name": "s"}
+    assert decode(body) == UnknownEvent(dialect="gateway", event_type="conference.play.started", body=body)
 
 
 def test_not_a_request() -> None:
@@ -293,7 +294,8 @@ def test_not_a_request() -> None:
 json_values = any_json()
 EVENT_NAMES = [
     "call.new", "call.answered", "call.hangup", "dtmf", "playback.started", "playback.stopped",
-    "playback.file_not_found", "recording.completed", "command.result", "conference.created", "x",
+    "playback.file_not_found", "recording.completed", "command.result", "conference.created",
+    "conference.member.left", "x",
 ]  # fmt: skip
 FIELD_NAMES = [
     "caller_id", "did", "command_uid", "success", "cause", "digit", "urls", "file_path", "offset_ms",
@@ -331,6 +333,9 @@ def test_any_json_into_decode_event_gives_an_event_or_decode_error(body: Any) ->
         assert exc.reason
         assert "\n" not in str(exc)
         return
+    if isinstance(event, UnknownEvent):  # kept whole: the same body again
+        assert encode(event).value.body == body
+        return
     assert type(event) in EVENTS
     # whatever decodes re-encodes (normal form) and decodes to the same event
     out = encode(event)
@@ -356,15 +361,16 @@ def test_schema_identity_and_local_refs() -> None:
     refs = [m for m in json.dumps(schema).split('"$ref": ')[1:]]
     assert refs
     assert all(ref.startswith('"#/$defs/') for ref in refs)
-    assert schema["properties"]["event"]["enum"] == [
-        name for name in EVENT_NAMES if name not in ("conference.created", "x")
-    ]
+    assert "enum" not in schema["properties"]["event"]  # any other name is an UnknownEvent, not an error
+    modelled = [rule["if"]["properties"]["event"] for rule in schema["allOf"]]
+    assert modelled[0]["enum"] == [name for name in EVENT_NAMES if not name.startswith("conference.") and name != "x"]
+    assert [rule["const"] for rule in modelled[1:]] == list(CONFERENCE_EVENTS)
 
 
 def test_schema_examples_decode_in_both_shapes() -> None:
     schema = load_schema("gateway.events")
     seen = 0
-    for name in schema["properties"]["event"]["enum"]:
+    for name in schema["allOf"][0]["if"]["properties"]["event"]["enum"]:
         definition = schema["$defs"][name.replace(".", "_")]
         for data in definition["examples"]:
             for body in (envelope(name, data, 9), flat(name, data, 9)):
@@ -372,6 +378,12 @@ def test_schema_examples_decode_in_both_shapes() -> None:
                 decode(body)
                 seen += 1
     assert seen >= 2 * 9
+    for name in CONFERENCE_EVENTS:  # flat, as the conference pages show them: sent back as they came
+        for body in schema["$defs"][name.replace(".", "_")]["examples"]:
+            assert list(validator_for("gateway.events").iter_errors(body)) == [], body
+            assert encode(decode(body)).value.body == body
+            seen += 1
+    assert seen >= 2 * 9 + 4
 
 
 @pytest.mark.parametrize(("body", "path", "kind"), BAD_EVENTS)
@@ -488,6 +500,13 @@ UNSUPPORTED_EXAMPLES = {
     "TranscriptionEvent": dict(state="finished", text="hi"),
     "ReferEvent": dict(state="ok"),
     "VoicemailReceived": dict(voicemail_id="v1"),
+    "ConnectEvent": dict(state="connected"),
+    "DialStateChanged": dict(state="answered"),
+    "HoldEvent": dict(state="held"),
+    "DenoiseEvent": dict(denoised=True),
+    "SendDigitsEvent": dict(state="finished"),
+    "FaxEvent": dict(state="finished", success=True),
+    "ErrorEvent": dict(code="500"),
 }
 
 
@@ -574,6 +593,26 @@ LOSSES: list[tuple[Any, str, bool]] = [
     (DtmfReceived(call_id=S, digit="1", control_id="c"), "control_id", True),
     (DtmfReceived(call_id=S, digit="1", sequence=0), "sequence", True),
     (DtmfReceived(call_id=S, digit="1", command_id="uid"), "command_id", True),
+    (ConferenceEvent(conference_id="r1", state="participant_muted"), "state", False),
+    (ConferenceEvent(state="started"), "conference_id", False),
+    (ConferenceEvent(conference_id="r1", state="participant_joined"), "call_id", False),
+    (ConferenceEvent(conference_id="r1", state="started", call_id=S), "call_id", True),
+    (ConferenceEvent(conference_id="r1", state="ended", name="room"), "name", True),
+    (ConferenceEvent(conference_id="r1", state="participant_left", call_id=S, source="+1"), "source", True),
+    (ConferenceEvent(conference_id="r1", state="started", reason="orphan"), "reason", True),
+    (ConferenceEvent(conference_id="r1", state="started", size=2), "size", True),
+    (
+        ConferenceEvent(conference_id="r1", state="ended", recording_url="https://r.example.com/1.wav"),
+        "recording_url",
+        True,
+    ),
+    (ConferenceEvent(conference_id="r1", state="ended", recording_duration=1.5), "recording_duration", True),
+    (ConferenceEvent(conference_id="r1", state="ended", recording_size=10), "recording_size", True),
+    (ConferenceEvent(conference_id="r1", state="started", event_id="e"), "event_id", True),
+    (ConferenceEvent(conference_id="r1", state="started", timestamp=4.0), "timestamp", True),
+    (ConferenceEvent(conference_id="r1", state="started", control_id="c"), "control_id", True),
+    (ConferenceEvent(conference_id="r1", state="started", sequence=3), "sequence", True),
+    (ConferenceEvent(conference_id="r1", state="started", command_id="uid"), "command_id", True),
 ]
 
 
@@ -605,6 +644,21 @@ def test_every_declared_field_is_exercised() -> None:
 def test_failed_call_is_sent_as_hangup_under_lenient() -> None:
     out = encode(CallStateChanged(call_id=S, state="failed", cause="USER_BUSY", sequence=9), Policy.LENIENT)
     assert out.value.body == envelope("call.hangup", {"cause": "USER_BUSY"}, 9)
+
+
+def test_a_room_event_keeps_its_app_id_and_a_member_event_names_its_session() -> None:
+    created = {"event": "conference.created", "app_id": "my-app", "room_id": "acW68-room-abc123", "name": "Standup"}
+    event = decode(created)
+    assert event == ConferenceEvent(
+        state="started", conference_id="acW68-room-abc123", name="Standup", origin={"app_id": "my-app"}
+    )
+    assert encode(event).value.body == created
+    with pytest.raises(InvalidMessage) as caught:
+        decode({"event": "conference.member.joined", "room_id": "acW68-room-abc123"})
+    assert caught.value.path == "$.session_uuid"
+    with pytest.raises(InvalidMessage) as caught:
+        decode({"event": "conference.member.left", "session_uuid": "a/b", "room_id": "r"})
+    assert caught.value.path == "$.session_uuid"
 
 
 def test_another_vendors_origin_is_dropped_under_both_policies() -> None:

@@ -86,7 +86,7 @@ def test_both_round_trip_within_their_dialect() -> None:
 
 def test_translate_events_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "events.jsonl"
-    lines = [json.dumps(GW_PLAYBACK_STOPPED), "not json", json.dumps({"event": "no.such.event", "session_uuid": "s1"})]
+    lines = [json.dumps(GW_PLAYBACK_STOPPED), "not json", json.dumps({"event": "", "session_uuid": "s1"})]
     source.write_text("\n".join(lines) + "\n")
     assert main(["translate-events", "--from", "gateway", "--to", "canonical", str(source)]) == 1
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]

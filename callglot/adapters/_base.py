@@ -30,7 +30,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from callglot._wire import HttpRequest, HttpResponse
 from callglot.canonical import COMMANDS, TAGS, Command
 from callglot.canonical._validators import LONE_SURROGATE, has_lone_surrogate, item_bounds
-from callglot.canonical.events import UNKNOWN_FIELDS, Event, ProviderError, Receipt
+from callglot.canonical.events import UNKNOWN_FIELDS, AnyEvent, Event, ProviderError, Receipt, UnknownEvent
 from callglot.canonical.types import FrozenJson, freeze_json, thaw_json
 from callglot.capabilities import Action, Adaptation, Capability, Policy, Support, Translation
 from callglot.errors import (
@@ -405,6 +405,15 @@ def unexpected_fields(keys: Iterable[Any], note: str = "", known: Iterable[str] 
 
 #: The origin key of the fields a vendor sent that callglot does not know: ``{dialect: {path: {key: value}}}``.
 UNKNOWN = UNKNOWN_FIELDS
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: The matrix cell of UnknownEvent in every vendor dialect (the canonical form carries them whole).
+UNKNOWN_EVENT_CAPABILITY = Capability(
+    support=Support.PARTIAL,
+    note="an event type callglot does not model decodes to UnknownEvent, its body kept whole: this dialect's own "
+    "encode back to that body unchanged; another dialect's are refused under STRICT and dropped (reported) under "
+    "LENIENT",
+)
+
 #: Most objects with unknown fields one message may have.
 MAX_UNKNOWN_OBJECTS = 64
 _UNPLACED = "fields the vendor added that have no place in this message"
@@ -766,21 +775,43 @@ class Dialect:
 
     #: Support for every canonical event class (the matrix's second section).
     event_capabilities: ClassVar[Mapping[type, Capability]] = {}
+    #: What becomes of the event types callglot does not model (:class:`UnknownEvent`): the matrix's last event row.
+    unknown_event_capability: ClassVar[Capability] = UNKNOWN_EVENT_CAPABILITY
 
-    def decode_event(self, request: HttpRequest) -> Event:
-        """Decode a webhook request; raises DecodeError (with a JSON path) for anything wrong."""
+    def decode_event(self, request: HttpRequest) -> AnyEvent:
+        """Decode a webhook request; raises DecodeError (with a JSON path) for anything wrong.
+
+        An event of a type this dialect does not model decodes to an :class:`UnknownEvent` holding
+        its body; a body that is not an event at all (not an object, no event type) is a DecodeError.
+        """
         if not isinstance(request, HttpRequest):
             raise InvalidMessage("$", f"expected an HttpRequest, got {type(request).__name__}")
         try:
             event, unknown = take_unknown(lambda body: self._decode_event(_with_body(request, body)), request.body)
-            return event if not unknown else attrs.evolve(event, origin=with_unknown(event.origin, self.name, unknown))
+            if not unknown:
+                return event
+            if isinstance(event, UnknownEvent):  # kept whole: the body as it came, not the copy set aside
+                return unknown_event(self.name, request.body, event.event_type, "$", event.call_id)
+            return attrs.evolve(event, origin=with_unknown(event.origin, self.name, unknown))
         except (InvalidValue, RecursionError) as exc:
             raise _decode_error(exc) from None
 
+    @typing.overload
+    def encode_event(self, event: Event, *, policy: Policy = ..., path: str = ...) -> Translation[HttpRequest]: ...
+
+    @typing.overload
     def encode_event(
-        self, event: Event, *, policy: Policy = Policy.STRICT, path: str = "/"
-    ) -> Translation[HttpRequest]:
-        """Encode ``event`` as this dialect's webhook request (POSTed to ``path``)."""
+        self, event: AnyEvent, *, policy: Policy = ..., path: str = ...
+    ) -> Translation[HttpRequest | None]: ...
+
+    def encode_event(self, event: AnyEvent, *, policy: Policy = Policy.STRICT, path: str = "/") -> Translation[Any]:
+        """Encode ``event`` as this dialect's webhook request (POSTed to ``path``).
+
+        An :class:`UnknownEvent` of this dialect is its body again; another dialect's has no event
+        here: refused under STRICT, and under LENIENT the value is None with the drop reported.
+        """
+        if isinstance(event, UnknownEvent):
+            return self._encode_unknown_event(event, policy, path)
         cls = type(event)
         name = cls.__name__
         capability = self.event_capabilities.get(cls)
@@ -796,6 +827,34 @@ class Dialect:
         if own:
             _merge_unknown(body, own, ctx)
         return Translation(value=HttpRequest(method="POST", path=path, body=body), report=tuple(ctx.report))
+
+    def _encode_unknown_event(self, event: UnknownEvent, policy: Policy, path: str) -> Translation[HttpRequest | None]:
+        if event.dialect == self.name:  # the body again, once it is checked to read back as this very event
+            request = HttpRequest(method="POST", path=path, body=thaw_json(event.body))
+            try:
+                decoded = self.decode_event(request)
+            except CallglotError as exc:
+                raise InvalidValue("body", f"is not a {self.name} webhook: {exc}") from None
+            if not isinstance(decoded, UnknownEvent):
+                raise InvalidValue("body", f"is a {type(decoded).__name__}: {self.name} models it")
+            for field in ("event_type", "call_id"):
+                if getattr(decoded, field) != getattr(event, field):
+                    raise InvalidValue(field, f"the body says {getattr(decoded, field)!r}")
+            return Translation(value=request)
+        carried = self._carry_unknown_event(event)
+        if carried is not None:
+            return Translation(value=HttpRequest(method="POST", path=path, body=carried))
+        note = (
+            f"{event.dialect}'s event type {event.event_type!r} is not modelled by callglot, "
+            f"so {self.name} has no event for it"
+        )
+        if policy is Policy.STRICT:
+            raise UnsupportedCommand(self.name, "UnknownEvent", note)
+        return Translation(value=None, report=(Adaptation(command="UnknownEvent", action=Action.DROPPED, note=note),))
+
+    def _carry_unknown_event(self, event: UnknownEvent) -> dict[str, Any] | None:
+        """The body that carries another dialect's unknown event whole, where this dialect has one."""
+        return None
 
     def decode_response(self, response: HttpResponse) -> Receipt:
         """The receipt of a command's HTTP response; raises ProviderError for any other status.
@@ -946,7 +1005,7 @@ class Dialect:
     #: Receipt and ProviderError: what each cannot carry in this dialect.
     response_capabilities: ClassVar[Mapping[type, Capability]] = {}
 
-    def _decode_event(self, request: HttpRequest) -> Event:
+    def _decode_event(self, request: HttpRequest) -> AnyEvent:
         raise InvalidMessage("$", f"{self.name} webhooks are not supported yet")
 
     def _encode_event(self, event: Event, ctx: Encoding) -> dict[str, Any]:
@@ -1067,6 +1126,23 @@ def enum_value(kind: type[Any], value: str, path: str, allowed: Any = None) -> A
         if option.value == value:
             return option
     raise InvalidMessage(path, f"must be one of {', '.join(str(o.value) for o in options)}")
+
+
+def unknown_event(dialect: str, body: dict[str, Any], event_type: str, type_path: str, call_id: Any) -> UnknownEvent:
+    """The :class:`UnknownEvent` of a webhook ``body`` whose ``event_type`` ``dialect`` does not model.
+
+    ``call_id`` is what the body holds where the dialect's events name their call: kept when it is
+    a valid call id (the body keeps it either way).
+    """
+    if not event_type or len(event_type) > 256 or has_lone_surrogate(event_type) or _CONTROL.search(event_type):
+        shown = event_type if len(event_type) <= 64 else event_type[:61] + "..."
+        raise InvalidMessage(type_path, f"not an event type: {shown!r}")
+    try:
+        frozen = freeze_json(body, "")
+    except InvalidValue as bad:
+        raise InvalidMessage("$" + bad.field, bad.reason) from None
+    call = call_id if type(call_id) is str and CALL_ID.fullmatch(call_id) is not None else None
+    return UnknownEvent(dialect=dialect, event_type=event_type, body=frozen, call_id=call)
 
 
 def route_for(table: Mapping[str, Any], key: Any, path: str, what: str, *, part: str = "body") -> Any:

@@ -90,12 +90,14 @@ from callglot.canonical._validators import item_bounds
 from callglot.canonical.events import (
     EVENT_TAGS,
     EVENTS,
+    AnyEvent,
     CallLeg,
     Event,
     ProviderError,
     Receipt,
     ReceiptStatus,
     TranscriptionEvent,
+    UnknownEvent,
     VoicemailReceived,
 )
 from callglot.capabilities import Capability, native
@@ -169,7 +171,7 @@ def _build_converter() -> cattrs.Converter:
 
     # Events and responses: enums become plain strings (a StrEnum would reach the str hook first).
     # Registered after the commands, whose generated hooks are already captured and stay as they are.
-    response_classes = (CallLeg, Receipt, *EVENTS, _ErrorDetail, _ErrorBody)
+    response_classes = (CallLeg, Receipt, *EVENTS, UnknownEvent, _ErrorDetail, _ErrorBody)
     for cls in response_classes:
         attrs.resolve_types(cls)
         for attribute in attrs.fields(cls):
@@ -283,6 +285,8 @@ converter = _build_converter()
 
 CAPABILITIES: Mapping[type, Capability] = {cls: native() for cls in COMMANDS}
 EVENT_CAPABILITIES: Mapping[type, Capability] = {cls: native() for cls in EVENTS}
+#: The tag of the form that carries another dialect's UnknownEvent.
+UNKNOWN_EVENT_TAG = "unknown"
 RESPONSE_CAPABILITIES: Mapping[type, Capability] = {Receipt: native(), ProviderError: native()}
 EVENT_BY_TAG: Mapping[str, type] = {tag: cls for cls, tag in EVENT_TAGS.items()}
 
@@ -307,6 +311,10 @@ class CanonicalDialect(Dialect):
     event_capabilities: ClassVar[Mapping[type, Capability]] = EVENT_CAPABILITIES
     response_capabilities: ClassVar[Mapping[type, Capability]] = RESPONSE_CAPABILITIES
     keeps_foreign_unknown = True
+    unknown_event_capability = native(
+        'carries any vendor\'s unknown event whole: {"event": "unknown", "dialect", "event_type", "call_id", "body"}; '
+        "a canonical tag callglot does not model decodes to UnknownEvent too"
+    )
 
     def _encode(self, command: Command, ctx: Encoding, call_id: str | None, command_id: str | None) -> HttpRequest:
         body: dict[str, Any] = {"command": TAGS[type(command)]}
@@ -350,7 +358,7 @@ class CanonicalDialect(Dialect):
 
     # -- events
 
-    def _decode_event(self, request: HttpRequest) -> Event:
+    def _decode_event(self, request: HttpRequest) -> AnyEvent:
         if type(request.method) is not str or request.method.upper() != "POST":
             raise InvalidMessage("$", "webhooks are POSTed", part="method")
         body = request.body
@@ -358,10 +366,23 @@ class CanonicalDialect(Dialect):
             raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")
         if "event" not in body:
             raise InvalidMessage("$.event", "required field missing")
-        cls = route_for(EVENT_BY_TAG, body["event"], "$.event", "event")
+        tag = body["event"]
+        if tag == UNKNOWN_EVENT_TAG:
+            carried: UnknownEvent = structure(converter, {k: v for k, v in body.items() if k != "event"}, UnknownEvent)
+            if carried.dialect == self.name:
+                raise InvalidMessage(
+                    "$.dialect", "the canonical form's own unknown events are not carried: give the body"
+                )
+            return carried
+        if type(tag) is str and tag not in EVENT_BY_TAG:
+            return _base.unknown_event(self.name, body, tag, "$.event", body.get("call_id"))
+        cls = route_for(EVENT_BY_TAG, tag, "$.event", "event")
         fields = {key: value for key, value in body.items() if key != "event"}
         event: Event = structure(converter, fields, cls)
         return event
+
+    def _carry_unknown_event(self, event: UnknownEvent) -> dict[str, Any] | None:
+        return {"event": UNKNOWN_EVENT_TAG, **converter.unstructure(event, UnknownEvent)}
 
     def _encode_event(self, event: Event, ctx: Encoding) -> dict[str, Any]:
         cls = type(event)

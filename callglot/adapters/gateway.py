@@ -131,14 +131,23 @@ from callglot.canonical import (
     UserEvent,
 )
 from callglot.canonical.events import (
+    AnyEvent,
     CallDirection,
     CallState,
     CallStateChanged,
     CollectResult,
     CommandResult,
+    ConferenceEvent,
+    ConferenceState,
+    ConnectEvent,
+    DenoiseEvent,
     DetectEvent,
+    DialStateChanged,
     DtmfReceived,
+    ErrorEvent,
     Event,
+    FaxEvent,
+    HoldEvent,
     OperationState,
     PlaybackEvent,
     ProviderError,
@@ -146,6 +155,7 @@ from callglot.canonical.events import (
     ReceiptStatus,
     RecordingEvent,
     ReferEvent,
+    SendDigitsEvent,
     StreamEvent,
     TapEvent,
     TranscriptionEvent,
@@ -153,7 +163,7 @@ from callglot.canonical.events import (
 )
 from callglot.canonical.types import thaw_json
 from callglot.capabilities import Capability, Policy, emulated, native, partial, unsupported
-from callglot.errors import InvalidMessage, InvalidValue, UnknownCommand
+from callglot.errors import InvalidMessage, InvalidValue
 
 from . import _base
 from ._base import Decoded, Dialect, Encoding, at, register_wire, route_for, structure
@@ -469,6 +479,37 @@ class _FlatHeader:
 
 
 @attrs.frozen(kw_only=True)
+class _ConferenceCreated:
+    event: str
+    app_id: str | None = None
+    room_id: str
+    name: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _ConferenceDestroyed:
+    event: str
+    app_id: str | None = None
+    room_id: str
+
+
+@attrs.frozen(kw_only=True)
+class _MemberJoined:
+    event: str
+    session_uuid: str
+    room_id: str
+    caller_id: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _MemberLeft:
+    event: str
+    session_uuid: str
+    room_id: str
+    reason: str | None = None  # hangup, removed, orphan: "accept any string for forward compatibility"
+
+
+@attrs.frozen(kw_only=True)
 class _CallNew:
     caller_id: str | None = None
     did: str | None = None
@@ -538,7 +579,8 @@ class _ErrorBody:
 
 _EVENT_WIRE: tuple[type, ...] = (
     _EnvelopeWire, _FlatHeader, _CallNew, _CallAnswered, _CallHangup, _Dtmf, _Playback, _PlaybackStopped,
-    _RecordingCompleted, _CommandResult, _Accepted, _ErrorBody,
+    _RecordingCompleted, _CommandResult, _Accepted, _ErrorBody, _ConferenceCreated, _ConferenceDestroyed,
+    _MemberJoined, _MemberLeft,
 )  # fmt: skip
 for _wire_cls in _EVENT_WIRE:
     register_wire(converter, _wire_cls)
@@ -631,6 +673,38 @@ EVENT_CAPABILITIES: Mapping[type, Capability] = {
         "dtmf, one per digit (field name digit decided by callglot)", **_envelope_fields(command_uid=False)
     ),
     VoicemailReceived: unsupported("the gateway has no voicemail: record in the dialplan"),
+    ConnectEvent: unsupported("the gateway's webhooks report no bridging progress"),
+    DialStateChanged: unsupported(
+        "the gateway reports a call's progress as call.new, call.answered and call.hangup: CallStateChanged"
+    ),
+    HoldEvent: unsupported("the gateway's webhooks report no hold"),
+    DenoiseEvent: unsupported("the gateway has no noise reduction"),
+    SendDigitsEvent: unsupported("the gateway reports a command's completion as command.result: CommandResult"),
+    FaxEvent: unsupported("the gateway has no fax"),
+    ErrorEvent: unsupported(
+        "the gateway reports failures per command (command.result with success false) or per playback "
+        "(playback.file_not_found)"
+    ),
+    ConferenceEvent: partial(
+        "conference.created (room_id, name, app_id), conference.destroyed (room_id, app_id), "
+        "conference.member.joined (session_uuid, room_id, caller_id) and conference.member.left (session_uuid, "
+        "room_id, reason), flat as the gateway's conference pages show them; app_id is kept in origin",
+        state="the gateway reports only a room created or destroyed and a member joining or leaving",
+        conference_id="every conference event names its room (room_id)",
+        call_id="a member event belongs to the member's session (session_uuid, required); a room event to none",
+        name="only conference.created carries the room's name",
+        source="only conference.member.joined carries the member's caller id",
+        reason="only conference.member.left carries a reason",
+        size="the gateway's conference events carry no participant count",
+        recording_url="the gateway's conference events carry no recording",
+        recording_duration="the gateway's conference events carry no recording",
+        recording_size="the gateway's conference events carry no recording",
+        event_id=_NO_EVENT_ID,
+        timestamp=_NO_TIMESTAMP,
+        control_id=_NO_CONTROL_ID,
+        sequence="the gateway's conference events carry no sequence",
+        command_id="the gateway's conference events carry no command_uid",
+    ),
 }
 
 RESPONSE_CAPABILITIES: Mapping[type, Capability] = {
@@ -789,17 +863,16 @@ def _structure(data: Any, cls: type[Any], path: str) -> Any:
     return structure(converter, data, cls, path)
 
 
-def _decode_webhook(body: Any) -> Event:
+def _decode_webhook(body: Any) -> AnyEvent:
     if not isinstance(body, dict):
         raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")
     if "event" not in body:
         raise InvalidMessage("$.event", "required field missing")
     name = body["event"]
-    if type(name) is str and name.startswith("conference."):
-        shown = name if len(name) <= 64 else name[:61] + "..."
-        raise UnknownCommand(
-            "$.event", f"gateway event {shown!r} has no canonical event (conference rooms are not calls)"
-        )
+    if type(name) is str and name in CONFERENCE_EVENTS:
+        return _decode_conference(body, name)
+    if type(name) is str and name not in EVENT_DECODERS:
+        return _base.unknown_event("gateway", body, name, "$.event", body.get("session_uuid"))
     data_cls, decoder = route_for(EVENT_DECODERS, name, "$.event", "gateway event")
     if "data" in body:  # the envelope (normal form)
         header = _structure(body, _EnvelopeWire, "$")
@@ -822,6 +895,81 @@ def _decode_webhook(body: Any) -> Event:
         where = "$.session_uuid" if head == "call_id" else "$.sequence" if head == "sequence" else f"{base}.{key}"
         raise InvalidMessage(where + (f"[{rest}" if rest else ""), exc.reason) from None
     return event
+
+
+#: The conference pages' events (flat, no data, no sequence): name -> (wire class, state).
+CONFERENCE_EVENTS: Mapping[str, tuple[type, ConferenceState]] = {
+    "conference.created": (_ConferenceCreated, ConferenceState.STARTED),
+    "conference.destroyed": (_ConferenceDestroyed, ConferenceState.ENDED),
+    "conference.member.joined": (_MemberJoined, ConferenceState.PARTICIPANT_JOINED),
+    "conference.member.left": (_MemberLeft, ConferenceState.PARTICIPANT_LEFT),
+}
+_CONFERENCE_NAMES: Mapping[ConferenceState, str] = {state: name for name, (_, state) in CONFERENCE_EVENTS.items()}
+_CONFERENCE_PATHS = {"call_id": "$.session_uuid", "conference_id": "$.room_id", "source": "$.caller_id"}
+
+
+def _decode_conference(body: dict[str, Any], name: str) -> ConferenceEvent:
+    wire_cls, state = CONFERENCE_EVENTS[name]
+    w = _structure(body, wire_cls, "$")
+    session = getattr(w, "session_uuid", None)
+    call_id = None if session is None else _base.check_call_id(session, "$.session_uuid")
+    app_id = getattr(w, "app_id", None)
+    fields = {
+        "call_id": call_id,
+        "origin": None if app_id is None else {"app_id": app_id},
+        "state": state,
+        "conference_id": w.room_id,
+        "name": getattr(w, "name", None),
+        "source": getattr(w, "caller_id", None),
+        "reason": getattr(w, "reason", None),
+    }
+    try:
+        return ConferenceEvent(**fields)
+    except InvalidValue as exc:
+        head = exc.field.split(".")[0]
+        raise InvalidMessage(_CONFERENCE_PATHS.get(head, f"$.{head}"), exc.reason) from None
+
+
+def _encode_conference(e: ConferenceEvent, ctx: Encoding) -> dict[str, Any]:
+    name = _CONFERENCE_NAMES.get(e.state)
+    if name is None:
+        ctx.lose("state", droppable=False)
+    assert name is not None
+    _lose_set(e, ctx, ("event_id", "timestamp", "control_id", "sequence", "command_id", "size", "recording_url",
+                       "recording_duration", "recording_size"))  # fmt: skip
+    if e.conference_id is None:
+        ctx.lose("conference_id", droppable=False)
+    member = e.state in (ConferenceState.PARTICIPANT_JOINED, ConferenceState.PARTICIPANT_LEFT)
+    body: dict[str, Any] = {"event": name}
+    if member:
+        if e.call_id is None or _base.CALL_ID.fullmatch(e.call_id) is None:
+            ctx.lose("call_id", droppable=False)
+        body["session_uuid"] = e.call_id
+    elif e.call_id is not None:
+        ctx.lose("call_id")
+    origin = e.origin
+    app_id = None
+    if origin is not None:
+        if not member and set(origin) == {"app_id"} and type(origin["app_id"]) is str:
+            app_id = origin["app_id"]
+        else:
+            ctx.drop_origin()
+    if app_id is not None:
+        body["app_id"] = app_id
+    body["room_id"] = e.conference_id
+    for field, key, owner in (
+        ("name", "name", ConferenceState.STARTED),
+        ("source", "caller_id", ConferenceState.PARTICIPANT_JOINED),
+        ("reason", "reason", ConferenceState.PARTICIPANT_LEFT),
+    ):
+        value = getattr(e, field)
+        if value is None:
+            continue
+        if e.state is owner:
+            body[key] = value
+        else:
+            ctx.lose(field)
+    return body
 
 
 # ---------------------------------------------------------------- webhooks: encode
@@ -936,6 +1084,8 @@ EVENT_ENCODERS: Mapping[type, Callable[[Any, Encoding], tuple[str, Any]]] = {
 
 
 def _encode_webhook(event: Event, ctx: Encoding) -> dict[str, Any]:
+    if isinstance(event, ConferenceEvent):
+        return _encode_conference(event, ctx)
     if event.call_id is None or _base.CALL_ID.fullmatch(event.call_id) is None:
         ctx.lose("call_id", droppable=False)
     _lose_set(event, ctx, ("event_id", "timestamp", "control_id"))
@@ -1072,7 +1222,7 @@ class GatewayDialect(Dialect):
     event_capabilities: ClassVar[Mapping[type, Capability]] = EVENT_CAPABILITIES
     response_capabilities: ClassVar[Mapping[type, Capability]] = RESPONSE_CAPABILITIES
 
-    def _decode_event(self, request: HttpRequest) -> Event:
+    def _decode_event(self, request: HttpRequest) -> AnyEvent:
         return _decode_webhook(request.body)
 
     def _encode_event(self, event: Event, ctx: Encoding) -> dict[str, Any]:

@@ -1781,6 +1781,141 @@ class _ReferEvt:
 
 
 @attrs.frozen(kw_only=True)
+class _ReceiveEvt:
+    call_id: str  # routing: the call the event is about
+    node_id: str | None = None
+    call_state: str
+    direction: str | None = None
+    device: _CallDevice | None = None
+    context: str | None = None
+    tag: str | None = None
+    segment_id: str | None = None
+    project_id: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _ConnectPeer:
+    call_id: str | None = None
+    node_id: str | None = None
+    tag: str | None = None
+    device: _CallDevice | None = None
+    queue_id: str | None = None
+    queue_name: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _ConnectEvt:
+    call_id: str  # routing: the call the event is about
+    node_id: str | None = None
+    segment_id: str | None = None
+    tag: str | None = None
+    connect_state: str
+    failed_reason: str | None = None
+    peer: _ConnectPeer | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _FaxOutcome:
+    type: str
+    params: dict[str, Any] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _FaxPage:
+    direction: str | None = None
+    number: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _FaxFinished:
+    direction: str | None = None
+    identity: str | None = None
+    remote_identity: str | None = None
+    document: str | None = None
+    pages: int | None = None
+    success: bool | None = None
+    result: int | None = None
+    result_text: str | None = None
+    format: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _FaxError:
+    description: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _FaxEvt:
+    control_id: str  # matching: the operation the event reports on
+    call_id: str  # routing: the call the event is about
+    node_id: str | None = None
+    fax: _FaxOutcome
+
+
+@attrs.frozen(kw_only=True)
+class _SendDigitsEvt:
+    control_id: str  # matching: the operation the event reports on
+    call_id: str  # routing: the call the event is about
+    node_id: str | None = None
+    state: str
+
+
+@attrs.frozen(kw_only=True)
+class _DialEvt:
+    node_id: str | None = None
+    tag: str | None = None
+    dial_state: str
+    call: dict[str, Any] | None = None  # the leg that answered: its call_id is the event's call
+    reason: str | None = None
+    source: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _DenoiseEvt:
+    call_id: str  # routing: the call the event is about
+    node_id: str | None = None
+    denoised: bool
+
+
+@attrs.frozen(kw_only=True)
+class _HoldEvt:
+    call_id: str  # routing: the call the event is about
+    node_id: str | None = None
+    state: str
+
+
+@attrs.frozen(kw_only=True)
+class _ErrorEvt:
+    call_id: str | None = None  # a call-level error names its call; the SDK's own tests also send none
+    node_id: str | None = None
+    code: str | None = None
+    message: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _ConferenceEvt:
+    call_id: str | None = None  # the participant's call
+    node_id: str | None = None
+    segment_id: str | None = None
+    region: str | None = None
+    tag: str | None = None
+    conference_id: str | None = None
+    name: str | None = None
+    status: str
+    size: int | None = None
+    muted: bool | None = None
+    hold: bool | None = None
+    start_on_join: bool | None = None
+    end_on_leave: bool | None = None
+    coaching: bool | None = None
+    reason_ended: str | None = None
+    call_id_ending_conf: str | None = None
+    recording_url: str | None = None
+    recording_duration: float | None = None
+    recording_file_size: int | None = None
+
+
+@attrs.frozen(kw_only=True)
 class _RestError:
     type: str
     code: str
@@ -1792,7 +1927,9 @@ class _RestError:
 for _wcls in (
     _PhoneEnds, _AddressEnds, _CallDevice, _Peer, _StateEvt, _PlayEvt, _RecordEvtAudio, _RecordEvtSpec, _RecordEvt,
     _CollectOutcome, _DigitOutcome, _SpeechOutcome, _CollectEvt, _DetectFinding, _DetectOutcome, _DetectEvt, _TapEvt,
-    _StreamEvt, _TranscriptEvt, _TranscribeEvt, _ReferEvt, _RestError,
+    _StreamEvt, _TranscriptEvt, _TranscribeEvt, _ReferEvt, _RestError, _ReceiveEvt, _ConnectPeer, _ConnectEvt,
+    _FaxOutcome, _FaxPage, _FaxFinished, _FaxError, _FaxEvt, _SendDigitsEvt, _DialEvt, _DenoiseEvt, _HoldEvt,
+    _ErrorEvt, _ConferenceEvt,
 ):  # fmt: skip
     register_wire(converter, _wcls)
 
@@ -1810,8 +1947,29 @@ PARAMS_ORIGIN: Mapping[str, tuple[str, ...]] = {
     "calling.transcript.failed": ("segment_id",),
     "calling.call.transcribe": ("node_id",),
     "calling.call.refer": ("node_id",),
-}
-_ORIGIN_OBJECTS = ("tap", "device")
+    "calling.call.receive": ("node_id", "receive"),
+    "calling.call.connect": (
+        "node_id", "segment_id", "tag", "peer_node_id", "peer_tag", "peer_queue_id", "peer_queue_name",
+    ),
+    "calling.call.fax": ("node_id",),
+    "calling.call.send_digits": ("node_id",),
+    "calling.call.dial": ("node_id", "tag", "call", "source"),
+    "calling.call.denoise": ("node_id",),
+    "calling.call.hold": ("node_id",),
+    "calling.error": ("node_id",),
+    "calling.conference": (
+        "node_id", "segment_id", "region", "tag", "call_id_ending_conf", "muted", "hold", "start_on_join",
+        "end_on_leave", "coaching",
+    ),
+}  # fmt: skip
+#: origin keys holding objects (the rest hold strings, or booleans: _ORIGIN_FLAGS). ``receive`` holds what
+#: calling.call.receive adds to a call-state event (context, tag, segment_id, project_id): it marks one.
+_ORIGIN_OBJECTS = ("tap", "device", "receive", "call")
+_ORIGIN_FLAGS = ("muted", "hold", "start_on_join", "end_on_leave", "coaching")
+_RECEIVE_KEYS = ("context", "tag", "segment_id", "project_id")
+#: origin keys that are not params of the same name (the peer's ids live in params.peer; receive and call
+#: are spread or nested by their encoders).
+_ORIGIN_PLACED = frozenset({"peer_node_id", "peer_tag", "peer_queue_id", "peer_queue_name", "receive", "call"})
 ORIGIN_KEYS = frozenset({*ENVELOPE_ORIGIN, *(key for keys in PARAMS_ORIGIN.values() for key in keys)})
 
 #: calling.call.state end_reason <-> cause: calling.end's reasons plus the three only events say.
@@ -1848,6 +2006,29 @@ STREAM_STATES: Mapping[str, ev.OperationState] = {
 TRANSCRIBE_STATES: Mapping[str, ev.OperationState] = {
     "transcribing": ev.OperationState.STARTED, "finished": ev.OperationState.FINISHED,
 }  # fmt: skip
+CONNECT_STATES: Mapping[str, ev.ConnectState] = {state.value: state for state in ev.ConnectState}
+DIAL_STATES: Mapping[str, ev.DialState] = {state.value: state for state in ev.DialState}
+#: calling.call.hold's state: "hold" is in the SDK's own tests; "unhold" is inferred (SignalWire names no values).
+HOLD_STATES: Mapping[str, ev.HoldState] = {"hold": ev.HoldState.HELD, "unhold": ev.HoldState.UNHELD}
+#: calling.call.send_digits reports only finished (the SDKs type no other state).
+SEND_DIGITS_STATES: Mapping[str, ev.OperationState] = {"finished": ev.OperationState.FINISHED}
+FAX_STATES: Mapping[str, ev.FaxState] = {state.value: state for state in ev.FaxState}
+FAX_DIRECTIONS: Mapping[str, ev.FaxDirection] = {d.value: d for d in ev.FaxDirection}
+#: calling.conference's status <-> ConferenceState (the 15 statuses of join_conference's status_callback).
+CONFERENCE_STATES: Mapping[str, ev.ConferenceState] = {
+    "conference-start": ev.ConferenceState.STARTED, "conference-end": ev.ConferenceState.ENDED,
+    "participant-join": ev.ConferenceState.PARTICIPANT_JOINED,
+    "participant-leave": ev.ConferenceState.PARTICIPANT_LEFT,
+    "participant-mute": ev.ConferenceState.PARTICIPANT_MUTED,
+    "participant-unmute": ev.ConferenceState.PARTICIPANT_UNMUTED,
+    "participant-hold": ev.ConferenceState.PARTICIPANT_HELD,
+    "participant-unhold": ev.ConferenceState.PARTICIPANT_UNHELD,
+    "participant-speech-start": ev.ConferenceState.PARTICIPANT_SPEECH_STARTED,
+    "participant-speech-stop": ev.ConferenceState.PARTICIPANT_SPEECH_STOPPED,
+    "participant-modify": ev.ConferenceState.PARTICIPANT_MODIFIED,
+    "record-start": ev.ConferenceState.RECORDING_STARTED, "record-pause": ev.ConferenceState.RECORDING_PAUSED,
+    "record-resume": ev.ConferenceState.RECORDING_RESUMED, "record-stop": ev.ConferenceState.RECORDING_STOPPED,
+}  # fmt: skip
 COLLECT_KINDS: Mapping[str, ev.CollectKind] = {kind.value: kind for kind in ev.CollectKind}
 DETECT_KINDS: Mapping[str, ev.DetectKind] = {kind.value: kind for kind in ev.DetectKind}
 DETECT_RESULTS: Mapping[ev.DetectKind, re.Pattern[str]] = {
@@ -1872,13 +2053,22 @@ _CONTROL_ID = {
 #: Events of an operation (started by a command with a control_id): they need that control_id.
 OPERATION_EVENTS = frozenset(
     {ev.PlaybackEvent, ev.RecordingEvent, ev.CollectResult, ev.DetectEvent, ev.TapEvent, ev.StreamEvent,
-     ev.TranscriptionEvent}
+     ev.TranscriptionEvent, ev.FaxEvent, ev.SendDigitsEvent}
 )  # fmt: skip
 _NO_EVENT_ID = {"event_id": "SignalWire webhooks have no event id"}
 
 
 def _event_cap(support: Support, note: str, **fields: str) -> Capability:
     return Capability(support=support, note=note, fields={**fields, **_ENVELOPE})
+
+
+def _call_free_event_cap(support: Support, note: str, **fields: str) -> Capability:
+    """An event that need not name its call (a dial before it is answered, an error, a conference's)."""
+    envelope = {key: value for key, value in _ENVELOPE.items() if key != "call_id"}
+    return Capability(support=support, note=note, fields={**fields, **envelope})
+
+
+_CALL_LEVEL = {"control_id": "this event reports on the call, not on an operation: it has no control_id"}
 
 
 EVENT_CAPABILITIES: Mapping[type, Capability] = {
@@ -1968,6 +2158,76 @@ EVENT_CAPABILITIES: Mapping[type, Capability] = {
     ),
     ev.ReferEvent: _event_cap(
         Support.PARTIAL, "calling.call.refer: state, sip_refer_to and the SIP response codes", **_NO_EVENT_ID
+    ),
+    ev.ConnectEvent: _event_cap(
+        Support.PARTIAL,
+        "calling.call.connect: connecting, connected, disconnected, failed (failed_reason); peer.call_id and "
+        "peer.device (phone, sip, webrtc) give the other leg; its node_id, tag and queue are kept in origin",
+        reason="only a failed connect has a failed_reason",
+        peer_channel="the peer's device states its type (phone, sip or webrtc) and needs an end: a WhatsApp or "
+        "unknown channel cannot be said (sent as phone)",
+        **_CALL_LEVEL,
+        **_NO_EVENT_ID,
+    ),
+    ev.DialStateChanged: _call_free_event_cap(
+        Support.PARTIAL,
+        "calling.call.dial: dialing, answered (params.call is the leg that answered: its call_id is the event's "
+        "call, the rest of it is kept in origin), failed (reason); the dial's tag is kept in origin",
+        reason="only a failed dial has a reason",
+        **_CALL_LEVEL,
+        **_NO_EVENT_ID,
+    ),
+    ev.HoldEvent: _event_cap(
+        Support.PARTIAL,
+        "calling.call.hold: state hold or unhold (SignalWire documents no values: hold is in its SDK's tests, "
+        "unhold is inferred)",
+        **_CALL_LEVEL,
+        **_NO_EVENT_ID,
+    ),
+    ev.DenoiseEvent: _event_cap(
+        Support.PARTIAL, "calling.call.denoise: denoised true or false", **_CALL_LEVEL, **_NO_EVENT_ID
+    ),
+    ev.SendDigitsEvent: _event_cap(
+        Support.PARTIAL,
+        "calling.call.send_digits: finished",
+        state="calling.call.send_digits reports only finished",
+        **_CONTROL_ID,
+        **_NO_EVENT_ID,
+    ),
+    ev.FaxEvent: _event_cap(
+        Support.PARTIAL,
+        "calling.call.fax: fax.type page (direction, number), finished (direction, identity, remote_identity, "
+        "document, pages, success, result, result_text, format) or error (description)",
+        direction="an error event carries no direction",
+        page="only a page event carries its page number",
+        pages="only a finished event carries the page count",
+        document="only a finished event carries the document",
+        success="only a finished event carries success",
+        result="only a finished event carries the result",
+        result_text="only a finished event carries the result text",
+        identity="only a finished event carries the identities",
+        remote_identity="only a finished event carries the identities",
+        format="only a finished event carries the format",
+        description="only an error event carries a description",
+        **_CONTROL_ID,
+        **_NO_EVENT_ID,
+    ),
+    ev.ErrorEvent: _call_free_event_cap(
+        Support.PARTIAL,
+        "calling.error: code and message (SignalWire documents no example; the SDK reads these two)",
+        **_CALL_LEVEL,
+        **_NO_EVENT_ID,
+    ),
+    ev.ConferenceEvent: _call_free_event_cap(
+        Support.PARTIAL,
+        "calling.conference: status conference-start/-end, participant-join/-leave/-mute/-unmute/-hold/-unhold/"
+        "-speech-start/-speech-stop/-modify, record-start/-pause/-resume/-stop; reason_ended is the reason; the "
+        "participant's flags (muted, hold, start_on_join, end_on_leave, coaching), region and routing ids are "
+        "kept in origin",
+        source="SignalWire's conference events carry no caller id",
+        reason="only conference-end carries a reason (reason_ended)",
+        **_CALL_LEVEL,
+        **_NO_EVENT_ID,
     ),
     ev.CommandResult: unsupported(
         "SignalWire answers every command synchronously (the call leg in the HTTP response): no deferred result"
@@ -2283,6 +2543,177 @@ def _dec_refer_event(w: _ReferEvt, env: _EventEnvelope) -> ev.ReferEvent:
     )
 
 
+def _device_ends(
+    device: _CallDevice | None, path: str
+) -> tuple[str | None, str | None, Channel | None, dict[str, str]]:
+    """(from, to, channel, wire paths) of a device: phone numbers or sip/webrtc addresses."""
+    if device is None:
+        return None, None, None, {}
+    channel = _state_of(DEVICE_CHANNELS, device.type, f"{path}.type")
+    params = {} if device.params is None else device.params
+    if channel is Channel.PSTN:
+        phone = structure(converter, params, _PhoneEnds, f"{path}.params")
+        ends = phone.from_number, phone.to_number
+        paths = {"source": f"{path}.params.from_number", "destination": f"{path}.params.to_number"}
+    else:
+        address = structure(converter, params, _AddressEnds, f"{path}.params")
+        ends = address.from_, address.to
+        paths = {"source": f"{path}.params.from", "destination": f"{path}.params.to"}
+    if ends == (None, None):  # the device type alone has no place in the event
+        raise InvalidMessage(f"{path}.params", "a device names its from and/or to (its type alone is not kept)")
+    return ends[0], ends[1], channel, paths
+
+
+def _dec_receive_event(w: _ReceiveEvt, env: _EventEnvelope) -> ev.CallStateChanged:
+    state = _StateEvt(
+        call_id=w.call_id, node_id=w.node_id, call_state=w.call_state, direction=w.direction, device=w.device
+    )
+    receive = _drop_none({"context": w.context, "tag": w.tag, "segment_id": w.segment_id, "project_id": w.project_id})
+    event = _dec_state_event(state, env)
+    return attrs.evolve(event, origin={**(event.origin or {}), "receive": receive})
+
+
+def _dec_connect_event(w: _ConnectEvt, env: _EventEnvelope) -> ev.ConnectEvent:
+    p = EVENT_PATH
+    state = _state_of(CONNECT_STATES, w.connect_state, f"{p}.connect_state")
+    peer = w.peer
+    if w.failed_reason is not None and state is not ev.ConnectState.FAILED:
+        raise InvalidMessage(f"{p}.failed_reason", "only a failed connect has a failed_reason")
+    source = destination = channel = None
+    paths: dict[str, str] = {**_ENVELOPE_PATHS, "reason": f"{p}.failed_reason", "peer_call_id": f"{p}.peer.call_id"}
+    extra: dict[str, Any] = {}
+    if peer is not None:
+        source, destination, channel, ends = _device_ends(peer.device, f"{p}.peer.device")
+        paths.update({f"peer_{key}": path for key, path in ends.items()})
+        extra = {"peer_node_id": peer.node_id, "peer_tag": peer.tag, "peer_queue_id": peer.queue_id,
+                 "peer_queue_name": peer.queue_name}  # fmt: skip
+        if peer.call_id is None and source is None and destination is None and not _drop_none(extra):
+            raise InvalidMessage(f"{p}.peer", "a peer names its call_id, node_id or device")  # {} would not re-encode
+    return _make(
+        ev.ConnectEvent,
+        paths,
+        **env.common(w, node_id=w.node_id, segment_id=w.segment_id, tag=w.tag, **extra),
+        state=state,
+        peer_call_id=None if peer is None else peer.call_id,
+        peer_source=source,
+        peer_destination=destination,
+        peer_channel=channel,
+        reason=w.failed_reason,
+    )
+
+
+def _dec_fax_event(w: _FaxEvt, env: _EventEnvelope) -> ev.FaxEvent:
+    base = f"{EVENT_PATH}.fax"
+    state = _state_of(FAX_STATES, w.fax.type, f"{base}.type")
+    at = f"{base}.params"
+    params = {} if w.fax.params is None else w.fax.params
+    if w.fax.params is None and state is not ev.FaxState.ERROR:
+        raise InvalidMessage(at, "required field missing")
+    fields: dict[str, Any]
+    if state is ev.FaxState.PAGE:
+        page = structure(converter, params, _FaxPage, at)
+        fields = {"direction": page.direction, "page": page.number}
+    elif state is ev.FaxState.FINISHED:
+        done = structure(converter, params, _FaxFinished, at)
+        fields = {
+            "direction": done.direction, "identity": done.identity, "remote_identity": done.remote_identity,
+            "document": done.document, "pages": done.pages, "success": done.success, "result": done.result,
+            "result_text": done.result_text, "format": done.format,
+        }  # fmt: skip
+    else:
+        failed = structure(converter, params, _FaxError, at)
+        fields = {"description": failed.description}
+        if w.fax.params is not None and failed.description is None:
+            raise InvalidMessage(at, "an error's params name its description")  # {} would not re-encode
+    if fields.get("direction") is not None:
+        fields["direction"] = _state_of(FAX_DIRECTIONS, fields["direction"], f"{at}.direction")
+    return _make(
+        ev.FaxEvent,
+        {**_ENVELOPE_PATHS, "page": f"{at}.number", **{key: f"{at}.{key}" for key in fields if key != "page"}},
+        **env.common(w, node_id=w.node_id),
+        state=state,
+        **fields,
+    )
+
+
+def _dec_send_digits_event(w: _SendDigitsEvt, env: _EventEnvelope) -> ev.SendDigitsEvent:
+    state = _state_of(SEND_DIGITS_STATES, w.state, f"{EVENT_PATH}.state")
+    return _make(ev.SendDigitsEvent, _ENVELOPE_PATHS, **env.common(w, node_id=w.node_id), state=state)
+
+
+def _dec_dial_event(w: _DialEvt, env: _EventEnvelope) -> ev.DialStateChanged:
+    p = EVENT_PATH
+    state = _state_of(DIAL_STATES, w.dial_state, f"{p}.dial_state")
+    call_id = None
+    rest = None
+    if w.call is not None:
+        rest = dict(w.call)
+        call_id = rest.pop("call_id", None)
+        if call_id is not None:
+            _wire_str(call_id, f"{p}.call.call_id")
+        try:
+            freeze_json(rest, "")
+        except InvalidValue as bad:
+            raise InvalidMessage(f"{p}.call{bad.field}", bad.reason) from None
+    for field, value in (("reason", w.reason), ("source", w.source)):
+        if value is not None and state is not ev.DialState.FAILED:
+            raise InvalidMessage(f"{p}.{field}", f"only a failed dial has a {field}")
+    if call_id is not None and not rest:  # {"call_id"} alone is what the call id says: no origin of its own
+        rest = None
+    fields = env.common(w, node_id=w.node_id, tag=w.tag, call=rest, source=w.source)
+    fields["call_id"] = call_id
+    return _make(
+        ev.DialStateChanged,
+        {**_ENVELOPE_PATHS, "call_id": f"{p}.call.call_id", "reason": f"{p}.reason"},
+        **fields,
+        state=state,
+        reason=w.reason,
+    )
+
+
+def _dec_denoise_event(w: _DenoiseEvt, env: _EventEnvelope) -> ev.DenoiseEvent:
+    return _make(ev.DenoiseEvent, _ENVELOPE_PATHS, **env.common(w, node_id=w.node_id), denoised=w.denoised)
+
+
+def _dec_hold_event(w: _HoldEvt, env: _EventEnvelope) -> ev.HoldEvent:
+    state = _state_of(HOLD_STATES, w.state, f"{EVENT_PATH}.state")
+    return _make(ev.HoldEvent, _ENVELOPE_PATHS, **env.common(w, node_id=w.node_id), state=state)
+
+
+def _dec_error_event(w: _ErrorEvt, env: _EventEnvelope) -> ev.ErrorEvent:
+    return _make(ev.ErrorEvent, _ENVELOPE_PATHS, **env.common(w, node_id=w.node_id), code=w.code, message=w.message)
+
+
+def _dec_conference_event(w: _ConferenceEvt, env: _EventEnvelope) -> ev.ConferenceEvent:
+    p = EVENT_PATH
+    state = _state_of(CONFERENCE_STATES, w.status, f"{p}.status")
+    if w.reason_ended is not None and state is not ev.ConferenceState.ENDED:
+        raise InvalidMessage(f"{p}.reason_ended", "only conference-end has a reason_ended")
+    origin = {
+        "node_id": w.node_id, "segment_id": w.segment_id, "region": w.region, "tag": w.tag,
+        "call_id_ending_conf": w.call_id_ending_conf, "muted": w.muted, "hold": w.hold,
+        "start_on_join": w.start_on_join, "end_on_leave": w.end_on_leave, "coaching": w.coaching,
+    }  # fmt: skip
+    return _make(
+        ev.ConferenceEvent,
+        {
+            **_ENVELOPE_PATHS,
+            "reason": f"{p}.reason_ended",
+            "recording_size": f"{p}.recording_file_size",
+            **{key: f"{p}.{key}" for key in ("conference_id", "name", "size", "recording_url", "recording_duration")},
+        },
+        **env.common(w, **origin),
+        state=state,
+        conference_id=w.conference_id,
+        name=w.name,
+        size=w.size,
+        reason=w.reason_ended,
+        recording_url=w.recording_url,
+        recording_duration=w.recording_duration,
+        recording_size=w.recording_file_size,
+    )
+
+
 #: event_type -> (params wire class, decoder).
 EVENT_DECODERS: Mapping[str, tuple[type, Callable[[Any, _EventEnvelope], Any]]] = {
     "calling.call.state": (_StateEvt, _dec_state_event),
@@ -2296,22 +2727,35 @@ EVENT_DECODERS: Mapping[str, tuple[type, Callable[[Any, _EventEnvelope], Any]]] 
     "calling.transcript.failed": (_TranscriptEvt, _dec_transcript(ev.OperationState.ERROR)),
     "calling.call.transcribe": (_TranscribeEvt, _dec_transcribe_event),
     "calling.call.refer": (_ReferEvt, _dec_refer_event),
+    "calling.call.receive": (_ReceiveEvt, _dec_receive_event),
+    "calling.call.connect": (_ConnectEvt, _dec_connect_event),
+    "calling.call.fax": (_FaxEvt, _dec_fax_event),
+    "calling.call.send_digits": (_SendDigitsEvt, _dec_send_digits_event),
+    "calling.call.dial": (_DialEvt, _dec_dial_event),
+    "calling.call.denoise": (_DenoiseEvt, _dec_denoise_event),
+    "calling.call.hold": (_HoldEvt, _dec_hold_event),
+    "calling.error": (_ErrorEvt, _dec_error_event),
+    "calling.conference": (_ConferenceEvt, _dec_conference_event),
 }
 _ENVELOPE_KEYS = frozenset({"event_type", "event_channel", "timestamp", "project_id", "space_id", "params"})
 
 
-def decode_webhook(body: Any) -> ev.Event:
+def decode_webhook(body: Any) -> ev.AnyEvent:
     """A status callback body (the envelope with ``params``) as a canonical event."""
     if not isinstance(body, dict):
         raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")
-    extra = set(body) - _ENVELOPE_KEYS
-    if extra:
-        raise _base.UnexpectedFields("$", extra)
     if "event_type" not in body:
         raise InvalidMessage(
             "$.event_type", "required field missing (a bare params object cannot say which operation it reports on)"
         )
     event_type = body["event_type"]
+    if type(event_type) is str and event_type not in EVENT_DECODERS:
+        params = body.get("params")
+        call_id = params.get("call_id") if isinstance(params, dict) else None
+        return _base.unknown_event("signalwire", body, event_type, "$.event_type", call_id)
+    extra = set(body) - _ENVELOPE_KEYS
+    if extra:
+        raise _base.UnexpectedFields("$", extra)
     params_cls, decoder = route_for(EVENT_DECODERS, event_type, "$.event_type", "event type")
     origin: dict[str, Any] = {}
     for key in ENVELOPE_ORIGIN:
@@ -2360,8 +2804,16 @@ def _is_signalwire_origin(data: dict[str, Any]) -> bool:
         if key in _ORIGIN_OBJECTS:
             if not isinstance(value, dict):
                 return False
+        elif key in _ORIGIN_FLAGS:
+            if type(value) is not bool:
+                return False
         elif type(value) is not str:
             return False
+    receive = data.get("receive")
+    if receive is not None and not (
+        set(receive) <= set(_RECEIVE_KEYS) and all(type(value) is str for value in receive.values())
+    ):
+        return False
     try:
         _check_tap_objects(data.get("tap"), data.get("device"), "$.origin")
     except InvalidMessage:
@@ -2380,7 +2832,7 @@ def _common_params(event: Any, params_origin: dict[str, Any], ctx: Encoding, *, 
     if event.call_id is None:
         ctx.lose("call_id", droppable=False)
     out["call_id"] = event.call_id
-    out.update({key: value for key, value in params_origin.items() if key != "peer_node_id"})
+    out.update({key: value for key, value in params_origin.items() if key not in _ORIGIN_PLACED})
     return out
 
 
@@ -2536,6 +2988,159 @@ def _enc_refer_event(e: ev.ReferEvent, ctx: Encoding, po: dict[str, Any]) -> dic
     return params
 
 
+def _device(source: str | None, destination: str | None, channel: Channel | None) -> dict[str, Any] | None:
+    """The device naming two ends on one channel (phone numbers unless the channel says otherwise)."""
+    if source is None and destination is None:
+        return None
+    kind = CHANNEL_DEVICES.get(channel, "phone") if channel is not None else "phone"
+    keys = ("from_number", "to_number") if kind == "phone" else ("from", "to")
+    return {"type": kind, "params": _drop_none({keys[0]: source, keys[1]: destination})}
+
+
+def _enc_receive_event(e: ev.CallStateChanged, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
+    params = _enc_state_event(e, ctx, po)
+    params.update(po.get("receive", {}))
+    return params
+
+
+def _enc_connect_event(e: ev.ConnectEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
+    if e.control_id is not None:
+        ctx.lose("control_id")
+    params = _common_params(e, po, ctx, control=False)
+    params["connect_state"] = e.state.value
+    if e.reason is not None:
+        if e.state is ev.ConnectState.FAILED:
+            params["failed_reason"] = e.reason
+        else:
+            ctx.lose("reason")
+    channel = e.peer_channel
+    if channel is not None and (
+        channel not in CHANNEL_DEVICES or (e.peer_source is None and e.peer_destination is None)
+    ):
+        ctx.lose("peer_channel")
+        channel = None
+    elif channel is None and (e.peer_source is not None or e.peer_destination is not None):
+        ctx.lose("peer_channel")  # a device always states its type: sent as phone
+    peer = _drop_none(
+        {
+            "call_id": e.peer_call_id,
+            "node_id": po.get("peer_node_id"),
+            "tag": po.get("peer_tag"),
+            "device": _device(e.peer_source, e.peer_destination, channel),
+            "queue_id": po.get("peer_queue_id"),
+            "queue_name": po.get("peer_queue_name"),
+        }
+    )
+    if peer:
+        params["peer"] = peer
+    return params
+
+
+def _enc_fax_event(e: ev.FaxEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
+    params = _common_params(e, po, ctx)
+    direction = None if e.direction is None else e.direction.value
+    owned: tuple[str, ...]
+    if e.state is ev.FaxState.PAGE:
+        kept = {"direction": direction, "number": e.page}
+        owned = ("direction", "page")
+    elif e.state is ev.FaxState.FINISHED:
+        kept = {
+            "direction": direction, "identity": e.identity, "remote_identity": e.remote_identity,
+            "document": e.document, "pages": e.pages, "success": e.success, "result": e.result,
+            "result_text": e.result_text, "format": e.format,
+        }  # fmt: skip
+        owned = tuple(kept)
+    else:
+        kept = {"description": e.description}
+        owned = ("description",)
+    for field in ("direction", "page", "pages", "document", "success", "result", "result_text", "identity",
+                  "remote_identity", "format", "description"):  # fmt: skip
+        if field not in owned and getattr(e, field) is not None:
+            ctx.lose(field)
+    fax: dict[str, Any] = {"type": e.state.value}
+    values = _drop_none(kept)
+    if values or e.state is not ev.FaxState.ERROR:
+        fax["params"] = values
+    params["fax"] = fax
+    return params
+
+
+def _enc_send_digits_event(e: ev.SendDigitsEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
+    params = _common_params(e, po, ctx)
+    params["state"] = _wire_state(SEND_DIGITS_STATES, e.state, ctx)
+    return params
+
+
+def _enc_dial_event(e: ev.DialStateChanged, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
+    if e.control_id is not None:
+        ctx.lose("control_id")
+    params: dict[str, Any] = {key: value for key, value in po.items() if key not in _ORIGIN_PLACED}
+    if "source" in params and e.state is not ev.DialState.FAILED:
+        del params["source"]
+        ctx.drop_origin()
+    params["dial_state"] = e.state.value
+    call = po.get("call")
+    if e.call_id is not None:
+        call = {"call_id": e.call_id, **(call or {})}
+    if call is not None:
+        params["call"] = call
+    if e.reason is not None:
+        if e.state is ev.DialState.FAILED:
+            params["reason"] = e.reason
+        else:
+            ctx.lose("reason")
+    return params
+
+
+def _enc_denoise_event(e: ev.DenoiseEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
+    if e.control_id is not None:
+        ctx.lose("control_id")
+    params = _common_params(e, po, ctx, control=False)
+    params["denoised"] = e.denoised
+    return params
+
+
+def _enc_hold_event(e: ev.HoldEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
+    if e.control_id is not None:
+        ctx.lose("control_id")
+    params = _common_params(e, po, ctx, control=False)
+    params["state"] = _wire_state(HOLD_STATES, e.state, ctx)
+    return params
+
+
+def _enc_error_event(e: ev.ErrorEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
+    if e.control_id is not None:
+        ctx.lose("control_id")
+    params = _drop_none({"call_id": e.call_id, **po, "code": e.code, "message": e.message})
+    return params
+
+
+def _enc_conference_event(e: ev.ConferenceEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
+    if e.control_id is not None:
+        ctx.lose("control_id")
+    if e.source is not None:
+        ctx.lose("source")
+    reason = e.reason
+    if reason is not None and e.state is not ev.ConferenceState.ENDED:
+        ctx.lose("reason")
+        reason = None
+    params = _drop_none(
+        {
+            "call_id": e.call_id,
+            **po,
+            "conference_id": e.conference_id,
+            "name": e.name,
+            "status": _reverse(CONFERENCE_STATES)[e.state],
+            "size": e.size,
+            "reason_ended": reason,
+            "recording_url": e.recording_url,
+            "recording_duration": e.recording_duration,
+            "recording_file_size": e.recording_size,
+        }
+    )
+    return params
+
+
 _RECORDING_FIELDS = ("url", "recording_id", "duration", "size", "control_id")
 
 
@@ -2581,7 +3186,28 @@ EVENT_ENCODERS: Mapping[type, tuple[str, Callable[[Any, Encoding, dict[str, Any]
     ev.TapEvent: ("calling.call.tap", _enc_tap_event),
     ev.StreamEvent: ("calling.call.stream", _enc_stream_event),
     ev.ReferEvent: ("calling.call.refer", _enc_refer_event),
+    ev.ConnectEvent: ("calling.call.connect", _enc_connect_event),
+    ev.FaxEvent: ("calling.call.fax", _enc_fax_event),
+    ev.SendDigitsEvent: ("calling.call.send_digits", _enc_send_digits_event),
+    ev.DialStateChanged: ("calling.call.dial", _enc_dial_event),
+    ev.DenoiseEvent: ("calling.call.denoise", _enc_denoise_event),
+    ev.HoldEvent: ("calling.call.hold", _enc_hold_event),
+    ev.ErrorEvent: ("calling.error", _enc_error_event),
+    ev.ConferenceEvent: ("calling.conference", _enc_conference_event),
 }
+
+
+def _is_receive(e: ev.CallStateChanged) -> bool:
+    """A call-state event from calling.call.receive (its origin holds what receive adds), sent back as one."""
+    origin = e.origin
+    return (
+        origin is not None
+        and isinstance(origin.get("receive"), FrozenJson)
+        and e.cause is None
+        and e.peer_call_id is None
+        and e.state is not ev.CallState.FAILED
+        and e.metadata is None
+    )
 
 
 def encode_webhook(event: ev.Event, ctx: Encoding) -> dict[str, Any]:
@@ -2591,6 +3217,11 @@ def encode_webhook(event: ev.Event, ctx: Encoding) -> dict[str, Any]:
         _lose_envelope(event, ctx)
         envelope, po = _enc_origin(event, event_type, ctx)
         params = _enc_transcription(event, ctx, po, event_type)
+    elif isinstance(event, ev.CallStateChanged) and _is_receive(event):
+        event_type = "calling.call.receive"
+        _lose_envelope(event, ctx)
+        envelope, po = _enc_origin(event, event_type, ctx)
+        params = _enc_receive_event(event, ctx, po)
     else:
         event_type, encoder = EVENT_ENCODERS[type(event)]
         _lose_envelope(event, ctx)
@@ -2934,7 +3565,7 @@ class SignalWireDialect(Dialect):
     event_capabilities: ClassVar[Mapping[type, Capability]] = EVENT_CAPABILITIES
     response_capabilities: ClassVar[Mapping[type, Capability]] = RESPONSE_CAPABILITIES
 
-    def _decode_event(self, request: HttpRequest) -> ev.Event:
+    def _decode_event(self, request: HttpRequest) -> ev.AnyEvent:
         return decode_webhook(request.body)
 
     def _encode_event(self, event: ev.Event, ctx: Encoding) -> dict[str, Any]:

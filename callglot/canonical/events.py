@@ -49,6 +49,7 @@ from .types import (
 __all__ = [
     "EVENTS",
     "EVENT_TAGS",
+    "AnyEvent",
     "CallDirection",
     "CallLeg",
     "CallState",
@@ -56,10 +57,23 @@ __all__ = [
     "CollectKind",
     "CollectResult",
     "CommandResult",
+    "ConferenceEvent",
+    "ConferenceState",
+    "ConnectEvent",
+    "ConnectState",
+    "DenoiseEvent",
     "DetectEvent",
     "DetectKind",
+    "DialState",
+    "DialStateChanged",
     "DtmfReceived",
+    "ErrorEvent",
     "Event",
+    "FaxDirection",
+    "FaxEvent",
+    "FaxState",
+    "HoldEvent",
+    "HoldState",
     "OperationState",
     "PlaybackEvent",
     "ProviderError",
@@ -67,9 +81,11 @@ __all__ = [
     "ReceiptStatus",
     "RecordingEvent",
     "ReferEvent",
+    "SendDigitsEvent",
     "StreamEvent",
     "TapEvent",
     "TranscriptionEvent",
+    "UnknownEvent",
     "VoicemailReceived",
 ]
 
@@ -343,11 +359,179 @@ class VoicemailReceived(_Envelope):
     recording_id: str | None = _opt_text(256)
 
 
+# ---------------------------------------------------------------- call control progress
+
+
+class ConnectState(enum.StrEnum):
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    DISCONNECTED = "disconnected"
+    FAILED = "failed"
+
+
+@attrs.frozen(kw_only=True)
+class ConnectEvent(_Envelope):
+    """Bridging the call to another party: connecting, connected, disconnected, or failed (``reason``).
+
+    ``peer_call_id`` is the other leg; ``peer_source``/``peer_destination`` its ends, on ``peer_channel``.
+    """
+
+    state: ConnectState = _enum(ConnectState)
+    peer_call_id: str | None = _opt_text(256)
+    peer_source: str | None = _opt_text(512)
+    peer_destination: str | None = _opt_text(512)
+    peer_channel: Channel | None = _opt_enum(Channel)
+    reason: str | None = _opt_text(64)
+
+
+class DialState(enum.StrEnum):
+    DIALING = "dialing"
+    ANSWERED = "answered"
+    FAILED = "failed"
+
+
+@attrs.frozen(kw_only=True)
+class DialStateChanged(_Envelope):
+    """Where an outbound dial stands: dialing, answered (``call_id`` is the leg that answered) or failed."""
+
+    state: DialState = _enum(DialState)
+    reason: str | None = _opt_text(64)
+
+
+class HoldState(enum.StrEnum):
+    HELD = "held"
+    UNHELD = "unheld"
+
+
+@attrs.frozen(kw_only=True)
+class HoldEvent(_Envelope):
+    """The call was put on hold or taken off it."""
+
+    state: HoldState = _enum(HoldState)
+
+
+@attrs.frozen(kw_only=True)
+class DenoiseEvent(_Envelope):
+    """Noise reduction on the call was turned on (``denoised``) or off."""
+
+    denoised: bool = attrs.field(validator=v.boolean(optional=False))
+
+
+@attrs.frozen(kw_only=True)
+class SendDigitsEvent(_Envelope):
+    """Sending DTMF digits into the call finished (or failed)."""
+
+    state: OperationState = _enum(OperationState)
+
+
+class FaxState(enum.StrEnum):
+    PAGE = "page"  # one more page went through
+    FINISHED = "finished"  # the fax is done: ``success`` says how it went
+    ERROR = "error"
+
+
+class FaxDirection(enum.StrEnum):
+    SEND = "send"
+    RECEIVE = "receive"
+
+
+@attrs.frozen(kw_only=True)
+class FaxEvent(_Envelope):
+    """A fax being sent or received: a page went through, it finished (with its result) or failed.
+
+    ``page`` is the page just processed; ``pages`` the total; ``document`` where the fax is;
+    ``result`` the vendor's result code (0 is success) with ``result_text``; ``identity`` and
+    ``remote_identity`` the two fax ends; ``description`` why it failed.
+    """
+
+    state: FaxState = _enum(FaxState)
+    direction: FaxDirection | None = _opt_enum(FaxDirection)
+    page: int | None = _opt_number(0, integer=True)
+    pages: int | None = _opt_number(0, integer=True)
+    document: str | None = _opt_url()
+    success: bool | None = _opt_bool()
+    result: int | None = _opt_number(0, integer=True)
+    result_text: str | None = _opt_text(512)
+    identity: str | None = _opt_text(512)
+    remote_identity: str | None = _opt_text(512)
+    format: str | None = _opt_text(16)
+    description: str | None = _opt_text(2048)
+
+
+@attrs.frozen(kw_only=True)
+class ErrorEvent(_Envelope):
+    """The vendor reports an error on the call outside any operation: its ``code`` and ``message``."""
+
+    code: str | None = _opt_text(64)
+    message: str | None = _opt_text(2048)
+
+
+class ConferenceState(enum.StrEnum):
+    STARTED = "started"
+    ENDED = "ended"
+    PARTICIPANT_JOINED = "participant_joined"
+    PARTICIPANT_LEFT = "participant_left"
+    PARTICIPANT_MUTED = "participant_muted"
+    PARTICIPANT_UNMUTED = "participant_unmuted"
+    PARTICIPANT_HELD = "participant_held"
+    PARTICIPANT_UNHELD = "participant_unheld"
+    PARTICIPANT_SPEECH_STARTED = "participant_speech_started"
+    PARTICIPANT_SPEECH_STOPPED = "participant_speech_stopped"
+    PARTICIPANT_MODIFIED = "participant_modified"
+    RECORDING_STARTED = "recording_started"
+    RECORDING_PAUSED = "recording_paused"
+    RECORDING_RESUMED = "recording_resumed"
+    RECORDING_STOPPED = "recording_stopped"
+
+
+@attrs.frozen(kw_only=True)
+class ConferenceEvent(_Envelope):
+    """Something happened in a conference room: it started or ended, a participant joined, left, ...
+
+    ``call_id`` is the participant's call (participant events); ``size`` the participants now in
+    the room; ``source`` a joining participant's caller id; ``reason`` why the room ended or the
+    participant left; ``recording_*`` the room's recording (seconds, bytes) when one stopped.
+    """
+
+    state: ConferenceState = _enum(ConferenceState)
+    conference_id: str | None = _opt_text(256)
+    name: str | None = _opt_text(256)
+    size: int | None = _opt_number(0, integer=True)
+    source: str | None = _opt_text(512)
+    reason: str | None = _opt_text(128)
+    recording_url: str | None = _opt_url()
+    recording_duration: float | None = _opt_number(0)
+    recording_size: int | None = _opt_number(0, integer=True)
+
+
+@attrs.frozen(kw_only=True)
+class UnknownEvent:
+    """A webhook of a type callglot does not model, kept whole: ``dialect``'s ``event_type`` and its ``body``.
+
+    Vendors add event types; a receiver must still read them. The same dialect encodes it back to
+    ``body`` unchanged; another dialect has no event for it, so it is refused under STRICT and dropped,
+    with a report, under LENIENT. The canonical form carries it whole. ``call_id`` is the call the
+    body names, when it names one where the dialect's events do (for routing).
+    """
+
+    dialect: str = attrs.field(validator=v.text(max_len=64))
+    event_type: str = attrs.field(validator=v.text(max_len=256))
+    body: FrozenJson = attrs.field(
+        converter=json_field_converter,  # type: ignore[misc]
+        validator=v.member(FrozenJson, optional=False),
+    )
+    call_id: str | None = _opt_text(256)
+
+
 Event: TypeAlias = (
     CallStateChanged | PlaybackEvent | RecordingEvent | CollectResult | DetectEvent | TapEvent | StreamEvent
-    | TranscriptionEvent | ReferEvent | CommandResult | DtmfReceived | VoicemailReceived
+    | TranscriptionEvent | ReferEvent | CommandResult | DtmfReceived | VoicemailReceived | ConnectEvent
+    | DialStateChanged | HoldEvent | DenoiseEvent | SendDigitsEvent | FaxEvent | ErrorEvent | ConferenceEvent
 )  # fmt: skip
+#: The modelled events (each has a canonical meaning and a capability in every dialect's matrix).
 EVENTS: tuple[type, ...] = typing.get_args(Event)
+#: What a webhook decodes to: a modelled event or an :class:`UnknownEvent`.
+AnyEvent: TypeAlias = Event | UnknownEvent
 EVENT_TAGS: dict[type, str] = {
     CallStateChanged: "call_state_changed",
     PlaybackEvent: "playback",
@@ -361,6 +545,14 @@ EVENT_TAGS: dict[type, str] = {
     CommandResult: "command_result",
     DtmfReceived: "dtmf_received",
     VoicemailReceived: "voicemail_received",
+    ConnectEvent: "connect",
+    DialStateChanged: "dial_state_changed",
+    HoldEvent: "hold",
+    DenoiseEvent: "denoise",
+    SendDigitsEvent: "send_digits",
+    FaxEvent: "fax",
+    ErrorEvent: "error",
+    ConferenceEvent: "conference",
 }
 
 # ---------------------------------------------------------------- responses
