@@ -217,3 +217,61 @@ def test_the_cli_reports_a_dropped_event_and_keeps_the_line(tmp_path: Path, caps
     assert main(argv) == 1  # STRICT: the unknown event is an error line
     strict = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert strict[0]["error"]["type"] == "UnsupportedCommand"
+
+
+#: Each event of Chirp's list (reference/dialects.md §2.5) and the gateway's (§3.4 and its conference
+#: pages), with the canonical class it decodes to: the participant events and conference.play.* are
+#: named by the vendors without a published payload, so they are kept whole.
+CHIRP_CALL = {"call": {"id": "call_2DbBs7GWhGvVNJGrDXr5RG0mBWI"}}
+SESSION = "acW68-f47ac10b-58cc-4372-a567-0e02b2c3d479"
+VENDOR_LISTS: list[tuple[str, dict[str, Any], str]] = [
+    *(
+        ("chirp", {"event": name, "eventId": f"evt_{name}", "data": CHIRP_CALL}, "CallStateChanged")
+        for name in ("calls.initiated", "calls.ringing", "calls.answered", "calls.completed", "calls.failed")
+    ),
+    ("chirp", {"event": "calls.no_answer", "data": CHIRP_CALL}, "CallStateChanged"),
+    (
+        "chirp",
+        {"event": "calls.recording.completed", "data": {**CHIRP_CALL, "recording": {"id": "rec_1"}}},
+        "RecordingEvent",
+    ),
+    (
+        "chirp",
+        {"event": "calls.voicemail.received", "data": {**CHIRP_CALL, "voicemail": {"id": "vm_1"}}},
+        "VoicemailReceived",
+    ),
+    ("chirp", {"event": "calls.participant.joined", "data": CHIRP_CALL}, "UnknownEvent"),
+    ("chirp", {"event": "calls.participant.left", "data": CHIRP_CALL}, "UnknownEvent"),
+    ("gateway", {"event": "call.new", "session_uuid": SESSION, "caller_id": "+15551234567", "did": "+1555"}, "CallStateChanged"),
+    ("gateway", {"event": "call.answered", "session_uuid": SESSION, "command_uid": "a-1", "success": True}, "CallStateChanged"),
+    ("gateway", {"event": "call.hangup", "session_uuid": SESSION, "cause": "NORMAL_CLEARING"}, "CallStateChanged"),
+    ("gateway", {"event": "dtmf", "session_uuid": SESSION, "digit": "5"}, "DtmfReceived"),
+    ("gateway", {"event": "playback.started", "session_uuid": SESSION, "urls": ["https://a.example.com/x.wav"]}, "PlaybackEvent"),
+    ("gateway", {"event": "playback.stopped", "session_uuid": SESSION, "offset_ms": 10, "duration_ms": 20}, "PlaybackEvent"),
+    ("gateway", {"event": "playback.file_not_found", "session_uuid": SESSION}, "PlaybackEvent"),
+    ("gateway", {"event": "recording.completed", "session_uuid": SESSION, "url": "https://r.example.com/1.wav"}, "RecordingEvent"),
+    ("gateway", {"event": "command.result", "session_uuid": SESSION, "command_uid": "c-1", "success": False}, "CommandResult"),
+    ("gateway", {"event": "conference.created", "app_id": "my-app", "room_id": "acW68-room-abc123", "name": "Team Standup"}, "ConferenceEvent"),
+    ("gateway", {"event": "conference.destroyed", "app_id": "my-app", "room_id": "acW68-room-abc123"}, "ConferenceEvent"),
+    ("gateway", {"event": "conference.member.joined", "session_uuid": SESSION, "room_id": "acW68-room-abc123", "caller_id": "+15551234567"}, "ConferenceEvent"),
+    ("gateway", {"event": "conference.member.left", "session_uuid": SESSION, "room_id": "acW68-room-abc123", "reason": "orphan"}, "ConferenceEvent"),
+    ("gateway", {"event": "conference.play.started", "room_id": "acW68-room-abc123"}, "UnknownEvent"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "body", "expected"), VENDOR_LISTS, ids=lambda v: v if isinstance(v, str) else "")
+def test_every_event_of_each_vendors_list_decodes(name: str, body: dict[str, Any], expected: str) -> None:
+    event = callglot.get_dialect(name).decode_event(hook(body))
+    assert type(event).__name__ == expected
+    if expected == "UnknownEvent":
+        assert callglot.get_dialect(name).encode_event(event).value.body == body
+
+
+def test_every_modelled_vendor_event_type_is_in_the_events_page() -> None:
+    page = (Path(__file__).parent.parent / "docs" / "events.md").read_text(encoding="utf-8")
+    for name in VENDORS:
+        for event_type in MODELLED[name]:
+            tail = event_type.rsplit(".", 1)[-1] if name == "signalwire" else event_type
+            assert tail in page, (name, event_type)
+    for event_type in ("calling.call.pay", "calling.call.queue", "calling.call.echo"):
+        assert f"`{event_type}`" in page
