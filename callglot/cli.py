@@ -781,6 +781,9 @@ def build_parser() -> argparse.ArgumentParser:
     from callglot.transport._cli import add_send_parser  # light: httpx loads only when a send runs
 
     add_send_parser(sub)
+    from callglot.simulator._cli import add_simulate_parser  # light: Starlette loads only when it runs
+
+    add_simulate_parser(sub)
     return parser
 
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         TransportError,
         to_http_response,
     )
+    from ._webhooks import Delivery, WebhookSender, encode_body
 
 _AUTH = ("BearerAuth", "ChirpAuth", "GatewayAuth", "SignalWireAuth", "VendorAuth")
 _CLIENT = ("DEFAULT_TIMEOUT", "NO_RETRY", "AsyncClient", "Client", "RateLimit", "Retry", "Sent", "TransportError")
@@ -36,6 +37,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(_AUTH, "callglot.transport._auth"),
     **dict.fromkeys(_CLIENT, "callglot.transport._client"),
     "to_http_response": "callglot.transport._client",
+    **dict.fromkeys(("Delivery", "WebhookSender", "encode_body"), "callglot.transport._webhooks"),
 }
 
 
@@ -61,5 +63,8 @@ __all__ = [
     "SignalWireAuth",
     "TransportError",
     "VendorAuth",
+    "Delivery",
+    "WebhookSender",
+    "encode_body",
     "to_http_response",
 ]
