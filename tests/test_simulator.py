@@ -600,3 +600,87 @@ def test_the_virtual_clock_breaks_ties_in_the_order_timers_were_set() -> None:
         callback()
     assert fired == ["a", "b", "c"]
     assert clock.now() == 1.0
+
+
+# ---------------------------------------------------------------- each command, accepted or refused, per state
+
+#: One command of each kind the state rules tell apart, as the canonical form says it.
+STATE_COMMANDS: dict[str, Any] = {
+    "answer": Answer(),
+    "reject": Reject(),
+    "hangup": Hangup(),
+    "play": Play(media=(Audio(url=MEDIA),)),
+    "record": Record(),
+    "collect": Collect(digits=DigitCollect(max=1)),
+}
+#: The outcome in each state of an inbound call: ringing (offered), answered, ended.
+STATE_RULES: dict[str, tuple[int, int, int]] = {
+    "answer": (200, 409, 409),
+    "reject": (200, 409, 409),
+    "hangup": (200, 200, 409),
+    "play": (409, 200, 409),
+    "record": (409, 200, 409),
+    "collect": (409, 200, 409),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STATE_COMMANDS))
+@pytest.mark.parametrize("state", ["ringing", "answered", "ended"])
+def test_each_command_is_accepted_or_refused_per_state(name: str, state: str) -> None:
+    async def main() -> None:
+        async with harness("canonical") as h:
+            call_id = h.sim.place_call(source=CALLER, destination=CALLEE)
+            await h.sim.advance(0)
+            if state != "ringing":
+                await h.client.send(Answer(), call_id=call_id)
+                await h.sim.advance(0)
+            if state == "ended":
+                h.sim.hang_up(call_id)
+            assert h.sim.history(call_id)["state"] == state
+            expected = STATE_RULES[name][["ringing", "answered", "ended"].index(state)]
+            try:
+                await h.client.send(STATE_COMMANDS[name], call_id=call_id)
+                status = 200
+            except callglot.ProviderError as refusal:
+                status = refusal.status
+            assert status == expected
+            assert h.sim.history(call_id)["commands"][-1]["status"] == expected
+
+    run(main)
+
+
+@pytest.mark.parametrize("dialect", ["chirp", "signalwire", "gateway", "canonical"])
+def test_receipts_and_errors_validate_against_the_dialects_published_schema(dialect: str) -> None:
+    from jsonschema import Draft202012Validator
+
+    from callglot.schemas import load_schema
+
+    schema = load_schema(f"{dialect}.events" if dialect != "canonical" else "canonical")
+    names = {"chirp": ("receipt", "call_object", "error_response"), "signalwire": ("call_leg_response", "error_response"),
+             "gateway": ("response_accepted", "response_error")}.get(dialect)  # fmt: skip
+
+    async def main() -> list[Any]:
+        async with harness(dialect) as h:
+            bodies: list[Any] = []
+            if dialect in DIALING:
+                response = await h.http.post(
+                    PATHS[dialect],
+                    json=h.client.dialect.encode(dial(dialect)).value.body,
+                    headers=GOOD_HEADERS[dialect],
+                )
+                bodies.append(response.json())
+            call_id = h.sim.place_call(source=CALLER, destination=CALLEE)
+            await h.sim.advance(0)
+            answer = h.client.dialect.encode(Answer() if dialect != "signalwire" else Hangup(), call_id=call_id).value
+            ok = await h.http.post(answer.path, json=answer.body, headers=GOOD_HEADERS[dialect])
+            again = await h.http.post(answer.path, json=answer.body, headers=GOOD_HEADERS[dialect])
+            assert (ok.status_code < 300, again.status_code >= 400) == (True, True)
+            bodies += [ok.json(), again.json()]
+            return bodies
+
+    bodies = run(main)
+    if names is None:  # the canonical form's responses are described in callglot/adapters/canonical.py
+        return
+    validators = [Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{name}"}) for name in names]
+    for body in bodies:
+        assert any(v.is_valid(body) for v in validators), body

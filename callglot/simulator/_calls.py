@@ -289,22 +289,21 @@ class World:
             raise Refusal(409, "an outbound call is answered by the callee, not by a command", "outbound_call")
         if call.state is ev.CallState.ANSWERED:
             raise Refusal(409, "the call is already answered", "already_answered")
-        self.after(call, 0.0, lambda: self._answer(call))
+        self._answer(call)  # at once: a second answer is refused even before time moves
 
     def _reject(self, call: Call, command: c.Reject) -> None:
         if call.direction is ev.CallDirection.OUTBOUND or call.state is ev.CallState.ANSWERED:
             raise Refusal(409, "only an inbound call not yet answered can be rejected", "not_rejectable")
         cause = command.cause or HangupCause.CALL_REJECTED
-        self.after(call, 0.0, lambda: self.end(call, cause))
+        self.end(call, cause)
 
     def _hangup(self, call: Call, command: c.Hangup) -> None:
-        cause = command.cause or HangupCause.NORMAL_CLEARING
-        self.after(call, 0.0, lambda: self.end(call, cause))
+        self.end(call, command.cause or HangupCause.NORMAL_CLEARING)
 
     def _cancel(self, call: Call, command: c.Cancel) -> None:
         if call.state is ev.CallState.ANSWERED:
             raise Refusal(409, "an answered call is hung up, not cancelled", "already_answered")
-        self.after(call, 0.0, lambda: self.end(call, HangupCause.ORIGINATOR_CANCEL))
+        self.end(call, HangupCause.ORIGINATOR_CANCEL)
 
     # -- operations
 
