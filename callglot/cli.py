@@ -784,6 +784,9 @@ def build_parser() -> argparse.ArgumentParser:
     from callglot.simulator._cli import add_simulate_parser  # light: Starlette loads only when it runs
 
     add_simulate_parser(sub)
+    from callglot.proxy._cli import add_proxy_parser  # light: Starlette loads only when it runs
+
+    add_proxy_parser(sub)
     return parser
 
 
