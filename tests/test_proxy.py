@@ -273,3 +273,26 @@ def test_scripted_far_ends_reach_the_app_through_the_proxy() -> None:
             assert (last.state, last.cause) == (ev.CallState.ENDED, callglot.canonical.HangupCause.USER_BUSY)
 
     run(main)
+
+
+@pytest.mark.parametrize(("app", "vendor"), [("signalwire", "gateway"), ("gateway", "signalwire")])
+def test_an_inbound_call_between_signalwire_and_the_gateway_is_offered_and_hung_up(app: str, vendor: str) -> None:
+    # SignalWire's REST API has no answer: what can be said between these two is the offer and the hangup.
+    async def main() -> None:
+        async with wired(app, vendor) as w:
+            vendor_call = w.sim.place_call(source=CALLER, destination=CALLEE)
+            await w.sim.advance(0)
+            offered = w.receiver.events(app)[0]
+            assert (offered.state, offered.direction) == (ev.CallState.CREATED, ev.CallDirection.INBOUND)
+            if app == "gateway":
+                with pytest.raises(callglot.ProviderError) as refused:  # answer: SignalWire cannot say it
+                    await w.app.send(Answer(), call_id=offered.call_id, command_id="ans-1")
+                assert refused.value.status == 400
+                assert "signalwire cannot express Answer" in refused.value.message
+            await w.app.send(Hangup(), call_id=offered.call_id)
+            await w.sim.advance(0)
+            assert app_states(w, app)[-1] == "ended"
+            assert [c["command"] for c in w.sim.history(vendor_call)["commands"]] == ["hangup"]
+            verify_app_signatures(w, app)
+
+    run(main)
