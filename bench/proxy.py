@@ -24,7 +24,9 @@ proxy and answered at set-up): a play of one audio file. It is the cheapest comm
 SignalWire both say that can be repeated on one call for ever: Chirp's send_dtmf, hold and mute have
 no SignalWire REST form (docs/capabilities.md), a hangup ends the call, and a stop needs a running
 play. Each play replaces the one before (the simulator finishes it), so the call's state stays the
-same from the first request to the last.
+same from the first request to the last. The simulator keeps its virtual clock: nothing moves it
+during the measurement, so the webhooks the plays cause wait at the vendor and the proxy does only
+the command path (its store keeps one running play per request, as no "finished" webhook comes).
 
 - **direct**: ``POST /api/calling/calls`` ``calling.play`` in SignalWire's dialect to the simulator,
   with the body the proxy itself sends (the same media, the proxy's ``status_url``, a fresh
@@ -300,12 +302,12 @@ async def measure(sim_url: str, proxy_url: str, rate: float, seconds: float, pid
 
     figures: dict[str, Any] = {}
     for name in TARGETS:
-        latencies = sorted(latency * 1e3 for _, latency, ok in samples[name] if ok)
+        latencies = sorted(latency * 1e3 for _, latency, ok in samples[name] if ok) or [math.nan]
         lags = sorted(lag * 1e3 for lag, _, _ in samples[name])
         count = len(samples[name])
         figures[name] = {
             "count": count,
-            "errors": count - len(latencies),
+            "errors": sum(1 for _, _, ok in samples[name] if not ok),
             **{f"p{round(q * 100)}": percentile(latencies, q) for q in (0.5, 0.9, 0.99)},
             "max": latencies[-1],
             "lag_p99": percentile(lags, 0.99),

@@ -13,12 +13,14 @@ from callglot import _lazy
 if TYPE_CHECKING:
     from ._app import Proxy, create_app
     from ._config import ConfigError, Party, ProxyConfig, load_config, parse_config
-    from ._store import MemoryStore, OperationIds, Store
+    from ._redis import RedisStore
+    from ._store import MemoryStore, OperationIds, Store, StoredReply
 
 _LAZY: dict[str, str] = {
     **dict.fromkeys(("Proxy", "create_app"), "callglot.proxy._app"),
     **dict.fromkeys(("ConfigError", "Party", "ProxyConfig", "load_config", "parse_config"), "callglot.proxy._config"),
-    **dict.fromkeys(("MemoryStore", "OperationIds", "Store"), "callglot.proxy._store"),
+    **dict.fromkeys(("MemoryStore", "OperationIds", "Store", "StoredReply"), "callglot.proxy._store"),
+    "RedisStore": "callglot.proxy._redis",
 }
 
 
@@ -37,7 +39,9 @@ __all__ = [
     "Party",
     "Proxy",
     "ProxyConfig",
+    "RedisStore",
     "Store",
+    "StoredReply",
     "create_app",
     "load_config",
     "parse_config",

@@ -30,7 +30,7 @@ from callglot.errors import CallglotError, DecodeError, EncodeError, InvalidValu
 from callglot.signatures import SharedSecretHeader, SignalWireSignature, SignatureError
 
 from ._config import ProxyConfig
-from ._store import MemoryStore, OperationIds, Store
+from ._store import MemoryStore, OperationIds, Store, StoredReply
 
 __all__ = ["create_app"]
 
@@ -51,6 +51,8 @@ STOPS = frozenset({c.StopPlayback, c.StopRecording, c.StopCollect, c.StopDetect,
                    c.StopTranscribe})  # fmt: skip
 #: Operation events that end their operation.
 _ENDED = frozenset({ev.OperationState.FINISHED, ev.OperationState.ERROR, ev.OperationState.NO_INPUT})
+#: How long the first reply to an idempotency key is kept (seconds).
+IDEMPOTENCY_TTL = 24 * 3600
 #: An operation id both the gateway's command_uid and SignalWire's control_id accept.
 COMMAND_ID = re.compile(r"[a-zA-Z0-9._-]{1,128}")
 #: How ids of each dialect look, to mint one when the other side's does not fit.
@@ -108,6 +110,10 @@ class Proxy:
         self.config = config
         self.app_dialect = callglot.get_dialect(config.app.dialect)
         self.vendor_dialect = callglot.get_dialect(config.vendor.dialect)
+        if store is None and config.store is not None:
+            from ._redis import RedisStore
+
+            store = RedisStore(config.store)
         self.store: Any = store if store is not None else MemoryStore()
         self.policy = Policy.STRICT if config.strict else Policy.LENIENT
         self.metrics = _Metrics()
@@ -142,6 +148,9 @@ class Proxy:
             await self._client.aclose()
         if self._sender is not None:
             await self._sender.aclose()
+        closing = getattr(self.store, "aclose", None)
+        if closing is not None:
+            await closing()
 
     # -- replies in the app's dialect
 
@@ -225,8 +234,7 @@ class Proxy:
         if known is not None:
             return str(known)
         app_call = vendor_call_id if self._fits(self.app_dialect, vendor_call_id) else self._mint(self.app_dialect.name)
-        await self.store.bind_call(app_call, vendor_call_id)
-        return app_call
+        return str(await self.store.bind_call(app_call, vendor_call_id))
 
     def _vendor_op_id(self, app_id: str | None) -> str:
         """The vendor's id for an operation: the app's when it fits the vendor, else a new one."""
@@ -261,6 +269,38 @@ class Proxy:
             message = exc.reason if self.app_dialect.name in ("chirp", "signalwire") else f"{exc.path}: {exc.reason}"
             return self._app_error(status, message, code="invalid_parameter", parameter=exc.path)
         command = decoded.command
+        idempotency = self._idempotency_key(decoded)
+        if idempotency is not None:
+            stored = await self.store.claim(idempotency, IDEMPOTENCY_TTL)
+            if stored is not None:  # a retry: the first reply, and nothing sent again
+                self.metrics.requests.labels("command-replayed", str(stored.status)).inc()
+                if stored.pending:
+                    return self._app_error(409, "a request with this idempotency key is still running: retry")
+                body = b"" if stored.body is None else json.dumps(stored.body).encode()
+                return _starlette().responses.Response(body, status_code=stored.status, headers=stored.headers)
+        response = await self._after_claim(command, decoded)
+        if idempotency is not None:
+            if response.status_code >= 500:  # not taken: a retry may try again
+                await self.store.release(idempotency)
+            else:
+                body = json.loads(response.body) if response.body else None
+                headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length",)}
+                await self.store.save_reply(
+                    idempotency, StoredReply(status=response.status_code, body=body, headers=headers), IDEMPOTENCY_TTL
+                )
+        return response
+
+    def _idempotency_key(self, decoded: Any) -> str | None:
+        """The app's idempotency key: the gateway's command_uid (canonical command_id); SignalWire's
+        control_id on a start command. Scoped to the call (a dial: to the app)."""
+        key = decoded.command_id
+        if key is None and self.app_dialect.name == "signalwire" and type(decoded.command) in STARTS:
+            key = getattr(decoded.command, "control_id", None)
+        if key is None:
+            return None
+        return f"{self.app_dialect.name}:{decoded.call_id or 'dial'}:{key}"
+
+    async def _after_claim(self, command: Any, decoded: Any) -> Any:
         vendor_call = None
         if not isinstance(command, c.Dial):
             vendor_call = await self.store.vendor_call(decoded.call_id or "")

@@ -78,6 +78,8 @@ class ProxyConfig:
     public_url: str
     strict: bool = False
     url_policy: UrlPolicy = UrlPolicy()
+    #: Where the state lives: None (memory, this process) or a Redis URL shared by several instances.
+    store: str | None = attrs.field(default=None, repr=lambda u: "None" if u is None else "redis://***")
 
 
 def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
@@ -171,7 +173,7 @@ def _url_policy(data: Any) -> UrlPolicy:
 
 def parse_config(data: Mapping[str, Any], environ: Mapping[str, str]) -> ProxyConfig:
     """A :class:`ProxyConfig` from parsed TOML ``data``; secrets from ``environ``."""
-    known = {"public_url", "policy", "app", "vendor", "url_policy"}
+    known = {"public_url", "policy", "app", "vendor", "url_policy", "store"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(unknown[0], f"unknown key (known: {', '.join(sorted(known))})")
@@ -190,7 +192,14 @@ def parse_config(data: Mapping[str, Any], environ: Mapping[str, str]) -> ProxyCo
         raise ConfigError("vendor.base_url", f"required for {vendor.dialect}")
     if app.dialect == vendor.dialect:
         raise ConfigError("vendor.dialect", "is the app's dialect: there is nothing to translate")
-    return ProxyConfig(app=app, vendor=vendor, public_url=public_url, strict=mode == "strict", url_policy=policy)
+    store = _text(data, "store", "", environ, required=False)
+    if store is not None and not store.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(
+            "store", "must be a Redis URL (redis://host:port/db, rediss://, unix://); leave it out for memory"
+        )
+    return ProxyConfig(
+        app=app, vendor=vendor, public_url=public_url, strict=mode == "strict", url_policy=policy, store=store
+    )
 
 
 def load_config(path: str | Path, environ: Mapping[str, str]) -> ProxyConfig:

@@ -6,11 +6,11 @@ replace the in-memory one without touching the proxy's logic.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import attrs
 
-__all__ = ["MemoryStore", "OperationIds", "Store"]
+__all__ = ["MemoryStore", "OperationIds", "Store", "StoredReply"]
 
 
 @attrs.frozen(kw_only=True)
@@ -23,8 +23,20 @@ class OperationIds:
     app_hook: str | None = None  # where the app asked for this operation's events (its status_url)
 
 
+@attrs.frozen(kw_only=True)
+class StoredReply:
+    """The reply to the first request with an idempotency key (``pending``: that request is still running)."""
+
+    status: int
+    body: Any
+    headers: dict[str, str]
+    pending: bool = False
+
+
 class Store(Protocol):
-    async def bind_call(self, app_call_id: str, vendor_call_id: str) -> None: ...
+    async def bind_call(self, app_call_id: str, vendor_call_id: str) -> str:
+        """Bind the ids both ways; returns the app id bound (another instance's, if it bound first)."""
+        ...
 
     async def vendor_call(self, app_call_id: str) -> str | None: ...
 
@@ -44,6 +56,14 @@ class Store(Protocol):
 
     async def end_call(self, vendor_call_id: str) -> None: ...
 
+    async def claim(self, key: str, ttl: int) -> StoredReply | None:
+        """Claim an idempotency key: None when this request is the first, else the first one's reply."""
+        ...
+
+    async def save_reply(self, key: str, reply: StoredReply, ttl: int) -> None: ...
+
+    async def release(self, key: str) -> None: ...
+
 
 class MemoryStore:
     """The embedded default: dictionaries in this process."""
@@ -53,10 +73,12 @@ class MemoryStore:
         self._app_of: dict[str, str] = {}
         self._hooks: dict[str, str] = {}
         self._operations: dict[str, list[OperationIds]] = {}
+        self._replies: dict[str, StoredReply | None] = {}
 
-    async def bind_call(self, app_call_id: str, vendor_call_id: str) -> None:
+    async def bind_call(self, app_call_id: str, vendor_call_id: str) -> str:
+        app_call_id = self._app_of.setdefault(vendor_call_id, app_call_id)
         self._vendor_of[app_call_id] = vendor_call_id
-        self._app_of[vendor_call_id] = app_call_id
+        return app_call_id
 
     async def vendor_call(self, app_call_id: str) -> str | None:
         return self._vendor_of.get(app_call_id)
@@ -88,3 +110,16 @@ class MemoryStore:
 
     async def end_call(self, vendor_call_id: str) -> None:
         self._operations.pop(vendor_call_id, None)
+
+    async def claim(self, key: str, ttl: int) -> StoredReply | None:
+        if key not in self._replies:
+            self._replies[key] = None
+            return None
+        stored = self._replies[key]
+        return stored if stored is not None else StoredReply(status=409, body=None, headers={}, pending=True)
+
+    async def save_reply(self, key: str, reply: StoredReply, ttl: int) -> None:
+        self._replies[key] = reply
+
+    async def release(self, key: str) -> None:
+        self._replies.pop(key, None)
