@@ -22,6 +22,7 @@ import attrs
 
 import callglot
 from callglot import HttpRequest, Policy
+from callglot._server import credentials_in, load_starlette, same_credentials, vendor_error
 from callglot.canonical import TAGS
 from callglot.canonical import commands as c
 from callglot.canonical import events as ev
@@ -60,14 +61,7 @@ _ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def _starlette() -> Any:
-    try:
-        import starlette.applications
-        import starlette.requests
-        import starlette.responses
-        import starlette.routing
-    except ImportError:  # pragma: no cover - the extra is missing
-        raise ImportError("the proxy needs Starlette: pip install 'callglot[server]'") from None
-    return starlette
+    return load_starlette("the proxy")
 
 
 class _Metrics:
@@ -166,51 +160,14 @@ class Proxy:
         )
 
     def _app_error(self, status: int, message: str, *, code: str | None = None, parameter: str | None = None) -> Any:
-        name = self.app_dialect.name
-        kind = None
-        if name == "chirp":
-            kind = (
-                "authentication_error"
-                if status in (401, 403)
-                else "api_error"
-                if status >= 500
-                else "invalid_request_error"
-            )
-        elif name == "signalwire" and status == 422:
-            kind = "validation_error"
-        if name == "gateway" or (name == "signalwire" and status != 422) or status == 401:
-            code = parameter = None
-        error = ev.ProviderError(status, message, code=code, parameter=parameter, kind=kind)
+        error = vendor_error(self.app_dialect.name, status, message, code=code, parameter=parameter)
         return self._reply(self.app_dialect.encode_response(error, policy=Policy.LENIENT).value)
 
     # -- the app's credentials
 
     def _authorised(self, headers: Mapping[str, str]) -> bool:
-        import base64
-        import hmac
-
-        expected = self.config.app.credentials
-        lower = {k.lower(): v for k, v in headers.items()}
-
-        def same(a: str, b: str) -> bool:
-            return hmac.compare_digest(a.encode(), b.encode())
-
-        name = self.app_dialect.name
-        if name == "gateway":
-            return same(lower.get("x-app-id", ""), expected["app_id"]) and same(
-                lower.get("x-api-key", ""), expected["api_key"]
-            )
-        scheme, _, value = lower.get("authorization", "").partition(" ")
-        if name == "signalwire":
-            try:
-                project, _, token = base64.b64decode(value, validate=True).decode().partition(":")
-            except ValueError:
-                return False
-            return (
-                scheme.lower() == "basic" and same(project, expected["project_id"]) and same(token, expected["token"])
-            )
-        secret = expected["api_key"] if name == "chirp" else expected["token"]
-        return scheme.lower() == "bearer" and same(value, secret)
+        given = credentials_in(self.app_dialect.name, headers)
+        return given is not None and same_credentials(given, self.config.app.credentials)
 
     # -- ids
 

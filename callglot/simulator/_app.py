@@ -9,10 +9,7 @@ signed and POSTed the vendor's way, retried on its schedule. ``/_sim/`` is the c
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import collections
-import hmac
 import json
 import math
 import random
@@ -25,6 +22,7 @@ import attrs
 
 import callglot
 from callglot import HttpRequest, Policy
+from callglot._server import credentials_in, load_starlette, same_credentials, vendor_error
 from callglot.adapters.signalwire import update_refusal
 from callglot.canonical import TAGS
 from callglot.canonical import commands as c
@@ -62,14 +60,7 @@ CREDENTIALS: Mapping[str, tuple[str, ...]] = {
 
 
 def _starlette() -> Any:
-    try:
-        import starlette.applications
-        import starlette.requests
-        import starlette.responses
-        import starlette.routing
-    except ImportError:  # pragma: no cover - the extra is missing
-        raise ImportError("the simulator needs Starlette: pip install 'callglot[server]'") from None
-    return starlette
+    return load_starlette("the simulator")
 
 
 @attrs.define(kw_only=True, eq=False)
@@ -466,64 +457,19 @@ class Simulator:
             )
         return self.dialect.encode_response(receipt, policy=Policy.LENIENT, command=type(command)).value
 
-    def _error(self, status: int, message: str, code: str, parameter: str | None = None, **extra: Any) -> Any:
-        kind = None
-        if status in (401, 429):  # Chirp's 429 body is a plain string; no vendor documents a 401 code
-            code = None  # type: ignore[assignment]
-        if self.name == "chirp" and status != 429:
-            kind = (
-                "authentication_error"
-                if status in (401, 403)
-                else "api_error"
-                if status >= 500
-                else "invalid_request_error"
-            )
-        elif self.name == "signalwire":
-            if status != 422:  # {"error": "<phrase>"} for 400/401/404/500: the documented short form
-                code, parameter = None, None  # type: ignore[assignment]
-            else:
-                kind = "validation_error"
-        elif self.name == "gateway":
-            code, parameter = None, None  # type: ignore[assignment]
-        error = ev.ProviderError(status, message, code=code, parameter=parameter, kind=kind, **extra)
+    def _error(
+        self, status: int, message: str, code: str, parameter: str | None = None, retry_after: float | None = None
+    ) -> Any:
+        error = vendor_error(self.name, status, message, code=code, parameter=parameter, retry_after=retry_after)
         reply = self.dialect.encode_response(error, policy=Policy.LENIENT).value
         return self._json(reply.body, reply.status, reply.headers)
 
     def _credential_key(self, headers: Mapping[str, str]) -> str | None:
         """The key the request authenticates with (rate limits count per key), or None: 401."""
-        lower = {k.lower(): v for k, v in headers.items()}
-        expected = self._credentials
-        if self.name == "gateway":
-            app, key = lower.get("x-app-id", ""), lower.get("x-api-key", "")
-            if not app or not key or len(app) > 64 or not app.replace("_", "").replace("-", "").isalnum():
-                return None
-            if expected is not None and not (_same(app, expected["app_id"]) and _same(key, expected["api_key"])):
-                return None
-            return app
-        authorization = lower.get("authorization", "")
-        scheme, _, value = authorization.partition(" ")
-        if self.name == "signalwire":
-            if scheme.lower() != "basic":
-                return None
-            try:
-                project, sep, token = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
-            except (binascii.Error, UnicodeDecodeError):
-                return None
-            if not sep or not project or not token:
-                return None
-            if expected is not None and not (
-                _same(project, expected["project_id"]) and _same(token, expected["token"])
-            ):
-                return None
-            return project
-        if scheme.lower() != "bearer" or not value:
+        given = credentials_in(self.name, headers)
+        if given is None or (self._credentials is not None and not same_credentials(given, self._credentials)):
             return None
-        secret = expected["api_key"] if expected is not None and self.name == "chirp" else None
-        if expected is not None and self.name == "canonical":
-            secret = expected["token"]
-        if secret is not None and not _same(value, secret):
-            return None
-        return value
+        return next(iter(given.values()))  # the api key, the project id or the app id
 
     def _rate_limited(self, key: str) -> Any:
         limit = self.faults.limit_for(self.name)
@@ -610,10 +556,6 @@ class Simulator:
                 return self._json({"error": str(exc)}, 400)
             self.faults = faults
         return self._json(self.faults.to_json())
-
-
-def _same(given: str, expected: str) -> bool:
-    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
 def _channel_of(address: str) -> Channel:

@@ -1,0 +1,97 @@
+"""What the simulator and the proxy share as servers of a dialect: reading its credentials off a
+request, and answering with an error shaped the way that vendor's errors are.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+from collections.abc import Mapping
+from typing import Any
+
+from callglot.canonical.events import ProviderError
+
+__all__ = ["credentials_in", "load_starlette", "same_credentials", "vendor_error"]
+
+
+def load_starlette(what: str) -> Any:
+    """The starlette package (its submodules imported), or ImportError saying which extra to install."""
+    try:
+        import starlette.applications
+        import starlette.requests
+        import starlette.responses
+        import starlette.routing
+    except ImportError:  # pragma: no cover - the extra is missing
+        raise ImportError(f"{what} needs Starlette: pip install 'callglot[server]'") from None
+    return starlette
+
+
+def credentials_in(dialect: str, headers: Mapping[str, str]) -> dict[str, str] | None:
+    """The credentials a request carries for ``dialect`` (the transport's argument names), or None
+    when they are missing or malformed: Chirp's and canonical Bearer token, SignalWire's Basic
+    ``project:token``, the gateway's ``X-App-ID``/``X-API-Key``."""
+    lower = {key.lower(): value for key, value in headers.items()}
+    if dialect == "gateway":
+        app, key = lower.get("x-app-id", ""), lower.get("x-api-key", "")
+        if not app or not key or len(app) > 64 or not app.replace("_", "").replace("-", "").isalnum():
+            return None
+        return {"app_id": app, "api_key": key}
+    scheme, _, value = lower.get("authorization", "").partition(" ")
+    if dialect == "signalwire":
+        if scheme.lower() != "basic":
+            return None
+        try:
+            project, sep, token = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        return {"project_id": project, "token": token} if sep and project and token else None
+    if scheme.lower() != "bearer" or not value:
+        return None
+    return {"api_key": value} if dialect == "chirp" else {"token": value}
+
+
+def same_credentials(given: Mapping[str, str], expected: Mapping[str, str]) -> bool:
+    """Whether ``given`` are ``expected``, compared in constant time, every field."""
+    matches = [
+        hmac.compare_digest(given.get(name, "").encode("utf-8"), value.encode("utf-8"))
+        for name, value in expected.items()
+    ]
+    return all(matches) and set(given) == set(expected)
+
+
+def vendor_error(
+    dialect: str,
+    status: int,
+    message: str,
+    *,
+    code: str | None = None,
+    parameter: str | None = None,
+    retry_after: float | None = None,
+) -> ProviderError:
+    """The error a server of ``dialect`` answers ``status`` with, shaped the way the vendor's are.
+
+    Chirp: its error type by status (``authentication_error`` 401/403, ``api_error`` 5xx, else
+    ``invalid_request_error``) and its 429 as a plain string. SignalWire: the 422 validation form
+    with a code and the attribute, else ``{"error": <message>}``. The gateway: ``{success, error}``.
+    No vendor documents a code on a 401 or a 429.
+    """
+    kind = None
+    if status in (401, 429):
+        code = None
+    if dialect == "chirp" and status != 429:
+        kind = (
+            "authentication_error"
+            if status in (401, 403)
+            else "api_error"
+            if status >= 500
+            else "invalid_request_error"
+        )
+    elif dialect == "signalwire":
+        if status == 422:
+            kind = "validation_error"
+        else:
+            code = parameter = None
+    elif dialect == "gateway":
+        code = parameter = None
+    return ProviderError(status, message, code=code, parameter=parameter, kind=kind, retry_after=retry_after)
