@@ -52,12 +52,19 @@ class Receiver:
     async def _hook(self, request: Request) -> JSONResponse:
         raw = await request.body()
         self.requests.append(
-            {"url": str(request.url), "path": request.url.path, "raw": raw, "headers": dict(request.headers)}
+            {
+                "url": str(request.url),
+                "path": request.url.path,
+                "raw": raw,
+                "headers": dict(request.headers),
+                "taken": not self.down,
+            }
         )
         return JSONResponse({"ok": False}, status_code=503) if self.down else JSONResponse({"ok": True})
 
     def bodies(self) -> list[Any]:
-        return [json.loads(r["raw"]) for r in self.requests]
+        """The bodies of the requests it took (not those it answered 503 while down)."""
+        return [json.loads(r["raw"]) for r in self.requests if r["taken"]]
 
     def events(self, dialect: str) -> list[Any]:
         """Each delivered body decoded by callglot, after checking it against the dialect's events schema."""

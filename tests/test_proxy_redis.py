@@ -67,6 +67,13 @@ def run(main: Any) -> Any:
     return anyio.run(main)
 
 
+async def delivered(receiver: Receiver, count: int, within: float = 20) -> None:
+    """Wait (a bound, not a timing assertion) until the workers delivered ``count`` webhooks."""
+    with anyio.fail_after(within):
+        while len(receiver.requests) < count:
+            await anyio.sleep(0.02)
+
+
 def test_commands_for_one_call_alternate_between_two_instances_and_stop_finds_its_play(flushed: str) -> None:
     async def main() -> None:
         receiver, config = await two_instances(flushed, "chirp", "signalwire")
@@ -82,6 +89,8 @@ def test_commands_for_one_call_alternate_between_two_instances_and_stop_finds_it
                                     signing_key=VENDOR_KEY, seed=3, http_client=to_proxy)  # fmt: skip
                     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sim)) as to_vendor:
                         instances = [create_app(config, vendor_http=to_vendor, app_http=to_app) for _ in range(2)]
+                        for instance in instances:  # each runs a delivery worker (the lifespan does this when served)
+                            await instance.state.proxy.start()
                         holder["lb"] = lb = Alternating(instances)
                         async with (
                             httpx.AsyncClient(transport=httpx.ASGITransport(app=lb)) as http,
@@ -97,6 +106,7 @@ def test_commands_for_one_call_alternate_between_two_instances_and_stop_finds_it
                             await app.send(StopPlayback(), call_id=call_id)  # on the other instance
                             await app.send(Hangup(), call_id=call_id)
                             await sim.advance(0)
+                            await delivered(receiver, 4)
                         for instance in instances:
                             await instance.state.proxy.aclose()
                     [vendor_call] = sim.calls()

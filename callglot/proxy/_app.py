@@ -10,6 +10,9 @@ vendor's own retries cover a failed delivery. Uses the core only through its pub
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import hashlib
 import json
 import logging
 import re
@@ -104,11 +107,23 @@ class Proxy:
         self.config = config
         self.app_dialect = callglot.get_dialect(config.app.dialect)
         self.vendor_dialect = callglot.get_dialect(config.vendor.dialect)
+        self.queue: Any = None
         if store is None and config.store is not None:
             from ._redis import RedisStore
 
             store = RedisStore(config.store)
         self.store: Any = store if store is not None else MemoryStore()
+        if config.store is not None and hasattr(self.store, "redis"):  # Redis mode: webhooks are queued durably
+            from ._delivery import DurableQueue
+
+            self.queue = DurableQueue(
+                self.store.redis,
+                schedule=config.delivery_schedule,
+                idle_ms=config.delivery_idle_ms,
+                lease_ms=config.delivery_lease_ms,
+            )
+        self._workers: list[tuple[asyncio.Task[None], asyncio.Event]] = []
+        self.owner = f"proxy-{uuid.uuid4()}"
         self.policy = Policy.STRICT if config.strict else Policy.LENIENT
         self.metrics = _Metrics()
         self._vendor_http = vendor_http
@@ -137,7 +152,28 @@ class Proxy:
             self._sender = WebhookSender(policy=self.config.url_policy, http_client=self._app_http)
         return self._sender
 
+    async def start(self) -> None:
+        """Start the delivery worker (Redis mode): it delivers queued webhooks from any instance."""
+        if self.queue is None or self._workers:
+            return
+        stop = asyncio.Event()
+        task = asyncio.get_running_loop().create_task(self.queue.work(self._deliver, self.owner, stop))
+        self._workers.append((task, stop))
+
+    async def _deliver(self, url: str, content: bytes, headers: dict[str, str]) -> bool:
+        delivery = await self._webhook_sender().send(url, content, headers)
+        self.metrics.deliveries.labels("delivered" if delivery.delivered else "failed").inc()
+        log.info(json.dumps({"event": "proxy.delivery", "status": delivery.status, "error": delivery.error}))
+        return bool(delivery.delivered)
+
+    async def stop(self) -> None:
+        for task, stop in self._workers:
+            stop.set()
+            await task
+        self._workers.clear()
+
     async def aclose(self) -> None:
+        await self.stop()
         if self._client is not None:
             await self._client.aclose()
         if self._sender is not None:
@@ -441,6 +477,16 @@ class Proxy:
         from callglot.transport import encode_body
 
         content = encode_body(out.value.body)
+        if self.queue is not None:  # Redis mode: answer the vendor once the webhook is durably queued
+            queued = await self.queue.enqueue(
+                call_id=str(getattr(translated, "call_id", None) or "-"),
+                dedupe=hashlib.sha256(raw).hexdigest(),  # a vendor's retry sends the same bytes
+                url=url,
+                content=content,
+                headers=self._app_signature(url, content),
+            )
+            self.metrics.deliveries.labels("queued" if queued else "duplicate").inc()
+            return self._plain(200, "queued" if queued else "already queued")
         delivery = await self._webhook_sender().send(url, content, self._app_signature(url, content))
         self.metrics.deliveries.labels("delivered" if delivery.delivered else "failed").inc()
         log.info(json.dumps({
@@ -515,14 +561,23 @@ def create_app(
     async def metrics(request: Any) -> Any:
         return s.responses.Response(generate_latest(proxy.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> Any:
+        await proxy.start()
+        try:
+            yield
+        finally:
+            await proxy.aclose()
+
     Route = s.routing.Route
     app = s.applications.Starlette(
+        lifespan=lifespan,
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
             Route(proxy.hook_path, proxy.vendor_hook, methods=["POST"]),
             Route("/{path:path}", proxy.command, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
-        ]
+        ],
     )
     app.state.proxy = proxy
     return app

@@ -20,6 +20,10 @@ def add_proxy_parser(sub: Any) -> argparse.ArgumentParser:
     proxy.add_argument("--config", required=True, help="the TOML configuration file")
     proxy.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     proxy.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    proxy.add_argument(
+        "--dead-letters", action="store_true", help="Redis mode: list the webhooks the app never took, and exit"
+    )
+    proxy.add_argument("--replay", metavar="ID", help="Redis mode: queue a dead-lettered webhook again, and exit")
     proxy.set_defaults(run=cmd_proxy)
     parser: argparse.ArgumentParser = proxy
     return parser
@@ -33,6 +37,8 @@ def cmd_proxy(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"callglot: proxy: {args.config}: {exc}", file=sys.stderr)
         return 2
+    if args.dead_letters or args.replay:
+        return _dead_letters(config, args.replay)
     try:
         import uvicorn
 
@@ -48,3 +54,35 @@ def cmd_proxy(args: argparse.Namespace) -> int:
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def _dead_letters(config: Any, replay: str | None) -> int:
+    """List the dead letters as JSON lines, or replay one."""
+    import asyncio
+    import json
+
+    if config.store is None:
+        print("callglot: proxy: dead letters exist only in Redis mode (store = redis://...)", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        import redis.asyncio
+
+        from callglot.proxy._delivery import DurableQueue
+
+        client = redis.asyncio.Redis.from_url(config.store, decode_responses=True)
+        try:
+            queue = DurableQueue(client)
+            if replay is not None:
+                if not await queue.replay(replay):
+                    print(f"callglot: proxy: no dead letter {replay}", file=sys.stderr)
+                    return 1
+                print(json.dumps({"replayed": replay}))
+                return 0
+            for letter in await queue.dead_letters():
+                print(json.dumps(letter))
+            return 0
+        finally:
+            await client.aclose()
+
+    return asyncio.run(run())

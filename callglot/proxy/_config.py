@@ -80,6 +80,12 @@ class ProxyConfig:
     url_policy: UrlPolicy = UrlPolicy()
     #: Where the state lives: None (memory, this process) or a Redis URL shared by several instances.
     store: str | None = attrs.field(default=None, repr=lambda u: "None" if u is None else "redis://***")
+    #: Redis mode: seconds before each retry of a webhook the app did not take (then the dead letters).
+    delivery_schedule: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 16.0)
+    #: Redis mode: how long a queued webhook sits unacknowledged before another instance claims it, and
+    #: how long a partition stays with an instance that stopped renewing its lease (milliseconds).
+    delivery_idle_ms: int = 60_000
+    delivery_lease_ms: int = 5_000
 
 
 def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
@@ -173,7 +179,10 @@ def _url_policy(data: Any) -> UrlPolicy:
 
 def parse_config(data: Mapping[str, Any], environ: Mapping[str, str]) -> ProxyConfig:
     """A :class:`ProxyConfig` from parsed TOML ``data``; secrets from ``environ``."""
-    known = {"public_url", "policy", "app", "vendor", "url_policy", "store"}
+    known = {
+        "public_url", "policy", "app", "vendor", "url_policy", "store", "delivery_schedule", "delivery_idle_ms",
+        "delivery_lease_ms",
+    }  # fmt: skip
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(unknown[0], f"unknown key (known: {', '.join(sorted(known))})")
@@ -197,9 +206,26 @@ def parse_config(data: Mapping[str, Any], environ: Mapping[str, str]) -> ProxyCo
         raise ConfigError(
             "store", "must be a Redis URL (redis://host:port/db, rediss://, unix://); leave it out for memory"
         )
+    schedule = data.get("delivery_schedule", [1, 2, 4, 8, 16])
+    if (
+        not isinstance(schedule, list)
+        or len(schedule) > 100
+        or not all(type(s) in (int, float) and 0 <= s <= 3600 for s in schedule)
+    ):
+        raise ConfigError("delivery_schedule", "must be a list of at most 100 delays in seconds (0..3600)")
     return ProxyConfig(
-        app=app, vendor=vendor, public_url=public_url, strict=mode == "strict", url_policy=policy, store=store
-    )
+        app=app, vendor=vendor, public_url=public_url, strict=mode == "strict", url_policy=policy, store=store,
+        delivery_schedule=tuple(float(s) for s in schedule),
+        delivery_idle_ms=_milliseconds(data, "delivery_idle_ms", 60_000),
+        delivery_lease_ms=_milliseconds(data, "delivery_lease_ms", 5_000),
+    )  # fmt: skip
+
+
+def _milliseconds(data: Mapping[str, Any], key: str, default: int) -> int:
+    value = data.get(key, default)
+    if type(value) is not int or not 100 <= value <= 3_600_000:
+        raise ConfigError(key, "must be milliseconds, an integer in 100..3600000")
+    return value
 
 
 def load_config(path: str | Path, environ: Mapping[str, str]) -> ProxyConfig:
