@@ -192,6 +192,9 @@ def _markdown(names: list[str], data: dict[str, Any], dialects: Sequence[Dialect
         "different wire message has the same observable effect; **unsupported**: no way to say it",
         "(the note names the alternative). Under `Policy.STRICT` encoding raises wherever",
         "information would be lost; under `Policy.LENIENT` it drops or emulates and reports.",
+        "These are single messages. What only the translating proxy can do, because it keeps state",
+        "between messages (call-id aliases, operation ids, a stop for every playback), is listed in",
+        "`docs/proxy.md`.",
     ]
     for section, title in (("commands", "Commands"), ("events", "Events (webhooks)")):
         rows: dict[str, dict[str, dict[str, str]]] = data[section]
