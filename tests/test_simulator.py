@@ -684,3 +684,17 @@ def test_receipts_and_errors_validate_against_the_dialects_published_schema(dial
     validators = [Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{name}"}) for name in names]
     for body in bodies:
         assert any(v.is_valid(body) for v in validators), body
+
+
+def test_a_chirp_inbound_call_not_answered_within_30_s_is_rejected_busy() -> None:
+    async def main() -> None:
+        async with harness("chirp") as h:
+            waiting = h.sim.place_call(source=CALLER, destination=CALLEE)
+            answered = h.sim.place_call(source=CALLER, destination=CALLEE)
+            await h.sim.advance(29)
+            await h.client.send(Answer(), call_id=answered)
+            await h.sim.advance(2)
+            assert (h.sim.history(waiting)["state"], h.sim.history(waiting)["cause"]) == ("ended", "USER_BUSY")
+            assert h.sim.history(answered)["state"] == "answered"
+
+    run(main)

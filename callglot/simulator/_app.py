@@ -46,6 +46,9 @@ LOOPBACK = UrlPolicy(
 #: Unix time of the simulated clock's zero: webhook timestamps are this plus simulated seconds.
 EPOCH = 1_767_225_600.0  # 2026-01-01T00:00:00Z
 _MAX_BODY = 1_000_000
+#: Chirp: an inbound call the app has not answered within 30 s gets the app's default (dialects.md §2.5);
+#: of voicemail and "reject with busy" the simulator plays the second.
+CHIRP_ANSWER_WINDOW = 30.0
 _SW_STATES = {
     ev.CallState.CREATED: "created", ev.CallState.RINGING: "ringing", ev.CallState.ANSWERED: "answered",
     ev.CallState.ENDING: "ending", ev.CallState.ENDED: "ended", ev.CallState.FAILED: "failed",
@@ -151,7 +154,13 @@ class Simulator:
             channel if channel is not None else _channel_of(source),
             far_end if far_end is not None else FarEnd(answer_after=None),
         )
+        if self.name == "chirp":  # Chirp: no answer within 30 s and the app's default applies (reject, busy)
+            self.world.after(call, CHIRP_ANSWER_WINDOW, lambda: self._chirp_default(call))
         return call.id
+
+    def _chirp_default(self, call: Call) -> None:
+        if call.live and call.state is not ev.CallState.ANSWERED:
+            self.world.end(call, HangupCause.USER_BUSY)
 
     def hang_up(self, call_id: str, cause: HangupCause = HangupCause.NORMAL_CLEARING) -> None:
         """The far end hangs up ``call_id`` now."""
