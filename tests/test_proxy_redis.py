@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,10 @@ async def two_instances(url: str, app_dialect: str, vendor_dialect: str, **optio
     data = config_data(app_dialect, vendor_dialect, store=url)
     config = parse_config(data, environment(app_dialect, vendor_dialect))
     return receiver, config
+
+
+#: (call, n) in the order webhooks reached the app, across instances.
+ORDER: list[tuple[int, int]] = []
 
 
 def run(main: Any) -> Any:
@@ -186,3 +191,50 @@ def test_a_redis_store_is_chosen_in_the_config(flushed: str, tmp_path: Path) -> 
     app = create_app(config)
     assert type(app.state.proxy.store).__name__ == "RedisStore"
     anyio.run(app.state.proxy.aclose)
+
+
+def test_two_instances_share_the_delivery_partitions_and_each_call_stays_in_order(flushed: str) -> None:
+    from callglot.proxy._delivery import DurableQueue
+
+    ORDER.clear()
+
+    async def main() -> dict[str, list[tuple[str, int, int]]]:
+        client = redis.asyncio.Redis.from_url(flushed, decode_responses=True)
+        queue = DurableQueue(client, lease_ms=1000)
+        for n in range(10):  # 40 calls, 10 events each, queued in order
+            for call in range(40):
+                await queue.enqueue(call_id=f"call-{call}", dedupe=f"{call}-{n}", url="http://127.0.0.1/hooks",
+                                    content=json.dumps({"call": call, "n": n}).encode(), headers={})  # fmt: skip
+        seen: dict[str, list[tuple[str, int, int]]] = {}
+        stop = asyncio.Event()
+
+        def deliverer(owner: str) -> Any:
+            async def deliver(url: str, content: bytes, headers: dict[str, str]) -> bool:
+                await asyncio.sleep(0.001)
+                body = json.loads(content)
+                seen.setdefault(owner, []).append((headers["Webhook-Id"], body["call"], body["n"]))
+                ORDER.append((body["call"], body["n"]))
+                return True
+
+            return deliver
+
+        workers = [
+            asyncio.create_task(DurableQueue(client, lease_ms=1000).work(deliverer(owner), owner, stop))
+            for owner in ("instance-a", "instance-b")
+        ]
+        with anyio.fail_after(30):
+            while sum(len(v) for v in seen.values()) < 400:
+                await asyncio.sleep(0.02)
+        stop.set()
+        await asyncio.gather(*workers)
+        assert await queue.pending() == 0
+        assert sum([await client.xlen(queue.stream(p)) for p in range(queue.partitions)]) == 0  # taken: removed
+        await client.aclose()
+        return seen
+
+    seen = anyio.run(main)
+    assert set(seen) == {"instance-a", "instance-b"}  # both deliver: the partitions are shared out
+    delivered = [item for items in seen.values() for item in items]
+    assert len({webhook_id for webhook_id, _, _ in delivered}) == 400  # each once
+    for call in range(40):  # a call's events, whichever instance took them, in the order they were queued
+        assert [n for c, n in ORDER if c == call] == list(range(10))

@@ -339,12 +339,16 @@ class Proxy:
         else:
             cid = decoded.command_id if self.vendor_dialect.name in ("gateway", "canonical") else None
             sends.append((command, cid))
+        if operation is not None and vendor_call is not None:  # before sending: its events may beat the reply
+            await self.store.start_operation(vendor_call, operation)
         report: tuple[Any, ...] = ()
         sent: Any = None
         for outgoing, command_id in sends:
             try:
                 sent = await client.send(outgoing, call_id=vendor_call, command_id=command_id, policy=self.policy)
             except callglot.ProviderError as error:
+                if operation is not None and vendor_call is not None:  # it never started
+                    await self.store.end_operation(vendor_call, operation.vendor_id or "")
                 self.metrics.vendor_errors.labels(str(error.status)).inc()
                 log.info(
                     json.dumps(
@@ -353,6 +357,8 @@ class Proxy:
                 )
                 return self._reply(self.app_dialect.encode_response(_for_app(error), policy=Policy.LENIENT).value)
             except TransportError as exc:
+                if operation is not None and vendor_call is not None and not exc.may_have_reached:
+                    await self.store.end_operation(vendor_call, operation.vendor_id or "")
                 return self._app_error(
                     502 if not exc.may_have_reached else 504, f"the vendor did not answer: {exc.reason}"
                 )
@@ -370,8 +376,6 @@ class Proxy:
                 await self.store.set_call_hook(vendor_call, app_hook)
         else:
             app_call = decoded.call_id
-        if operation is not None and vendor_call is not None:
-            await self.store.start_operation(vendor_call, operation)
         log.info(json.dumps({
             "event": "proxy.command", "app": self.app_dialect.name, "vendor": self.vendor_dialect.name,
             "command": TAGS[type(command)], "status": 200, "report": [a.field or a.command for a in report],

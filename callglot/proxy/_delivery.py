@@ -51,6 +51,8 @@ return 0
 """
 
 GROUP = "callglot-delivery"
+#: The delivery workers seen lately (a sorted set: owner -> when, ms), to share the partitions out.
+WORKERS = "callglot:workers"
 Deliver = Callable[[str, bytes, dict[str, str]], Awaitable[bool]]
 
 
@@ -139,21 +141,31 @@ class DurableQueue:
         """Deliver until ``stop`` is set: every partition whose lease this worker holds, in entry order."""
         import redis.exceptions
 
+        held: set[int] = set()
         try:
             while not stop.is_set():
                 busy = False
                 try:
-                    for p in range(self.partitions):
+                    share = await self._share(owner)
+                    start = zlib.crc32(owner.encode("utf-8")) % self.partitions  # instances start apart
+                    for p in [(start + i) % self.partitions for i in range(self.partitions)]:
                         if stop.is_set():
                             break
+                        if p not in held and len(held) >= share:
+                            continue  # another instance's share: the partitions are spread over the live ones
                         if not await self._lease(keys=[self.lease(p)], args=[owner, self.lease_ms]):
+                            held.discard(p)
                             continue
+                        held.add(p)
                         await self._group(p)
                         busy |= await self._work_partition(p, deliver, owner)
+                    while len(held) > share:  # more instances now: hand the surplus back
+                        await self._release(keys=[self.lease(held.pop())], args=[owner])
                 except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
                     # Redis is restarting: what was acknowledged is in its append-only file; wait and go on.
                     log.info(json.dumps({"event": "proxy.queue_unavailable", "error": type(exc).__name__}))
                     self._groups.clear()
+                    held.clear()
                     await asyncio.sleep(0.5)
                     continue
                 if not busy:
@@ -190,7 +202,10 @@ class DurableQueue:
                 await self.sleep(self.schedule[attempt - 1])
                 await self._lease(keys=[self.lease(p)], args=[owner, self.lease_ms])  # still ours while we retry
             if await deliver(entry["url"], content, headers):
-                await self.redis.xack(self.stream(p), GROUP, entry_id)
+                async with self.redis.pipeline(transaction=True) as pipe:  # taken: acknowledged and removed
+                    pipe.xack(self.stream(p), GROUP, entry_id)
+                    pipe.xdel(self.stream(p), entry_id)
+                    await pipe.execute()
                 return
         log.info(
             json.dumps({"event": "proxy.dead_letter", "webhook_id": entry["webhook_id"], "call_id": entry["call_id"]})
@@ -198,7 +213,18 @@ class DurableQueue:
         async with self.redis.pipeline(transaction=True) as pipe:  # dead-lettered and acknowledged together
             pipe.xadd(self.dead(p), {"entry": fields["entry"], "from": entry_id})
             pipe.xack(self.stream(p), GROUP, entry_id)
+            pipe.xdel(self.stream(p), entry_id)
             await pipe.execute()
+
+    async def _share(self, owner: str) -> int:
+        """How many partitions this instance should hold: an even share among the instances seen lately."""
+        now = int(time.time() * 1000)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zadd(WORKERS, {owner: now})
+            pipe.zremrangebyscore(WORKERS, 0, now - 3 * self.lease_ms)
+            pipe.zcard(WORKERS)
+            live = (await pipe.execute())[2]
+        return -(-self.partitions // max(1, int(live)))
 
     # -- dead letters (an operator's)
 
