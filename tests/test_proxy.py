@@ -296,3 +296,30 @@ def test_an_inbound_call_between_signalwire_and_the_gateway_is_offered_and_hung_
             verify_app_signatures(w, app)
 
     run(main)
+
+
+def test_stop_any_audio_skips_a_playback_the_vendor_had_already_ended() -> None:
+    # play, play, stop_audio before the first play's finished webhook: the proxy still holds both plays;
+    # the vendor says 404 for the stale one, and the one that runs is stopped all the same.
+    async def main() -> None:
+        async with wired("chirp", "signalwire") as w:
+            call_id = (await w.app.send(dial("chirp"))).receipt.call.id
+            await w.sim.advance(1)
+            for _ in range(2):
+                await w.app.send(Play(media=(Audio(url=MEDIA),)), call_id=call_id)
+            sent = await w.app.send(StopPlayback(), call_id=call_id)
+            assert sent.receipt.status is ev.ReceiptStatus.ACCEPTED
+            [vendor_call] = w.sim.calls()
+            stops = [c for c in w.sim.history(vendor_call)["commands"] if c["command"] == "stop_playback"]
+            assert [c["status"] for c in stops] == [404, 200]
+            plays = [
+                c["body"]["params"]["control_id"]
+                for c in w.sim.history(vendor_call)["commands"]
+                if c["command"] == "play"
+            ]
+            assert stops[1]["body"]["params"]["control_id"] == plays[1]
+            with pytest.raises(callglot.ProviderError) as nothing:  # nothing left to stop
+                await w.app.send(StopPlayback(), call_id=call_id)
+            assert nothing.value.status == 404
+
+    run(main)

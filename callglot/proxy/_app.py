@@ -34,11 +34,10 @@ from callglot.errors import CallglotError, DecodeError, EncodeError, InvalidValu
 from callglot.signatures import SharedSecretHeader, SignalWireSignature, SignatureError
 
 from ._config import ProxyConfig
+from ._log import LogFields, log
 from ._store import MemoryStore, OperationIds, Store, StoredReply
 
 __all__ = ["create_app"]
-
-log = logging.getLogger("callglot.proxy")
 
 #: The commands that start an operation, and its kind; and those that act on one.
 STARTS: Mapping[type, str] = {
@@ -163,7 +162,7 @@ class Proxy:
     async def _deliver(self, url: str, content: bytes, headers: dict[str, str]) -> bool:
         delivery = await self._webhook_sender().send(url, content, headers)
         self.metrics.deliveries.labels("delivered" if delivery.delivered else "failed").inc()
-        log.info(json.dumps({"event": "proxy.delivery", "status": delivery.status, "error": delivery.error}))
+        log.info("%s", LogFields({"event": "proxy.delivery", "status": delivery.status, "error": delivery.error}))
         return bool(delivery.delivered)
 
     async def stop(self) -> None:
@@ -246,7 +245,7 @@ class Proxy:
 
     async def _command(self, request: Any) -> Any:
         if not self._authorised(request.headers):
-            log.info(json.dumps({"event": "proxy.command", "status": 401, "reason": "credentials"}))
+            log.info("%s", LogFields({"event": "proxy.command", "status": 401, "reason": "credentials"}))
             return self._app_error(401, "Unauthorized")
         raw = await request.body()
         try:
@@ -343,18 +342,26 @@ class Proxy:
             await self.store.start_operation(vendor_call, operation)
         report: tuple[Any, ...] = ()
         sent: Any = None
+        stale: list[Any] = []  # stops for operations the vendor had already ended (their events not in yet)
         for outgoing, command_id in sends:
             try:
                 sent = await client.send(outgoing, call_id=vendor_call, command_id=command_id, policy=self.policy)
             except callglot.ProviderError as error:
+                if error.status == 404 and len(sends) > 1 and type(command) in STOPS:
+                    stale.append(outgoing)  # one of several ("stop any audio"): that one had ended already
+                    await self.store.end_operation(vendor_call or "", getattr(outgoing, "control_id", None) or "")
+                    if len(stale) < len(sends):
+                        continue
                 if operation is not None and vendor_call is not None:  # it never started
                     await self.store.end_operation(vendor_call, operation.vendor_id or "")
                 self.metrics.vendor_errors.labels(str(error.status)).inc()
-                log.info(
-                    json.dumps(
-                        {"event": "proxy.command", "command": TAGS[type(command)], "vendor_status": error.status}
+                if log.isEnabledFor(logging.INFO):
+                    log.info(
+                        "%s",
+                        LogFields(
+                            {"event": "proxy.command", "command": TAGS[type(command)], "vendor_status": error.status}
+                        ),
                     )
-                )
                 return self._reply(self.app_dialect.encode_response(_for_app(error), policy=Policy.LENIENT).value)
             except TransportError as exc:
                 if operation is not None and vendor_call is not None and not exc.may_have_reached:
@@ -363,6 +370,8 @@ class Proxy:
                     502 if not exc.may_have_reached else 504, f"the vendor did not answer: {exc.reason}"
                 )
             report += sent.report
+        if sent is None:  # every stop was stale: the error the last one got is the answer
+            return self._app_error(404, f"no {ACTS_ON[type(command)]} is running", code="operation_not_found")
         self.metrics.translations.labels("command", "lossy" if report else "exact").inc()
         for adaptation in report:
             self.metrics.losses.labels(str(adaptation.action)).inc()
@@ -376,7 +385,7 @@ class Proxy:
                 await self.store.set_call_hook(vendor_call, app_hook)
         else:
             app_call = decoded.call_id
-        log.info(json.dumps({
+        log.info("%s", LogFields({
             "event": "proxy.command", "app": self.app_dialect.name, "vendor": self.vendor_dialect.name,
             "command": TAGS[type(command)], "status": 200, "report": [a.field or a.command for a in report],
         }))  # fmt: skip
@@ -453,7 +462,7 @@ class Proxy:
                 else:
                     SharedSecretHeader(key).verify(request.headers)
             except SignatureError as exc:
-                log.info(json.dumps({"event": "proxy.hook", "status": 401, "reason": exc.reason}))
+                log.info("%s", LogFields({"event": "proxy.hook", "status": 401, "reason": exc.reason}))
                 return self._plain(401, "the webhook's signature does not verify")
         try:
             body = json.loads(raw)
@@ -470,7 +479,9 @@ class Proxy:
             out = self.app_dialect.encode_event(translated, policy=Policy.LENIENT, path="/")
         except EncodeError as exc:
             self.metrics.translations.labels("event", "dropped").inc()
-            log.info(json.dumps({"event": "proxy.hook", "dropped": type(event).__name__, "reason": str(exc)[:200]}))
+            log.info(
+                "%s", LogFields({"event": "proxy.hook", "dropped": type(event).__name__, "reason": str(exc)[:200]})
+            )
             return self._plain(200, "the app's dialect has no form for this event")
         if out.value is None or url is None:
             self.metrics.translations.labels("event", "dropped").inc()
@@ -493,7 +504,7 @@ class Proxy:
             return self._plain(200, "queued" if queued else "already queued")
         delivery = await self._webhook_sender().send(url, content, self._app_signature(url, content))
         self.metrics.deliveries.labels("delivered" if delivery.delivered else "failed").inc()
-        log.info(json.dumps({
+        log.info("%s", LogFields({
             "event": "proxy.delivery", "event_type": type(translated).__name__, "status": delivery.status,
             "error": delivery.error, "report": [a.field or a.command for a in out.report],
         }))  # fmt: skip

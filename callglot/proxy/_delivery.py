@@ -16,16 +16,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
 import time
 import uuid
 import zlib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-__all__ = ["DurableQueue"]
+from ._log import LogFields, log
 
-log = logging.getLogger("callglot.proxy")
+__all__ = ["DurableQueue"]
 
 # KEYS[1] = {wh:p}:seen:<dedupe>  KEYS[2] = {wh:p}:stream   ARGV[1] = ttl seconds, ARGV[2] = the entry (JSON)
 # The entry first, then the marker: a script is not rolled back, and a lost marker only re-queues.
@@ -163,7 +162,7 @@ class DurableQueue:
                         await self._release(keys=[self.lease(held.pop())], args=[owner])
                 except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
                     # Redis is restarting: what was acknowledged is in its append-only file; wait and go on.
-                    log.info(json.dumps({"event": "proxy.queue_unavailable", "error": type(exc).__name__}))
+                    log.info("%s", LogFields({"event": "proxy.queue_unavailable", "error": type(exc).__name__}))
                     self._groups.clear()
                     held.clear()
                     await asyncio.sleep(0.5)
