@@ -12,7 +12,18 @@ from typing import Any
 
 from callglot.canonical.events import ProviderError
 
-__all__ = ["credentials_in", "load_starlette", "same_credentials", "vendor_error"]
+__all__ = ["RETRY_SCHEDULES", "credentials_in", "load_starlette", "same_credentials", "vendor_error"]
+
+#: Seconds between a failed webhook delivery and each retry. Chirp: 5 retries with exponential backoff
+#: (its base is not documented: 1 s, doubling). The gateway retries with backoff, then dead-letters
+#: (the count is not documented: 3). SignalWire calls its callbacks best effort: no retry. The canonical
+#: form (callglot's own servers) follows Chirp's.
+RETRY_SCHEDULES: Mapping[str, tuple[float, ...]] = {
+    "chirp": (1.0, 2.0, 4.0, 8.0, 16.0),
+    "gateway": (1.0, 2.0, 4.0),
+    "signalwire": (),
+    "canonical": (1.0, 2.0, 4.0, 8.0, 16.0),
+}
 
 
 def load_starlette(what: str) -> Any:

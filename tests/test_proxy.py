@@ -323,3 +323,13 @@ def test_stop_any_audio_skips_a_playback_the_vendor_had_already_ended() -> None:
             assert nothing.value.status == 404
 
     run(main)
+
+
+@pytest.mark.parametrize(("app", "schedule"), [("chirp", (1, 2, 4, 8, 16)), ("gateway", (1, 2, 4)), ("signalwire", ())])
+def test_redis_mode_retries_the_app_on_its_own_dialects_schedule_unless_the_config_says(
+    app: str, schedule: tuple[float, ...]
+) -> None:
+    vendor = "chirp" if app != "chirp" else "signalwire"
+    assert parse_config(config_data(app, vendor), environment(app, vendor)).delivery_schedule == schedule
+    given = parse_config(config_data(app, vendor, delivery_schedule=[0.5, 5]), environment(app, vendor))
+    assert given.delivery_schedule == (0.5, 5.0)

@@ -34,6 +34,7 @@ from typing import Any
 
 import attrs
 
+from callglot._server import RETRY_SCHEDULES
 from callglot.canonical.urls import UrlPolicy, check_url
 from callglot.errors import CallglotError
 
@@ -80,7 +81,9 @@ class ProxyConfig:
     url_policy: UrlPolicy = UrlPolicy()
     #: Where the state lives: None (memory, this process) or a Redis URL shared by several instances.
     store: str | None = attrs.field(default=None, repr=lambda u: "None" if u is None else "redis://***")
-    #: Redis mode: seconds before each retry of a webhook the app did not take (then the dead letters).
+    #: Redis mode: seconds before each retry of a webhook the app did not take (then the dead letters);
+    #: by default the app dialect's own schedule (Chirp: 1, 2, 4, 8, 16 s; the gateway: 1, 2, 4 s;
+    #: SignalWire, best effort: none).
     delivery_schedule: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 16.0)
     #: Redis mode: how long a queued webhook sits unacknowledged before another instance claims it, and
     #: how long a partition stays with an instance that stopped renewing its lease (milliseconds).
@@ -206,7 +209,8 @@ def parse_config(data: Mapping[str, Any], environ: Mapping[str, str]) -> ProxyCo
         raise ConfigError(
             "store", "must be a Redis URL (redis://host:port/db, rediss://, unix://); leave it out for memory"
         )
-    schedule = data.get("delivery_schedule", [1, 2, 4, 8, 16])
+    # The app dialect's own retry schedule unless the config gives one (SignalWire's: none, best effort).
+    schedule = data.get("delivery_schedule", list(RETRY_SCHEDULES[app.dialect]))
     if (
         not isinstance(schedule, list)
         or len(schedule) > 100

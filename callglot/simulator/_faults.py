@@ -8,22 +8,13 @@ from typing import Any
 
 import attrs
 
+from callglot._server import RETRY_SCHEDULES  # the vendors' webhook retry schedules (re-exported)
+
 __all__ = ["RETRY_SCHEDULES", "VENDOR_RATE_LIMITS", "Faults"]
 
 #: (requests, per seconds) a vendor documents per key: Chirp 120/min for app keys (dialects.md §2.7),
 #: the gateway 10,000/s per app id and client IP (§3.2). SignalWire documents none for calling.
 VENDOR_RATE_LIMITS: Mapping[str, tuple[int, float]] = {"chirp": (120, 60.0), "gateway": (10_000, 1.0)}
-
-#: Seconds between a failed webhook delivery and each retry. Chirp: 5 retries with exponential backoff
-#: (its base is not documented: 1 s, doubling). The gateway retries with backoff, then dead-letters
-#: (the count is not documented: 3). SignalWire calls its callbacks best effort: no retry. The canonical
-#: form (callglot's own servers) follows Chirp's.
-RETRY_SCHEDULES: Mapping[str, tuple[float, ...]] = {
-    "chirp": (1.0, 2.0, 4.0, 8.0, 16.0),
-    "gateway": (1.0, 2.0, 4.0),
-    "signalwire": (),
-    "canonical": (1.0, 2.0, 4.0, 8.0, 16.0),
-}
 
 
 def _probability(_: Any, attribute: attrs.Attribute[float], value: float) -> None:
