@@ -2332,18 +2332,7 @@ def _dec_state_event(w: _StateEvt, env: _EventEnvelope) -> ev.CallStateChanged:
     direction = None
     if w.direction is not None:
         direction = _state_of({d.value: d for d in ev.CallDirection}, w.direction, f"{p}.direction")
-    source = destination = channel = None
-    if w.device is not None:
-        channel = _state_of(DEVICE_CHANNELS, w.device.type, f"{p}.device.type")
-        params = {} if w.device.params is None else w.device.params
-        if channel is Channel.PSTN:
-            phone = structure(converter, params, _PhoneEnds, f"{p}.device.params")
-            source, destination = phone.from_number, phone.to_number
-        else:
-            ends = structure(converter, params, _AddressEnds, f"{p}.device.params")
-            source, destination = ends.from_, ends.to
-        if source is None and destination is None:  # the device type alone has no place in CallStateChanged
-            raise InvalidMessage(f"{p}.device.params", "a device names its from and/or to (its type alone is not kept)")
+    source, destination, channel, device_paths = _device_ends(w.device, f"{p}.device")
     cause = None
     if w.end_reason is not None:
         cause = _state_of(EVENT_END_REASONS, w.end_reason, f"{p}.end_reason")
@@ -2352,13 +2341,7 @@ def _dec_state_event(w: _StateEvt, env: _EventEnvelope) -> ev.CallStateChanged:
         peer_call, peer_node = w.peer.call_id, w.peer.node_id
         if peer_call is None and peer_node is None:  # {} would not re-encode: not a normal form
             raise InvalidMessage(f"{p}.peer", "a peer names its call_id or node_id")
-    device_params = f"{p}.device.params"
-    paths = {
-        **_ENVELOPE_PATHS,
-        "source": f"{device_params}.from_number" if channel is Channel.PSTN else f"{device_params}.from",
-        "destination": f"{device_params}.to_number" if channel is Channel.PSTN else f"{device_params}.to",
-        "peer_call_id": f"{p}.peer.call_id",
-    }
+    paths = {**_ENVELOPE_PATHS, **device_paths, "peer_call_id": f"{p}.peer.call_id"}
     return _make(
         ev.CallStateChanged,
         paths,
@@ -2874,10 +2857,9 @@ def _enc_state_event(e: ev.CallStateChanged, ctx: Encoding, po: dict[str, Any]) 
             ctx.lose(field)
             continue
         channel = seen = end_channel
-    if e.source is not None or e.destination is not None:
-        kind = CHANNEL_DEVICES[channel]
-        keys = ("from_number", "to_number") if kind == "phone" else ("from", "to")
-        params["device"] = {"type": kind, "params": _drop_none({keys[0]: e.source, keys[1]: e.destination})}
+    device = _device(e.source, e.destination, channel)
+    if device is not None:
+        params["device"] = device
     if e.cause is not None:
         reason = EVENT_REASON_FOR_CAUSE.get(e.cause)
         if reason is None:
