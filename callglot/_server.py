@@ -10,9 +10,36 @@ import hmac
 from collections.abc import Mapping
 from typing import Any
 
+from callglot.canonical import commands as c
 from callglot.canonical.events import ProviderError
 
-__all__ = ["RETRY_SCHEDULES", "credentials_in", "load_starlette", "same_credentials", "vendor_error"]
+__all__ = [
+    "OPERATION_ACTS",
+    "OPERATION_STARTS",
+    "OPERATION_STOPS",
+    "RETRY_SCHEDULES",
+    "credentials_in",
+    "load_starlette",
+    "same_credentials",
+    "vendor_error",
+]
+
+#: The commands that start an operation (a playback, a recording, ...), and its kind.
+OPERATION_STARTS: Mapping[type, str] = {
+    c.Play: "play", c.Record: "record", c.Collect: "collect", c.Detect: "detect", c.Tap: "tap",
+    c.Stream: "stream", c.Transcribe: "transcribe",
+}  # fmt: skip
+#: The commands that stop one, and the kind they stop.
+OPERATION_STOPS: Mapping[type, str] = {
+    c.StopPlayback: "play", c.StopRecording: "record", c.StopCollect: "collect", c.StopDetect: "detect",
+    c.StopTap: "tap", c.StopStream: "stream", c.StopTranscribe: "transcribe",
+}  # fmt: skip
+#: Every command that acts on a running operation (stops, pauses, resumes, volume, seek, timers), and its kind.
+OPERATION_ACTS: Mapping[type, str] = {
+    **OPERATION_STOPS,
+    c.PausePlayback: "play", c.ResumePlayback: "play", c.SetPlaybackVolume: "play", c.SeekPlayback: "play",
+    c.PauseRecording: "record", c.ResumeRecording: "record", c.StartInputTimers: "collect",
+}  # fmt: skip
 
 #: Seconds between a failed webhook delivery and each retry. Chirp: 5 retries with exponential backoff
 #: (its base is not documented: 1 s, doubling). The gateway retries with backoff, then dead-letters

@@ -25,7 +25,15 @@ import attrs
 
 import callglot
 from callglot import HttpRequest, Policy
-from callglot._server import credentials_in, load_starlette, same_credentials, vendor_error
+from callglot._server import (
+    OPERATION_ACTS,
+    OPERATION_STARTS,
+    OPERATION_STOPS,
+    credentials_in,
+    load_starlette,
+    same_credentials,
+    vendor_error,
+)
 from callglot.canonical import TAGS
 from callglot.canonical import commands as c
 from callglot.canonical import events as ev
@@ -39,19 +47,6 @@ from ._store import MemoryStore, OperationIds, Store, StoredReply
 
 __all__ = ["create_app"]
 
-#: The commands that start an operation, and its kind; and those that act on one.
-STARTS: Mapping[type, str] = {
-    c.Play: "play", c.Record: "record", c.Collect: "collect", c.Detect: "detect", c.Tap: "tap",
-    c.Stream: "stream", c.Transcribe: "transcribe",
-}  # fmt: skip
-ACTS_ON: Mapping[type, str] = {
-    c.StopPlayback: "play", c.PausePlayback: "play", c.ResumePlayback: "play", c.SetPlaybackVolume: "play",
-    c.SeekPlayback: "play", c.StopRecording: "record", c.PauseRecording: "record", c.ResumeRecording: "record",
-    c.StopCollect: "collect", c.StartInputTimers: "collect", c.StopDetect: "detect", c.StopTap: "tap",
-    c.StopStream: "stream", c.StopTranscribe: "transcribe",
-}  # fmt: skip
-STOPS = frozenset({c.StopPlayback, c.StopRecording, c.StopCollect, c.StopDetect, c.StopTap, c.StopStream,
-                   c.StopTranscribe})  # fmt: skip
 #: Operation events that end their operation.
 _ENDED = frozenset({ev.OperationState.FINISHED, ev.OperationState.ERROR, ev.OperationState.NO_INPUT})
 #: How long the first reply to an idempotency key is kept (seconds).
@@ -286,7 +281,7 @@ class Proxy:
         """The app's idempotency key: the gateway's command_uid (canonical command_id); SignalWire's
         control_id on a start command. Scoped to the call (a dial: to the app)."""
         key = decoded.command_id
-        if key is None and self.app_dialect.name == "signalwire" and type(decoded.command) in STARTS:
+        if key is None and self.app_dialect.name == "signalwire" and type(decoded.command) in OPERATION_STARTS:
             key = getattr(decoded.command, "control_id", None)
         if key is None:
             return None
@@ -315,7 +310,7 @@ class Proxy:
         sends: list[tuple[Any, str | None]] = []  # (command, vendor command id)
         operation: OperationIds | None = None
         app_hook = getattr(command, "status_url", None)
-        kind = STARTS.get(type(command))
+        kind = OPERATION_STARTS.get(type(command))
         if isinstance(command, c.Dial):
             command = attrs.evolve(command, **self._dial_hooks(command))
             sends.append((command, None))
@@ -331,10 +326,12 @@ class Proxy:
             vendor_cid = vendor_id if self.vendor_dialect.name in ("gateway", "canonical") else None
             operation = OperationIds(kind=kind, app_id=app_id, vendor_id=vendor_id, app_hook=app_hook)
             sends.append((command, vendor_cid))
-        elif type(command) in ACTS_ON:
+        elif type(command) in OPERATION_ACTS:
             sends.extend(await self._on_operations(command, vendor_call or ""))
             if not sends:
-                return self._app_error(404, f"no {ACTS_ON[type(command)]} is running", code="operation_not_found")
+                return self._app_error(
+                    404, f"no {OPERATION_ACTS[type(command)]} is running", code="operation_not_found"
+                )
         else:
             cid = decoded.command_id if self.vendor_dialect.name in ("gateway", "canonical") else None
             sends.append((command, cid))
@@ -347,7 +344,7 @@ class Proxy:
             try:
                 sent = await client.send(outgoing, call_id=vendor_call, command_id=command_id, policy=self.policy)
             except callglot.ProviderError as error:
-                if error.status == 404 and len(sends) > 1 and type(command) in STOPS:
+                if error.status == 404 and len(sends) > 1 and type(command) in OPERATION_STOPS:
                     stale.append(outgoing)  # one of several ("stop any audio"): that one had ended already
                     await self.store.end_operation(vendor_call or "", getattr(outgoing, "control_id", None) or "")
                     if len(stale) < len(sends):
@@ -371,7 +368,7 @@ class Proxy:
                 )
             report += sent.report
         if sent is None:  # every stop was stale: the error the last one got is the answer
-            return self._app_error(404, f"no {ACTS_ON[type(command)]} is running", code="operation_not_found")
+            return self._app_error(404, f"no {OPERATION_ACTS[type(command)]} is running", code="operation_not_found")
         self.metrics.translations.labels("command", "lossy" if report else "exact").inc()
         for adaptation in report:
             self.metrics.losses.labels(str(adaptation.action)).inc()
@@ -408,7 +405,7 @@ class Proxy:
 
     async def _on_operations(self, command: Any, vendor_call: str) -> list[tuple[Any, str | None]]:
         """A stop (pause, ...) for the operation the app names, or for every running one of its kind."""
-        kind = ACTS_ON[type(command)]
+        kind = OPERATION_ACTS[type(command)]
         app_id = getattr(command, "control_id", None)
         running = await self.store.operations(vendor_call, kind)
         if app_id is not None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from callglot._server import OPERATION_ACTS, OPERATION_STARTS, OPERATION_STOPS
 from callglot.canonical import commands as c
 from callglot.canonical import events as ev
 from callglot.canonical.types import Audio, Channel, HangupCause, Ringtone, Silence, Tts
@@ -268,7 +269,7 @@ class World:
         """
         if not call.live:
             raise Refusal(409, f"the call has {call.state.value}", "call_ended")
-        if type(command) in _STARTS:
+        if type(command) in OPERATION_STARTS:
             return self.begin(call, command, command_id)
         handler = _HANDLERS.get(type(command))
         if handler is None:
@@ -363,8 +364,8 @@ class World:
         return {"kind": ev.CollectKind.NO_INPUT}
 
     def begin(self, call: Call, command: Any, command_id: str | None) -> Operation | None:
-        """Start the operation ``command`` starts, if any (see ``_STARTS``)."""
-        kind = _STARTS.get(type(command))
+        """Start the operation ``command`` starts, if any (see ``OPERATION_STARTS``)."""
+        kind = OPERATION_STARTS.get(type(command))
         if kind is None:
             return None
         operation = self.start(call, command, kind, command_id)
@@ -390,7 +391,7 @@ class World:
 
     def stop(self, call: Call, command: Any) -> None:
         """Stop what ``command`` names: its control_id's operation, or every one of its kind."""
-        kind = _STOPS[type(command)]
+        kind = OPERATION_STOPS[type(command)]
         control_id = getattr(command, "control_id", None)
         targets = [
             op
@@ -408,7 +409,7 @@ class World:
 
     def pause(self, call: Call, command: Any, paused: bool) -> None:
         control_id = getattr(command, "control_id", None)
-        kind = "play" if isinstance(command, c.PausePlayback | c.ResumePlayback) else "record"
+        kind = OPERATION_ACTS[type(command)]
         targets = [
             op
             for op in call.operations.values()
@@ -461,34 +462,12 @@ def _operation_event(operation: Operation, state: ev.OperationState, call: Call,
     return None
 
 
-#: The commands that start an operation, and its kind.
-_STARTS: dict[type, str] = {
-    c.Play: "play",
-    c.Record: "record",
-    c.Collect: "collect",
-    c.Detect: "detect",
-    c.Tap: "tap",
-    c.Stream: "stream",
-    c.Transcribe: "transcribe",
-}
-#: The commands that stop one, and the kind they stop.
-_STOPS: dict[type, str] = {
-    c.StopPlayback: "play",
-    c.StopRecording: "record",
-    c.StopCollect: "collect",
-    c.StopDetect: "detect",
-    c.StopTap: "tap",
-    c.StopStream: "stream",
-    c.StopTranscribe: "transcribe",
-}
-
-
 _HANDLERS: dict[type, Callable[[World, Call, Any], None]] = {
     c.Answer: World._answer_command,
     c.Reject: World._reject,
     c.Hangup: World._hangup,
     c.Cancel: World._cancel,
-    **dict.fromkeys(_STOPS, lambda world, call, command: world.stop(call, command)),
+    **dict.fromkeys(OPERATION_STOPS, lambda world, call, command: world.stop(call, command)),
     c.PausePlayback: lambda world, call, command: world.pause(call, command, True),
     c.ResumePlayback: lambda world, call, command: world.pause(call, command, False),
     c.PauseRecording: lambda world, call, command: world.pause(call, command, True),
