@@ -65,9 +65,15 @@ class Wired:
 
 
 @asynccontextmanager
-async def wired(app_dialect: str, vendor_dialect: str, **sim_options: Any) -> AsyncIterator[Wired]:
+async def wired(
+    app_dialect: str, vendor_dialect: str, *, config: dict[str, Any] | None = None, **sim_options: Any
+) -> AsyncIterator[Wired]:
+    """The three wired together; ``config``: top-level keys to add to the proxy's config (a Redis
+    ``store``, the delivery settings: then its delivery worker runs, as a served instance's lifespan
+    starts it)."""
     receiver = Receiver()
-    config = parse_config(config_data(app_dialect, vendor_dialect), environment(app_dialect, vendor_dialect))
+    data = config_data(app_dialect, vendor_dialect, **(config or {}))
+    settings = parse_config(data, environment(app_dialect, vendor_dialect))
     with url_policy(LOOPBACK):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=receiver.app)) as to_app:
             holder: dict[str, Any] = {}
@@ -76,18 +82,19 @@ async def wired(app_dialect: str, vendor_dialect: str, **sim_options: Any) -> As
                 await holder["proxy"](scope, receive, send)
 
             async with httpx.AsyncClient(transport=httpx.ASGITransport(app=proxy_asgi)) as to_proxy:
+                sim_options.setdefault("seed", 11)
                 sim = Simulator(
                     vendor_dialect,
                     credentials=CREDENTIALS[vendor_dialect],
                     webhook_url=f"{PUBLIC}/hooks/{vendor_dialect}",
                     signing_key=VENDOR_KEY,
-                    seed=11,
                     http_client=to_proxy,
                     **sim_options,
                 )
                 async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sim)) as to_vendor:
-                    proxy = create_app(config, vendor_http=to_vendor, app_http=to_app)
+                    proxy = create_app(settings, vendor_http=to_vendor, app_http=to_app)
                     holder["proxy"] = proxy
+                    await proxy.state.proxy.start()  # (Redis mode only: the delivery worker)
                     async with (
                         httpx.AsyncClient(transport=httpx.ASGITransport(app=proxy), base_url=PUBLIC) as http,
                         httpx.AsyncClient(transport=httpx.ASGITransport(app=proxy)) as for_client,

@@ -8,31 +8,27 @@ is tenths of seconds, and waits are bounds, never timing assertions.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import anyio
 import httpx
 import pytest
-import uvicorn
-from proxy_harness import VENDOR_KEY, config_data, environment
+from loopback import listening_socket, serve
+from proxy_harness import VENDOR_KEY, config_data, environment, wired
 from redis_server import RedisServer, free_port, running_redis
 from sim_harness import AUTH, CREDENTIALS, Receiver
 
 from callglot.canonical import Destination, Dial, Hangup
 from callglot.canonical import events as ev
 from callglot.canonical.urls import url_policy
-from callglot.proxy import create_app, parse_config
 from callglot.simulator import LOOPBACK, Simulator
 from callglot.transport import AsyncClient
 
@@ -75,67 +71,25 @@ async def calls_through(app: AsyncClient, sim: Simulator, count: int) -> None:
 
 
 def test_an_app_that_is_down_gets_everything_after_it_returns_in_order_per_call(redis: RedisServer) -> None:
-    async def main() -> None:
-        receiver = Receiver()
-        receiver.down = True
-        config = parse_config(
-            config_data("canonical", "chirp", store=redis.url, **FAST), environment("canonical", "chirp")
-        )
-        with url_policy(LOOPBACK):
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=receiver.app)) as to_app:
-                holder: dict[str, Any] = {}
+    async def main() -> Receiver:
+        async with wired("canonical", "chirp", config={"store": redis.url, **FAST}, seed=21) as w:
+            w.receiver.down = True
+            await calls_through(w.app, w.sim, 3)
+            assert acknowledged(w.sim) == 12  # the vendor was answered: every webhook is queued
+            await anyio.sleep(1.5)  # the app stays down a while (its failures are retried)
+            w.receiver.down = False
+            await wait_for(lambda: len(w.receiver.bodies()) >= 12 and len(per_call(w.receiver)) == 3
+                           and all(s[-1] == "ended" for s in per_call(w.receiver).values()))  # fmt: skip
+            return w.receiver
 
-                async def proxy_asgi(scope: Any, receive: Any, send: Any) -> None:
-                    await holder["proxy"](scope, receive, send)
-
-                async with httpx.AsyncClient(transport=httpx.ASGITransport(app=proxy_asgi)) as to_proxy:
-                    sim = Simulator("chirp", credentials=CREDENTIALS["chirp"], webhook_url="http://127.0.0.1:8000/hooks/chirp",
-                                    signing_key=VENDOR_KEY, seed=21, http_client=to_proxy)  # fmt: skip
-                    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sim)) as to_vendor:
-                        holder["proxy"] = proxy = create_app(config, vendor_http=to_vendor, app_http=to_app)
-                        await proxy.state.proxy.start()
-                        async with (
-                            httpx.AsyncClient(transport=httpx.ASGITransport(app=proxy)) as http,
-                            AsyncClient(
-                                "canonical",
-                                base_url="http://127.0.0.1:8000",
-                                auth=AUTH["canonical"](),
-                                http_client=http,
-                            ) as app,
-                        ):
-                            await calls_through(app, sim, 3)
-                            sent = acknowledged(sim)
-                            assert sent == 12  # the vendor was answered: every webhook is queued
-                            await anyio.sleep(1.5)  # the app stays down a while (its failures are retried)
-                            receiver.down = False
-                            await wait_for(lambda: len(receiver.bodies()) >= 12 and len(per_call(receiver)) == 3
-                                           and all(s[-1] == "ended" for s in per_call(receiver).values()))  # fmt: skip
-                        await proxy.state.proxy.aclose()
-        calls = per_call(receiver)
-        assert len(calls) == 3
-        assert all(states == ["created", "ringing", "answered", "ended"] for states in calls.values()), calls
-        taken = [r for r in receiver.requests if r["taken"]]
-        assert len({r["headers"]["webhook-id"] for r in taken}) == 12  # one id per webhook, the same on every attempt
-        failed = {r["headers"]["webhook-id"] for r in receiver.requests if not r["taken"]}
-        assert failed <= {r["headers"]["webhook-id"] for r in taken}
-
-    anyio.run(main)
-
-
-@contextmanager
-def served(app: Any, port: int) -> Iterator[None]:
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="error"))
-    thread = threading.Thread(target=asyncio.run, args=(server.serve(),), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    try:
-        yield
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    receiver = anyio.run(main)
+    calls = per_call(receiver)
+    assert len(calls) == 3
+    assert all(states == ["created", "ringing", "answered", "ended"] for states in calls.values()), calls
+    taken = [r for r in receiver.requests if r["taken"]]
+    assert len({r["headers"]["webhook-id"] for r in taken}) == 12  # one id per webhook, the same on every attempt
+    failed = {r["headers"]["webhook-id"] for r in receiver.requests if not r["taken"]}
+    assert failed <= {r["headers"]["webhook-id"] for r in taken}
 
 
 def start_instance(config_path: Path, port: int, env: dict[str, str]) -> subprocess.Popen[str]:
@@ -156,7 +110,9 @@ def start_instance(config_path: Path, port: int, env: dict[str, str]) -> subproc
 def test_kill_9_of_an_instance_loses_no_acknowledged_webhook(redis: RedisServer, tmp_path: Path) -> None:
     receiver = Receiver()
     receiver.down = True
-    vendor_port, receiver_port, port_a, port_b = free_port(), free_port(), free_port(), free_port()
+    vendor_sock, receiver_sock = listening_socket(), listening_socket()
+    vendor_port, receiver_port = vendor_sock.getsockname()[1], receiver_sock.getsockname()[1]
+    port_a, port_b = free_port(), free_port()  # (the instances are subprocesses: they bind their own)
     data = config_data("canonical", "chirp", store=redis.url, **FAST)
     data["public_url"] = f"http://127.0.0.1:{port_a}"
     data["vendor"]["base_url"] = f"http://127.0.0.1:{vendor_port}"
@@ -167,7 +123,7 @@ def test_kill_9_of_an_instance_loses_no_acknowledged_webhook(redis: RedisServer,
     with url_policy(LOOPBACK):
         sim = Simulator("chirp", credentials=CREDENTIALS["chirp"], webhook_url=f"http://127.0.0.1:{port_a}/hooks/chirp",
                         signing_key=VENDOR_KEY, seed=22)  # fmt: skip
-        with served(sim, vendor_port), served(receiver.app, receiver_port):
+        with serve(sim, vendor_sock), serve(receiver.app, receiver_sock):
             a = start_instance(config_path, port_a, env)
             b = start_instance(config_path, port_b, env)
             try:
@@ -213,43 +169,23 @@ def test_kill_9_of_an_instance_loses_no_acknowledged_webhook(redis: RedisServer,
 
 def test_a_redis_restart_loses_no_acknowledged_webhook_and_sends_no_command_twice(redis: RedisServer) -> None:
     async def main() -> None:
-        receiver = Receiver()
-        receiver.down = True
-        config = parse_config(
-            config_data("canonical", "chirp", store=redis.url, **FAST), environment("canonical", "chirp")
-        )
-        with url_policy(LOOPBACK):
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=receiver.app)) as to_app:
-                holder: dict[str, Any] = {}
-
-                async def proxy_asgi(scope: Any, receive: Any, send: Any) -> None:
-                    await holder["proxy"](scope, receive, send)
-
-                async with httpx.AsyncClient(transport=httpx.ASGITransport(app=proxy_asgi)) as to_proxy:
-                    sim = Simulator("chirp", credentials=CREDENTIALS["chirp"], webhook_url="http://127.0.0.1:8000/hooks/chirp",
-                                    signing_key=VENDOR_KEY, seed=23, http_client=to_proxy)  # fmt: skip
-                    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sim)) as to_vendor:
-                        holder["proxy"] = proxy = create_app(config, vendor_http=to_vendor, app_http=to_app)
-                        await proxy.state.proxy.start()
-                        async with httpx.AsyncClient(
-                            transport=httpx.ASGITransport(app=proxy), base_url="http://127.0.0.1:8000"
-                        ) as http:
-                            headers = {"Authorization": "Bearer " + CREDENTIALS["canonical"]["token"]}
-                            dial = {"command": "dial", "command_id": "dial-once-2", "source": {"address": "+15550001111"},
-                                    "destination": {"address": "+15550002222"}}  # fmt: skip
-                            first = await http.post("/v1/calls", json=dial, headers=headers)
-                            await sim.advance(1)
-                            assert acknowledged(sim) == 3
-                            await anyio.to_thread.run_sync(redis.kill)  # SIGKILL: only the AOF survives
-                            await anyio.to_thread.run_sync(redis.start)
-                            again = await http.post("/v1/calls", json=dial, headers=headers)  # the app retries
-                            receiver.down = False
-                            await wait_for(lambda: len(per_call(receiver).get(first.json()["call_id"], [])) >= 3)
-                        await proxy.state.proxy.aclose()
+        async with wired("canonical", "chirp", config={"store": redis.url, **FAST}, seed=23) as w:
+            w.receiver.down = True
+            headers = {"Authorization": "Bearer " + CREDENTIALS["canonical"]["token"]}
+            dial = {"command": "dial", "command_id": "dial-once-2", "source": {"address": "+15550001111"},
+                    "destination": {"address": "+15550002222"}}  # fmt: skip
+            first = await w.http.post("/v1/calls", json=dial, headers=headers)
+            await w.sim.advance(1)
+            assert acknowledged(w.sim) == 3
+            await anyio.to_thread.run_sync(redis.kill)  # SIGKILL: only the AOF survives
+            await anyio.to_thread.run_sync(redis.start)
+            again = await w.http.post("/v1/calls", json=dial, headers=headers)  # the app retries
+            w.receiver.down = False
+            await wait_for(lambda: len(per_call(w.receiver).get(first.json()["call_id"], [])) >= 3)
         assert (first.status_code, again.status_code) == (200, 200)
         assert again.json() == first.json()
-        assert len(sim.calls()) == 1  # the retry after the restart was answered from Redis, not sent
-        assert per_call(receiver)[first.json()["call_id"]] == ["created", "ringing", "answered"]
+        assert len(w.sim.calls()) == 1  # the retry after the restart was answered from Redis, not sent
+        assert per_call(w.receiver)[first.json()["call_id"]] == ["created", "ringing", "answered"]
 
     anyio.run(main)
 

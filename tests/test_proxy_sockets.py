@@ -8,17 +8,12 @@ where the vendor has one; a hangup. Every webhook the app gets is schema-valid, 
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
+from loopback import listening_socket, serve, url_of
 from proxy_harness import APP_KEY, VENDOR_KEY, config_data, environment
 from sim_harness import AUTH, CREDENTIALS, Receiver
 
@@ -33,22 +28,6 @@ from callglot.transport import Client
 PAIRS = [(a, v) for a in ("chirp", "signalwire", "gateway") for v in ("chirp", "signalwire", "gateway") if a != v]
 
 
-@contextmanager
-def listening(app: Any) -> Iterator[str]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="error", access_log=False))
-    thread = threading.Thread(target=asyncio.run, args=(server.serve(sockets=[sock]),), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
 def wait_for(predicate: Any, within: float = 20) -> None:
     deadline = time.monotonic() + within  # a bound for the other threads, not a timing assertion
     while not predicate():
@@ -59,28 +38,19 @@ def wait_for(predicate: Any, within: float = 20) -> None:
 @pytest.mark.parametrize(("app", "vendor"), PAIRS, ids=[f"{a}-{v}" for a, v in PAIRS])
 def test_a_call_through_the_proxy_over_loopback_sockets(app: str, vendor: str) -> None:
     receiver = Receiver()
-    sock = socket.socket()  # the proxy's listener, bound first: its URL goes into the vendor's and its own config
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    proxy_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    with url_policy(LOOPBACK), listening(receiver.app) as app_url:
+    sock = listening_socket()  # the proxy's, first: its URL goes into the vendor's config and its own
+    proxy_url = url_of(sock)
+    with url_policy(LOOPBACK), serve(receiver.app) as app_url:
         sim = Simulator(vendor, credentials=CREDENTIALS[vendor], webhook_url=f"{proxy_url}/hooks/{vendor}",
                         signing_key=VENDOR_KEY, seed=31)  # fmt: skip
-        with listening(sim) as vendor_url:
+        with serve(sim) as vendor_url:
             data = config_data(app, vendor)
             data.update(public_url=proxy_url)
             data["vendor"]["base_url"] = vendor_url
             data["app"]["webhook_url"] = f"{app_url}/hooks"
             proxy = create_app(parse_config(data, environment(app, vendor)))
-            server = uvicorn.Server(uvicorn.Config(proxy, lifespan="off", log_level="error", access_log=False))
-            thread = threading.Thread(target=asyncio.run, args=(server.serve(sockets=[sock]),), daemon=True)
-            thread.start()
-            try:
+            with serve(proxy, sock):
                 run_flow(app, vendor, sim, vendor_url, proxy_url, receiver)
-            finally:
-                server.should_exit = True
-                thread.join(10)
-                sock.close()
     states = [e.state.value for e in receiver.events(app) if isinstance(e, ev.CallStateChanged)]
     assert states[0] == "created"
     assert states[-1] == "ended"

@@ -3,22 +3,17 @@ drive whole calls, webhooks go to a receiver on another socket, and ``callglot s
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-import uvicorn
+from loopback import serve
 from sim_harness import CREDENTIALS, SIGNING_KEY, Receiver
 
 import callglot
@@ -33,24 +28,6 @@ from callglot.transport import Client, SignalWireAuth
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@contextmanager
-def served(app: Any) -> Iterator[str]:
-    """``app`` on a loopback socket in a thread; its base URL. The socket listens before uvicorn starts."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False))
-    thread = threading.Thread(target=asyncio.run, args=(server.serve(sockets=[sock]),), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
 def advance(base: str, seconds: float) -> None:
     response = httpx.post(f"{base}/_sim/advance", json={"seconds": seconds}, trust_env=False)
     assert response.status_code == 200, response.text
@@ -58,7 +35,7 @@ def advance(base: str, seconds: float) -> None:
 
 def test_the_transport_client_drives_a_whole_signalwire_call_over_loopback() -> None:
     receiver = Receiver()
-    with served(receiver.app) as hooks, url_policy(LOOPBACK):
+    with serve(receiver.app) as hooks, url_policy(LOOPBACK):
         simulator = Simulator(
             "signalwire",
             credentials=CREDENTIALS["signalwire"],
@@ -67,7 +44,7 @@ def test_the_transport_client_drives_a_whole_signalwire_call_over_loopback() -> 
             seed=5,
         )
         simulator.script("+15550002222", FarEnd(answer_after=2, digits="42"))
-        with served(simulator) as base:
+        with serve(simulator) as base:
             auth = SignalWireAuth(**CREDENTIALS["signalwire"])
             with Client("signalwire", base_url=base, auth=auth) as client:
                 dial = callglot.canonical.Dial(
@@ -110,9 +87,9 @@ def test_the_signalwire_python_sdk_works_against_the_simulator() -> None:
     from signalwire.rest._base import SignalWireRestError
 
     receiver = Receiver()
-    with served(receiver.app) as hooks, url_policy(LOOPBACK):
+    with serve(receiver.app) as hooks, url_policy(LOOPBACK):
         simulator = Simulator("signalwire", credentials=CREDENTIALS["signalwire"], webhook_url=f"{hooks}/hooks", seed=9)
-        with served(simulator) as base:
+        with serve(simulator) as base:
             host = base.removeprefix("http://")  # the SDK speaks plain http to a loopback host
             client = rest.RestClient(project="proj-sim", token="PT-sim-1", host=host)
             calling = client.calling
