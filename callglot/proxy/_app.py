@@ -410,13 +410,13 @@ class Proxy:
         running = await self.store.operations(vendor_call, kind)
         if app_id is not None:
             running = [op for op in running if op.app_id == app_id]
-        if self.vendor_dialect.name != "signalwire":  # the vendor acts on the session's current one
-            return (
-                [(attrs.evolve(command, control_id=None) if hasattr(command, "control_id") else command, None)]
-                if running or app_id is None
-                else []
-            )
-        return [(attrs.evolve(command, control_id=op.vendor_id), None) for op in running]
+        if self.vendor_dialect.name == "signalwire":  # one command per operation, named by its control_id
+            return [(attrs.evolve(command, control_id=op.vendor_id), None) for op in running]
+        if app_id is not None and not running:  # the operation the app named is not running
+            return []
+        if hasattr(command, "control_id"):  # the vendor acts on the session's current one: no id to give
+            command = attrs.evolve(command, control_id=None)
+        return [(command, None)]
 
     def _app_receipt(self, receipt: ev.Receipt, app_call: str, command: Any) -> ev.Receipt:
         leg = receipt.call
