@@ -968,13 +968,54 @@ def _gateway_event(body: Any) -> dict[str, Any]:
     return _with_unknown(_drop_none(out), "gateway", unknown)
 
 
+#: The event types callglot models for each dialect (its own lists): any other is kept whole.
+MODELLED_EVENTS: dict[str, frozenset[str]] = {
+    "signalwire": frozenset({
+        "calling.call.state", "calling.call.play", "calling.call.record", "calling.call.collect", "calling.call.detect",
+        "calling.call.tap", "calling.call.stream", "calling.transcript.completed", "calling.transcript.failed",
+        "calling.call.transcribe", "calling.call.refer", "calling.call.receive", "calling.call.connect",
+        "calling.call.fax", "calling.call.send_digits", "calling.call.dial", "calling.call.denoise",
+        "calling.call.hold", "calling.error", "calling.conference",
+    }),
+    "gateway": frozenset({
+        "call.new", "call.answered", "call.hangup", "dtmf", "playback.started", "playback.stopped",
+        "playback.file_not_found", "recording.completed", "command.result", "conference.created",
+        "conference.destroyed", "conference.member.joined", "conference.member.left",
+    }),
+}  # fmt: skip
+_CALL_ID_RE = re.compile(CALL_ID)
+_EVENT_TYPE = re.compile(r"[^\x00-\x1f\x7f]{1,256}")
+
+
+def _unknown_event(dialect: str, body: Any, type_key: str, call_id: Any) -> dict[str, Any] | None:
+    """callglot's rule for an event type it does not model: the body kept whole (a JSON value, checked),
+    with the call id where the dialect's events name it; None for a modelled type."""
+    event_type = body.get(type_key) if isinstance(body, dict) else None
+    if type(event_type) is not str or event_type in MODELLED_EVENTS[dialect]:
+        return None
+    if _EVENT_TYPE.fullmatch(event_type) is None or (not event_type.isascii() and SURROGATE.search(event_type)):
+        raise ValueError(f"not an event type: {event_type[:64]!r}")
+    _json_object(body)
+    out = {"event": "unknown", "dialect": dialect, "event_type": event_type, "body": body}
+    if type(call_id) is str and _CALL_ID_RE.fullmatch(call_id) is not None:
+        out["call_id"] = call_id
+    return out
+
+
 def decode_event(message: Message, dialect: str) -> dict[str, Any]:
     """The webhook ``message`` of ``dialect`` (signalwire or gateway) as a flat canonical-event dict."""
+    body = message["body"]
     if dialect == "signalwire":
-        event = SIGNALWIRE_EVENT.validate_python(message["body"])
+        params = body.get("params") if isinstance(body, dict) else None
+        call_id = params.get("call_id") if isinstance(params, dict) else None
+        kept = _unknown_event(dialect, body, "event_type", call_id)
+        if kept is not None:
+            return kept
+        event = SIGNALWIRE_EVENT.validate_python(body)
         unknown: Unknown = {}
         _unknown(event, "$", unknown)
         return _with_unknown(_signalwire_event(event), "signalwire", unknown)
     if dialect == "gateway":
-        return _gateway_event(message["body"])
+        session = body.get("session_uuid") if isinstance(body, dict) else None
+        return _unknown_event(dialect, body, "event", session) or _gateway_event(body)
     raise ValueError(f"no event decoder for {dialect!r}")

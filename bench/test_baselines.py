@@ -88,7 +88,7 @@ def _plain(value: Any) -> Any:
 def _callglot_event(message: Message, dialect: str) -> dict[str, Any]:
     """callglot's canonical event as the baselines' flat dict: the tag, then every non-null field."""
     event = callglot.get_dialect(dialect).decode_event(workload.to_request(message))
-    out = {"event": EVENT_TAGS[type(event)]}
+    out = {"event": EVENT_TAGS.get(type(event), "unknown")}  # an UnknownEvent: its type, body and call id
     for field in attrs.fields(type(event)):
         value = getattr(event, field.name)
         if value is not None:
