@@ -36,6 +36,8 @@ from callglot.transport import ChirpAuth, Client
 APP_KEY = "sk_test_app_migration"  # the key the app already uses with Chirp: the proxy accepts it
 VENDOR = {"project_id": "proj-migration", "token": "PT-migration"}
 CALLER, CALLEE, OUR_NUMBER = "+15550100001", "+15550100002", "+15550100003"
+#: What the app's number runs on SignalWire: inbound calls are answered there, not by a REST command.
+ANSWERING_SWML = {"version": "1.0.0", "sections": {"main": [{"answer": {}}]}}
 
 
 class Failed(Exception):
@@ -211,21 +213,25 @@ class Migration:
 
     def inbound(self, sim: Simulator, app: Client, control: httpx.Client) -> None:
         print("-- an inbound call")
-        self.step("a caller rings the app's number (the vendor offers the call)")
+        self.step("a caller rings the app's number; the number's SWML answers it (SignalWire has no REST answer)")
+        attached = control.post("/_sim/numbers", json={"number": OUR_NUMBER, "swml": ANSWERING_SWML})
+        if attached.status_code != 200:
+            raise Failed(f"the simulator did not take the number's SWML: {attached.text}")
+        print(f"    the vendor's number {OUR_NUMBER} runs the SWML {short(ANSWERING_SWML)}")
         before = len(self.received)
         placed = control.post("/_sim/calls", json={"from": CALLER, "to": OUR_NUMBER})
         vendor_call = placed.json()["call_id"]
         self.advance(control, 0)
         self.webhooks(sim, vendor_call, before)
-        self.expect(["calls.initiated", "calls.ringing"], before)
+        self.expect(["calls.initiated", "calls.ringing", "calls.answered"], before)
         call_id = self.received[before]["data"]["call"]["id"]
-        self.step("the app hangs up on it (SignalWire's REST API has no answer: see docs/capabilities.md)")
-        try:
-            app.send(Answer(), call_id=call_id)
-            raise Failed("the proxy sent an answer SignalWire's REST API cannot say")
-        except callglot.ProviderError as refusal:
-            print(f"    app -> proxy     chirp       answer  -> refused {refusal.status}: {refusal.message[:80]}")
+        self.step("the app answers (Chirp answer: the proxy acknowledges it from the call's state, nothing sent)")
+        self.send(app, Answer(), call_id)
+        self.hops(sim, vendor_call)
+        if sim.history(vendor_call)["commands"]:
+            raise Failed("the proxy sent the vendor a command for an answer SignalWire's REST API cannot say")
         before = len(self.received)
+        self.step("the app hangs up")
         self.send(app, Hangup(), call_id)
         self.advance(control, 0)
         self.hops(sim, vendor_call)

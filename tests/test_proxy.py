@@ -18,6 +18,7 @@ from proxy_harness import APP_HOOKS, APP_KEY, PUBLIC, config_data, environment, 
 from strategies import any_json
 
 import callglot
+import callglot.proxy._app
 from callglot.canonical import Answer, Destination, Dial, Hangup, Play, Record, StopPlayback, StopRecording
 from callglot.canonical import events as ev
 from callglot.canonical.types import Audio
@@ -275,25 +276,76 @@ def test_scripted_far_ends_reach_the_app_through_the_proxy() -> None:
     run(main)
 
 
-@pytest.mark.parametrize(("app", "vendor"), [("signalwire", "gateway"), ("gateway", "signalwire")])
-def test_an_inbound_call_between_signalwire_and_the_gateway_is_offered_and_hung_up(app: str, vendor: str) -> None:
-    # SignalWire's REST API has no answer: what can be said between these two is the offer and the hangup.
+ANSWERING_SWML = {"version": "1.0.0", "sections": {"main": [{"answer": {}}]}}
+
+
+@pytest.mark.parametrize("app", ["chirp", "gateway", "canonical"])
+def test_an_answer_on_a_signalwire_vendor_is_acknowledged_once_the_numbers_swml_answered(app: str) -> None:
+    # SignalWire's REST API has no answer: the SWML attached to the number answers, and the proxy
+    # acknowledges the app's answer from the call's state, sending the vendor nothing.
     async def main() -> None:
-        async with wired(app, vendor) as w:
+        async with wired(app, "signalwire") as w:
+            w.sim.attach_swml(CALLEE, ANSWERING_SWML)
             vendor_call = w.sim.place_call(source=CALLER, destination=CALLEE)
             await w.sim.advance(0)
-            offered = w.receiver.events(app)[0]
-            assert (offered.state, offered.direction) == (ev.CallState.CREATED, ev.CallDirection.INBOUND)
-            if app == "gateway":
-                with pytest.raises(callglot.ProviderError) as refused:  # answer: SignalWire cannot say it
-                    await w.app.send(Answer(), call_id=offered.call_id, command_id="ans-1")
-                assert refused.value.status == 400
-                assert "signalwire cannot express Answer" in refused.value.message
-            await w.app.send(Hangup(), call_id=offered.call_id)
+            states = app_states(w, app)  # (the gateway has no ringing event)
+            assert (states[0], states[-1]) == ("created", "answered")
+            app_call = w.receiver.events(app)[0].call_id
+            sent = await w.app.send(Answer(), call_id=app_call, command_id="ans-1" if app != "chirp" else None)
+            assert sent.receipt.status is not ev.ReceiptStatus.QUEUED
+            await w.app.send(Hangup(), call_id=app_call)
             await w.sim.advance(0)
             assert app_states(w, app)[-1] == "ended"
             assert [c["command"] for c in w.sim.history(vendor_call)["commands"]] == ["hangup"]
             verify_app_signatures(w, app)
+
+    run(main)
+
+
+@pytest.mark.parametrize("app", ["chirp", "gateway", "canonical"])
+def test_an_answer_on_a_signalwire_vendor_whose_number_does_not_answer_is_refused_after_a_wait(
+    app: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(callglot.proxy._app, "ANSWER_WAIT", 0.2)
+
+    async def main() -> None:
+        async with wired(app, "signalwire") as w:
+            vendor_call = w.sim.place_call(source=CALLER, destination=CALLEE)  # no SWML: it only rings
+            await w.sim.advance(0)
+            app_call = w.receiver.events(app)[0].call_id
+            with pytest.raises(callglot.ProviderError) as refused:
+                await w.app.send(Answer(), call_id=app_call, command_id="ans-1" if app != "chirp" else None)
+            assert refused.value.status == 409
+            assert "SWML attached to the number" in refused.value.message
+            assert "ringing" in refused.value.message
+            assert w.sim.history(vendor_call)["commands"] == []
+
+    run(main)
+
+
+def test_an_answer_sent_before_the_vendors_answered_event_arrives_waits_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The app answers as soon as it is offered the call; the vendor's answered event reaches the proxy
+    # a moment later (here: told to the store, as the proxy's webhook route does), and the answer is
+    # acknowledged then, not refused.
+    async def main() -> None:
+        async with wired("chirp", "signalwire") as w:
+            vendor_call = w.sim.place_call(source=CALLER, destination=CALLEE)
+            await w.sim.advance(0)
+            app_call = w.receiver.events("chirp")[0].call_id
+            store = w.proxy_app.state.proxy.store
+            assert await store.call_state(vendor_call) == "ringing"
+            async with anyio.create_task_group() as tasks:
+
+                async def vendor_answers() -> None:
+                    await anyio.sleep(0.3)
+                    await store.set_call_state(vendor_call, "answered")
+
+                tasks.start_soon(vendor_answers)
+                sent = await w.app.send(Answer(), call_id=app_call)
+            assert sent.receipt.command == "answer"
+            assert w.sim.history(vendor_call)["commands"] == []
 
     run(main)
 

@@ -165,9 +165,12 @@ def test_redis_state_is_hash_tagged_per_call_and_expires(flushed: str) -> None:
         await store.start_operation("vendor-1", OperationIds(kind="play", app_id=None, vendor_id="ctl-1"))
         taken = await asyncio.gather(*(store.end_operation("vendor-1", "ctl-1") for _ in range(3)))
         assert [t is not None for t in taken].count(True) == 1  # one instance takes an operation out
+        assert await store.call_state("vendor-1") is None
+        await store.set_call_state("vendor-1", "answered")  # what another instance's answer is acknowledged from
+        assert await store.call_state("vendor-1") == "answered"
         raw = store.redis
         keys = sorted(key.decode() if isinstance(key, bytes) else key for key in await raw.keys("*"))
-        assert keys == ["{app:" + winners[0] + "}:vendor", "{call:vendor-1}:app"]
+        assert keys == ["{app:" + winners[0] + "}:vendor", "{call:vendor-1}:app", "{call:vendor-1}:state"]
         assert all(0 < ttl <= 600 for ttl in [await raw.ttl(key) for key in keys])
         await store.end_call("vendor-1")
         ttls = [await raw.ttl(key) for key in keys]

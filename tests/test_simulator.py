@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import re
 from typing import Any
 
 import anyio
@@ -427,6 +428,69 @@ def test_the_http_control_api_places_calls_scripts_advances_reads_and_resets() -
             bad = await h.http.post("/_sim/calls", json={"from": CALLER, "to": CALLEE, "far_end": {"ring": 1}})
             assert bad.status_code == 400
             assert "unknown key(s) ring" in bad.json()["error"]
+
+    run(main)
+
+
+ANSWERING_SWML = {"version": "1.0.0", "sections": {"main": [{"answer": {}}, {"play": {"url": "silence:60"}}]}}
+
+
+@pytest.mark.parametrize(
+    ("swml", "expected"),
+    [
+        (ANSWERING_SWML, ["created", "ringing", "answered"]),
+        ({"sections": {"main": ["answer", "hangup", "answer"]}}, ["created", "ringing", "answered", "ended"]),
+        ({"sections": {"main": [{"hangup": {}}]}}, ["created", "ringing", "ended"]),
+        ({"sections": {"main": [{"play": {"url": "silence:1"}}, {"answer": {}}]}}, ["created", "ringing"]),
+    ],
+)
+def test_a_signalwire_numbers_swml_runs_its_leading_answer_and_hangup_on_inbound_calls(
+    swml: dict[str, Any], expected: list[str]
+) -> None:
+    async def main() -> None:
+        async with harness("signalwire") as h:
+            h.sim.attach_swml(CALLEE, swml)
+            call_id = h.sim.place_call(source=CALLER, destination=CALLEE)
+            other = h.sim.place_call(source=CALLER, destination=CALLER)  # a number without SWML only rings
+            await h.sim.advance(1)
+            assert states([e for e in h.receiver.events("signalwire") if e.call_id == call_id]) == expected
+            assert states([e for e in h.receiver.events("signalwire") if e.call_id == other]) == ["created", "ringing"]
+            if expected[-1] == "answered":  # answered by the number: REST commands now act on it
+                await h.client.send(play("signalwire"), call_id=call_id)
+
+    run(main)
+
+
+@pytest.mark.parametrize(
+    ("swml", "path"),
+    [
+        ([{"answer": {}}], "swml"),
+        ({"version": "1.0.0"}, "swml.sections.main"),
+        ({"sections": {"main": {"answer": {}}}}, "swml.sections.main"),
+        ({"sections": {"main": [{"answer": {}, "hangup": {}}]}}, "swml.sections.main[0]"),
+        ({"sections": {"main": [{"answer": {}}, 7]}}, "swml.sections.main[1]"),
+    ],
+)
+def test_a_numbers_swml_that_is_no_document_is_refused_with_its_path(swml: Any, path: str) -> None:
+    async def main() -> None:
+        async with harness("signalwire") as h:
+            with pytest.raises(ValueError, match=rf"^{re.escape(path)}:"):
+                h.sim.attach_swml(CALLEE, swml)
+            refused = await h.http.post("/_sim/numbers", json={"number": CALLEE, "swml": swml})
+            assert refused.status_code == 400
+            assert refused.json()["error"].startswith(path + ":")
+            taken = await h.http.post("/_sim/numbers", json={"number": CALLEE, "swml": ANSWERING_SWML})
+            assert taken.json() == {"ok": True}
+
+    run(main)
+
+
+@pytest.mark.parametrize("dialect", ["chirp", "gateway", "canonical"])
+def test_only_signalwire_numbers_run_swml(dialect: str) -> None:
+    async def main() -> None:
+        async with harness(dialect) as h:
+            with pytest.raises(ValueError, match="only SignalWire numbers run SWML"):
+                h.sim.attach_swml(CALLEE, ANSWERING_SWML)
 
     run(main)
 

@@ -594,7 +594,9 @@ CAPABILITIES: Mapping[type, Capability] = {
     ),
     Answer: unsupported(
         _NO_REST.format(
-            what="answer", instead="answer in SWML (Redirect to a document starting with answer) or over RELAY"
+            what="answer",
+            instead="the SWML attached to the number answers inbound calls (the proxy acknowledges an app's "
+            "answer once it did: docs/proxy.md), or RELAY's calling.answer",
         )
     ),
     Reject: emulated(

@@ -38,6 +38,7 @@ from callglot.canonical import TAGS
 from callglot.canonical import commands as c
 from callglot.canonical import events as ev
 from callglot.canonical.urls import url_policy
+from callglot.capabilities import Support
 from callglot.errors import CallglotError, DecodeError, EncodeError, InvalidValue
 from callglot.signatures import SharedSecretHeader, SignalWireSignature, SignatureError
 
@@ -53,6 +54,9 @@ _ENDED = frozenset({ev.OperationState.FINISHED, ev.OperationState.ERROR, ev.Oper
 IDEMPOTENCY_TTL = 24 * 3600
 #: An operation id both the gateway's command_uid and SignalWire's control_id accept.
 COMMAND_ID = re.compile(r"[a-zA-Z0-9._-]{1,128}")
+#: How long an answer waits for a vendor that answers inbound calls itself to say it did (seconds).
+ANSWER_WAIT = 3.0
+_ANSWER_POLL = 0.05
 #: How ids of each dialect look, to mint one when the other side's does not fit.
 _ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -125,6 +129,9 @@ class Proxy:
         self._client: Any = None
         self._sender: Any = None
         self.hook_path = f"/hooks/{self.vendor_dialect.name}"
+        answer = self.vendor_dialect.capabilities.get(c.Answer)
+        #: False for SignalWire: its REST API has no answer; the SWML attached to the number answers.
+        self.vendor_answers = answer is not None and answer.support is not Support.UNSUPPORTED
 
     # -- clients, made on first use (an ASGI transport in tests runs no lifespan)
 
@@ -311,6 +318,8 @@ class Proxy:
         operation: OperationIds | None = None
         app_hook = getattr(command, "status_url", None)
         kind = OPERATION_STARTS.get(type(command))
+        if isinstance(command, c.Answer) and not self.vendor_answers:
+            return await self._answered_by_vendor(decoded, vendor_call or "")
         if isinstance(command, c.Dial):
             command = attrs.evolve(command, **self._dial_hooks(command))
             sends.append((command, None))
@@ -390,6 +399,34 @@ class Proxy:
         return self._reply(
             self.app_dialect.encode_response(reply, policy=Policy.LENIENT, command=type(decoded.command)).value, report
         )
+
+    async def _answered_by_vendor(self, decoded: Any, vendor_call: str) -> Any:
+        """An answer for a vendor that answers inbound calls itself (SignalWire: the SWML attached to
+        the number, as its REST API has no answer): acknowledged once the vendor said the call is
+        answered, nothing sent. A call still ringing is waited for, up to ``ANSWER_WAIT`` seconds (the
+        app may answer before the vendor's answered event reached the proxy)."""
+        deadline = time.monotonic() + ANSWER_WAIT
+        state = await self.store.call_state(vendor_call)
+        while state in ("created", "ringing") and time.monotonic() < deadline:
+            await asyncio.sleep(_ANSWER_POLL)
+            state = await self.store.call_state(vendor_call)
+        if state != ev.CallState.ANSWERED.value:
+            status = 422 if self.app_dialect.name == "signalwire" else 409
+            return self._app_error(
+                status,
+                f"the vendor ({self.vendor_dialect.name}) answers an inbound call with the SWML attached to the "
+                f"number, not by a command, and this call is {state or 'not known to be answered'}: attach SWML "
+                "that starts with answer to the number",
+                code="not_answered",
+            )
+        self.metrics.translations.labels("command", "emulated").inc()
+        log.info("%s", LogFields({
+            "event": "proxy.command", "app": self.app_dialect.name, "vendor": self.vendor_dialect.name,
+            "command": "answer", "status": 200, "emulated": "answered by the vendor",
+        }))  # fmt: skip
+        receipt = ev.Receipt(status=ev.ReceiptStatus.ACCEPTED, call_id=decoded.call_id, command="answer")
+        reply = self._app_receipt(receipt, decoded.call_id or "", decoded.command)
+        return self._reply(self.app_dialect.encode_response(reply, policy=Policy.LENIENT, command=c.Answer).value)
 
     def _dial_hooks(self, command: c.Dial) -> dict[str, Any]:
         """A dial's status URL points at the proxy (the vendor's events come back through it)."""
@@ -536,6 +573,8 @@ class Proxy:
                 await self.store.end_operation(vendor_call, vendor_op)
         elif isinstance(event, ev.CallStateChanged):
             url = await self.store.call_hook(vendor_call) or url
+            if not self.vendor_answers:  # an app's answer is acknowledged from this (_answered_by_vendor)
+                await self.store.set_call_state(vendor_call, event.state.value)
             if event.state in (ev.CallState.ENDED, ev.CallState.FAILED):
                 await self.store.end_call(vendor_call)
         try:

@@ -72,6 +72,13 @@ class RedisStore:
         value = await self.redis.get(self._call(vendor_call_id, "hook"))
         return None if value is None else str(value)
 
+    async def set_call_state(self, vendor_call_id: str, state: str) -> None:
+        await self.redis.set(self._call(vendor_call_id, "state"), state, ex=self.ttl)
+
+    async def call_state(self, vendor_call_id: str) -> str | None:
+        value = await self.redis.get(self._call(vendor_call_id, "state"))
+        return None if value is None else str(value)
+
     async def start_operation(self, vendor_call_id: str, operation: OperationIds) -> None:
         key = self._call(vendor_call_id, "ops")
         async with self.redis.pipeline(transaction=True) as pipe:
@@ -96,7 +103,7 @@ class RedisStore:
         app_call = await self.app_call(vendor_call_id)
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.delete(self._call(vendor_call_id, "ops"))
-            for suffix in ("app", "hook"):
+            for suffix in ("app", "hook", "state"):
                 pipe.expire(self._call(vendor_call_id, suffix), self.ended_ttl)
             if app_call is not None:
                 pipe.expire(self._alias(app_call), self.ended_ttl)

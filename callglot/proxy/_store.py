@@ -46,6 +46,12 @@ class Store(Protocol):
 
     async def call_hook(self, vendor_call_id: str) -> str | None: ...
 
+    async def set_call_state(self, vendor_call_id: str, state: str) -> None:
+        """The call's state as the vendor's last state event said (``answered``, ``ended``, ...)."""
+        ...
+
+    async def call_state(self, vendor_call_id: str) -> str | None: ...
+
     async def start_operation(self, vendor_call_id: str, operation: OperationIds) -> None: ...
 
     async def operations(self, vendor_call_id: str, kind: str | None = None) -> list[OperationIds]: ...
@@ -72,6 +78,7 @@ class MemoryStore:
         self._vendor_of: dict[str, str] = {}
         self._app_of: dict[str, str] = {}
         self._hooks: dict[str, str] = {}
+        self._states: dict[str, str] = {}
         self._operations: dict[str, list[OperationIds]] = {}
         self._replies: dict[str, StoredReply | None] = {}
 
@@ -91,6 +98,12 @@ class MemoryStore:
 
     async def call_hook(self, vendor_call_id: str) -> str | None:
         return self._hooks.get(vendor_call_id)
+
+    async def set_call_state(self, vendor_call_id: str, state: str) -> None:
+        self._states[vendor_call_id] = state
+
+    async def call_state(self, vendor_call_id: str) -> str | None:
+        return self._states.get(vendor_call_id)
 
     async def start_operation(self, vendor_call_id: str, operation: OperationIds) -> None:
         self._operations.setdefault(vendor_call_id, []).append(operation)

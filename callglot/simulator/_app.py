@@ -32,7 +32,7 @@ from callglot.canonical.urls import UrlPolicy, url_policy
 from callglot.errors import CallglotError, DecodeError
 from callglot.signatures import SharedSecretHeader, SignalWireSignature
 
-from ._calls import Call, FarEnd, Operation, Refusal, World
+from ._calls import Call, FarEnd, Operation, Refusal, World, swml_verbs
 from ._clock import Clock, VirtualClock
 from ._faults import RETRY_SCHEDULES, Faults
 
@@ -132,7 +132,7 @@ class Simulator:
     # -- the Python control API (the HTTP one under /_sim/ calls these)
 
     def reset(self) -> None:
-        """Forget every call and scripted far end (faults and credentials stay)."""
+        """Forget every call, scripted far end and number's SWML (faults and credentials stay)."""
         for call in self.world.calls.values():
             for handle in call.timers:
                 self.clock.cancel(handle)
@@ -141,6 +141,20 @@ class Simulator:
     def script(self, number: str, far_end: FarEnd) -> None:
         """Outbound calls to ``number`` meet ``far_end`` (the default answers after a second)."""
         self.world.far_ends[number] = far_end
+
+    def attach_swml(self, number: str, swml: Mapping[str, Any]) -> None:
+        """SignalWire: inbound calls to ``number`` run ``swml``, the script attached to the number.
+
+        SignalWire's REST API has no answer: a number's SWML answers its inbound calls. The simulator
+        runs the script's leading ``answer`` and ``hangup`` verbs (in ``sections.main``, when the call
+        arrives) and stops at the first other verb: the call then waits, answered, for REST commands.
+        Raises ValueError naming the path of what is not an SWML document.
+        """
+        if self.name != "signalwire":
+            raise ValueError(f"only SignalWire numbers run SWML ({self.name} answers inbound calls by command)")
+        if not isinstance(number, str) or not number:
+            raise ValueError("number: give the number the script is attached to")
+        self.world.scripts[number] = swml_verbs(swml)
 
     def place_call(
         self, *, source: str, destination: str, far_end: FarEnd | None = None, channel: Channel | None = None
@@ -154,6 +168,7 @@ class Simulator:
             channel if channel is not None else _channel_of(source),
             far_end if far_end is not None else FarEnd(answer_after=None),
         )
+        self.world.run_script(call, self.world.scripts.get(destination, ()))
         if self.name == "chirp":  # Chirp: no answer within 30 s and the app's default applies (reject, busy)
             self.world.after(call, CHIRP_ANSWER_WINDOW, lambda: self._chirp_default(call))
         return call.id
@@ -352,6 +367,7 @@ class Simulator:
             Route("/_sim/calls/{call_id}", self._http_history, methods=["GET"]),
             Route("/_sim/calls/{call_id}/hangup", self._http_hang_up, methods=["POST"]),
             Route("/_sim/far_ends", self._http_script, methods=["POST"]),
+            Route("/_sim/numbers", self._http_attach_swml, methods=["POST"]),
             Route("/_sim/advance", self._http_advance, methods=["POST"]),
             Route("/_sim/reset", self._http_reset, methods=["POST"]),
             Route("/_sim/faults", self._http_faults, methods=["GET", "POST"]),
@@ -540,6 +556,16 @@ class Simulator:
         except ValueError as exc:
             return self._json({"error": str(exc)}, 400)
         self.script(data["number"], far_end)
+        return self._json({"ok": True})
+
+    async def _http_attach_swml(self, request: Any) -> Any:
+        try:
+            data = await self._read_json(request)
+            if not isinstance(data, dict) or type(data.get("number")) is not str or "swml" not in data:
+                raise ValueError('give {"number": "<your number>", "swml": {<SWML document>}}')
+            self.attach_swml(data["number"], data["swml"])
+        except ValueError as exc:
+            return self._json({"error": str(exc)}, 400)
         return self._json({"ok": True})
 
     async def _http_advance(self, request: Any) -> Any:

@@ -8,7 +8,7 @@ events as simulated time passes. The server turns those into the vendor's webhoo
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -73,6 +73,37 @@ class FarEnd:
         if data.get("digits") is not None and not all(ch in "0123456789ABCD*#" for ch in data["digits"]):
             raise ValueError("far_end.digits: use only 0-9 A-D * #")
         return cls(**data)
+
+
+#: The SWML verbs the simulator runs from a number's script; it stops at the first other one.
+SWML_VERBS_RUN = ("answer", "hangup")
+
+
+def swml_verbs(swml: Any) -> tuple[str, ...]:
+    """The leading verbs of an SWML document's ``main`` section that the simulator runs.
+
+    Raises ValueError naming the path when ``swml`` is not a document: an object whose ``sections``
+    holds a ``main`` list of verbs, each a one-key object (``{"answer": {}}``) or a verb's name.
+    """
+    if not isinstance(swml, Mapping):
+        raise ValueError("swml: an SWML document is a JSON object")
+    sections = swml.get("sections")
+    if not isinstance(sections, Mapping) or not isinstance(sections.get("main"), list | tuple):
+        raise ValueError("swml.sections.main: an SWML document needs a main section (a list of verbs)")
+    verbs: list[str] = []
+    for index, item in enumerate(sections["main"]):
+        if isinstance(item, str):
+            name = item
+        elif isinstance(item, Mapping) and len(item) == 1:
+            [name] = item
+        else:
+            raise ValueError(f"swml.sections.main[{index}]: a verb is a one-key object or a verb's name")
+        if name not in SWML_VERBS_RUN:
+            break
+        verbs.append(name)
+        if name == "hangup":
+            break
+    return tuple(verbs)
 
 
 class Refusal(Exception):
@@ -158,6 +189,7 @@ class World:
         self.emit = emit
         self.calls: dict[str, Call] = {}
         self.far_ends: dict[str, FarEnd] = {}  # outbound calls to a number behave so
+        self.scripts: dict[str, tuple[str, ...]] = {}  # SignalWire: the SWML verbs run on calls to a number
         self._ops = 0
 
     # -- timers
@@ -206,6 +238,15 @@ class World:
             if far_end.hangup_after is not None:  # the caller gives up (before or after the answer)
                 self.after(call, far_end.hangup_after, lambda: self.end(call, HangupCause.NORMAL_CLEARING))
         return call
+
+    def run_script(self, call: Call, verbs: tuple[str, ...]) -> None:
+        """Run a number's SWML (its leading answer/hangup verbs, see swml_verbs) on an inbound call."""
+        for verb in verbs:
+            if verb == "answer":
+                self.after(call, 0.0, lambda: self._answer(call))
+            else:  # hangup: the script ends the call; nothing after it runs
+                self.after(call, 0.0, lambda: self.end(call, HangupCause.NORMAL_CLEARING))
+                return
 
     def _ring_outbound(self, call: Call) -> None:
         far = call.far_end
