@@ -30,8 +30,9 @@ from callglot import __version__
 from callglot._wire import HttpRequest
 from callglot.adapters import Dialect, dialects, get_dialect
 from callglot.canonical.urls import DEFAULT_URL_POLICY, UrlPolicy, url_policy
-from callglot.capabilities import Policy, render_matrix
+from callglot.capabilities import Policy
 from callglot.errors import CallglotError, DecodeError, InvalidValue
+from callglot.matrix import render_matrix
 
 __all__ = ["main"]
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import callglot
 from callglot.canonical import COMMANDS
 from callglot.canonical.events import EVENTS
-from callglot.capabilities import GENERATED_HEADER, Support, matrix, render_matrix
+from callglot.capabilities import Support
+from callglot.matrix import GENERATED_HEADER, matrix, render_matrix
 
 ROOT = Path(__file__).parent.parent
 
