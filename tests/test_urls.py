@@ -932,3 +932,32 @@ def test_every_inet_aton_form_but_canonical_is_rejected(text: str) -> None:
         check_host(text, policy=UrlPolicy(allow_networks=["0.0.0.0/0"]))
     with pytest.raises(UnsafeUrl):
         check_url(f"https://{text}/", policy=UrlPolicy(allow_networks=["0.0.0.0/0"]))
+
+
+def test_a_passed_check_is_remembered_per_policy_but_never_with_a_resolver_nor_a_failure() -> None:
+    import callglot.canonical.urls as urls
+
+    urls._PASSED.clear()
+    url = "https://CDN.Example.com/a.mp3"
+    assert check_url(url) == "https://cdn.example.com/a.mp3"
+    assert check_url(url) == "https://cdn.example.com/a.mp3"  # the second answer from the cache, the same
+    assert (url, ("https",), DEFAULT_URL_POLICY) in urls._PASSED
+    # The cache is per policy: what one policy admits, another still refuses.
+    local = "http://127.0.0.1:8080/hook"
+    assert check_url(local, policy=UrlPolicy(allow_insecure=True, allow_networks=("127.0.0.0/8",))) == local
+    with pytest.raises(UnsafeUrl):
+        check_url(local, policy=UrlPolicy(allow_insecure=True))
+    with pytest.raises(UnsafeUrl):
+        check_url(local)
+    assert not any(key[0] == local and key[2] == DEFAULT_URL_POLICY for key in urls._PASSED)  # failures: never
+    # With a resolver every check asks it again: a name may start resolving to a private address.
+    table = {"media.example.net": [PUBLIC_V4]}
+    policy = UrlPolicy(resolver=dict_resolver(table))
+    assert check_url("https://media.example.net/x", policy=policy) == "https://media.example.net/x"
+    table["media.example.net"] = ["10.0.0.7"]
+    with pytest.raises(UnsafeUrl, match="private"):
+        check_url("https://media.example.net/x", policy=policy)
+    # A full cache is emptied, not grown.
+    for n in range(urls._PASSED_MAX + 5):
+        check_url(f"https://cdn.example.com/{n}.mp3")
+    assert len(urls._PASSED) <= urls._PASSED_MAX

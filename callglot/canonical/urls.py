@@ -39,6 +39,7 @@ import ipaddress
 import re
 import socket
 from collections.abc import Callable, Collection, Iterable, Iterator
+from typing import Any
 
 import attrs
 
@@ -485,6 +486,14 @@ def _check_name_or_v4(host: str, policy: UrlPolicy, what: str = "host") -> str:
 _VENDOR_HOSTED = UrlPolicy(allow_networks=("0.0.0.0/0", "::/0"))
 
 
+#: URLs that passed, per (url, schemes, policy): a check is a pure function of those three when the
+#: policy has no resolver (a resolver's answer may change, so its checks are never cached), and a
+#: failure is never cached (its error is rebuilt each time). Emptied when full: a stream of distinct
+#: URLs costs what it cost uncached.
+_PASSED: dict[tuple[str, Any, UrlPolicy], str] = {}
+_PASSED_MAX = 4096
+
+
 def check_url(url: str, *, schemes: Collection[str] = ("https",), policy: UrlPolicy | None = None) -> str:
     """Return the normalised ``url`` or raise :class:`UnsafeUrl`.
 
@@ -496,6 +505,23 @@ def check_url(url: str, *, schemes: Collection[str] = ("https",), policy: UrlPol
     """
     if policy is None:
         policy = _POLICY.get()
+    if policy.resolver is not None or type(url) is not str:
+        return _check_url(url, schemes, policy)
+    key = (url, (schemes,) if type(schemes) is str else tuple(schemes), policy)
+    try:
+        return _PASSED[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable scheme collection: checked, not cached
+        return _check_url(url, schemes, policy)
+    checked = _check_url(url, schemes, policy)
+    if len(_PASSED) >= _PASSED_MAX:
+        _PASSED.clear()
+    _PASSED[key] = checked
+    return checked
+
+
+def _check_url(url: str, schemes: Collection[str], policy: UrlPolicy) -> str:
     if type(url) is not str:
         raise UnsafeUrl(f"URL must be a string, not {type(url).__name__}")
     if _has_bad_chars(url):
