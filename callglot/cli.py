@@ -553,11 +553,10 @@ MAX_ERRORS = 10
 def cmd_validate(args: argparse.Namespace) -> int:
     dialect = _dialect(args.dialect)
     _check_call_id(args.call_id, dialect)
-    schema_name = f"{dialect.name}.events" if args.events else dialect.name
-    from callglot.schemas import SchemaError, validator_for
+    from callglot.schemas import SchemaError
 
     try:
-        validator_for(schema_name)
+        validator = dialect.validator(events=args.events)
     except SchemaError:
         what = "events schema" if args.events else "schema"
         _usage(f"no {what} ships for dialect {dialect.name!r}: nothing to validate against")
@@ -583,7 +582,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         # The events schemas describe the webhook body; the command schemas the whole request document.
         instance = request.body if args.events else request.to_json()
         errors = [] if runtime is None else [runtime]
-        for path, message, kind, url_field in _schema_errors(schema_name, instance):
+        for path, message, kind, url_field in _schema_errors(validator, instance):
             where = _schema_path(path, prefix, body_at="$" if args.events else "$.body")
             if runtime is not None and where == runtime["path"]:
                 continue  # the decoder refused this spot too: said once, in its words
@@ -598,16 +597,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return _run_lines(args, one)
 
 
-def _schema_errors(name: str, instance: Any) -> Iterator[tuple[str, str, str, bool]]:
+def _schema_errors(validator: Any, instance: Any) -> Iterator[tuple[str, str, str, bool]]:
     """``(json path, message, failed keyword, at a URL field)`` for each schema error, best match first.
 
     A pattern mismatch is not shown with its pattern (some are hundreds of characters of regex).
     """
     from jsonschema.exceptions import best_match
 
-    from callglot.schemas import validator_for
-
-    errors = list(validator_for(name).iter_errors(instance))
+    errors = list(validator.iter_errors(instance))
     if not errors:
         return
     best = best_match(errors)
@@ -632,15 +629,12 @@ def _schema_path(path: str, prefix: str, body_at: str) -> str | None:
 def cmd_schema(args: argparse.Namespace) -> int:
     events = args.dialect.endswith(".events")
     dialect = _dialect(args.dialect.removesuffix(".events") if events else args.dialect)
-    if events:
-        from callglot.schemas import SchemaError, load_schema
+    from callglot.schemas import SchemaError
 
-        try:
-            schema = load_schema(f"{dialect.name}.events")
-        except SchemaError:
-            _usage(f"no events schema ships for dialect {dialect.name!r}")
-    else:
-        schema = dialect.schema()
+    try:
+        schema = dialect.schema(events=events)
+    except SchemaError:
+        _usage(f"no {'events ' if events else ''}schema ships for dialect {dialect.name!r}")
     sys.stdout.write(json.dumps(schema, indent=2) + "\n")
     return 0
 

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import callglot
 from callglot.cli import main
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "chirp-commands.jsonl"
@@ -617,7 +618,7 @@ def test_schema_pattern_errors_are_shown_without_the_pattern() -> None:
     from callglot.cli import _schema_errors
 
     document = {"method": "POST", "path": "/v1/calls/c1/commands", "body": {"type": "send_dtmf", "digits": "x"}}
-    [(path, message, keyword, url_field)] = _schema_errors("chirp", document)
+    [(path, message, keyword, url_field)] = _schema_errors(callglot.get_dialect("chirp").validator(), document)
     assert (path, message, keyword, url_field) == (
         "$.body.digits",
         '"x" is not in the form the schema requires',
@@ -625,7 +626,7 @@ def test_schema_pattern_errors_are_shown_without_the_pattern() -> None:
         False,
     )
     document["body"] = {"type": "play_audio", "url": "ftp://cdn.example.com/" + "a" * 300}
-    [(path, message, keyword, url_field)] = _schema_errors("chirp", document)
+    [(path, message, keyword, url_field)] = _schema_errors(callglot.get_dialect("chirp").validator(), document)
     assert (path, keyword, url_field) == ("$.body.url", "pattern", True)
     assert message.endswith("... is not a URL callglot accepts")
     assert len(message) < 100

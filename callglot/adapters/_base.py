@@ -1020,11 +1020,22 @@ class Dialect:
 
     # -- schema
 
-    def schema(self) -> dict[str, Any]:
-        """This dialect's JSON Schema (2020-12), loaded lazily from package data."""
+    #: The package holding this dialect's ``<name>.schema.json`` and ``<name>.events.schema.json``
+    #: (callglot's own for the built-in dialects; a plugin dialect ships its own).
+    schema_package: ClassVar[str] = "callglot.schemas"
+
+    def schema(self, *, events: bool = False) -> dict[str, Any]:
+        """This dialect's JSON Schema (2020-12) of its commands, or of its webhooks (``events``), loaded
+        lazily from package data; raises :class:`callglot.schemas.SchemaError` when none ships."""
         from callglot.schemas import load_schema
 
-        return load_schema(self.name)
+        return load_schema(f"{self.name}.events" if events else self.name, self.schema_package)
+
+    def validator(self, *, events: bool = False) -> Any:
+        """A validator (jsonschema, Draft 2020-12, built once) for :meth:`schema`."""
+        from callglot.schemas import validator_for
+
+        return validator_for(f"{self.name}.events" if events else self.name, self.schema_package)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"

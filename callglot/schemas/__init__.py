@@ -2,7 +2,10 @@
 
 Loaded lazily with importlib.resources; jsonschema is imported only when a
 validator is asked for. Every ``$ref`` is local and the registry refuses to
-retrieve anything, so validation never touches the network.
+retrieve anything, so validation never touches the network. A plugin dialect
+ships its schemas in a package of its own (``<name>.schema.json`` and
+``<name>.events.schema.json``) and names it in ``Dialect.schema_package``;
+every function here takes that package (callglot's own by default).
 """
 
 from __future__ import annotations
@@ -22,32 +25,38 @@ class SchemaError(LookupError):
     """No schema is shipped for that dialect."""
 
 
-def schema_names() -> tuple[str, ...]:
-    """Dialects with a shipped schema."""
+#: Where callglot's own dialects' schemas are.
+PACKAGE = __name__
+
+
+def schema_names(package: str = PACKAGE) -> tuple[str, ...]:
+    """The schemas shipped in ``package`` (``chirp``, ``chirp.events``, ...)."""
     return tuple(
-        sorted(
-            p.name.removesuffix(".schema.json") for p in files(__name__).iterdir() if p.name.endswith(".schema.json")
-        )
+        sorted(p.name.removesuffix(".schema.json") for p in files(package).iterdir() if p.name.endswith(".schema.json"))
     )
 
 
 @cache
-def _load(name: str) -> str:
-    resource = files(__name__).joinpath(f"{name}.schema.json")
-    if not resource.is_file():
-        raise SchemaError(f"no schema shipped for dialect {name!r}")
+def _load(name: str, package: str) -> str:
+    try:
+        resource = files(package).joinpath(f"{name}.schema.json")
+        found = resource.is_file()
+    except (ModuleNotFoundError, TypeError):  # no such package (TypeError: a module, not a package)
+        found = False
+    if not found:
+        raise SchemaError(f"no schema {name!r} shipped in {package}")
     return resource.read_text(encoding="utf-8")
 
 
-def load_schema(name: str) -> dict[str, Any]:
-    """A fresh copy of the schema of dialect ``name``."""
-    loaded: dict[str, Any] = json.loads(_load(name))
+def load_schema(name: str, package: str = PACKAGE) -> dict[str, Any]:
+    """A fresh copy of the schema ``name`` (a dialect's, or its events' ``<dialect>.events``) in ``package``."""
+    loaded: dict[str, Any] = json.loads(_load(name, package))
     return loaded
 
 
 @cache
-def validator_for(name: str) -> Validator:
-    """A Draft 2020-12 validator for dialect ``name`` (built once, no network)."""
+def validator_for(name: str, package: str = PACKAGE) -> Validator:
+    """A Draft 2020-12 validator for the schema ``name`` in ``package`` (built once, no network)."""
     from jsonschema import Draft202012Validator
     from referencing import Registry
     from referencing.exceptions import NoSuchResource
@@ -55,7 +64,7 @@ def validator_for(name: str) -> Validator:
     def refuse(uri: str) -> Any:
         raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
-    schema = load_schema(name)
+    schema = load_schema(name, package)
     Draft202012Validator.check_schema(schema)
     validator: Validator = Draft202012Validator(
         schema,
@@ -65,11 +74,11 @@ def validator_for(name: str) -> Validator:
     return validator
 
 
-def explain(name: str, document: Any) -> list[tuple[str, str]]:
+def explain(name: str, document: Any, package: str = PACKAGE) -> list[tuple[str, str]]:
     """Schema errors for ``document`` as ``(json_path, message)``, best match first."""
     from jsonschema.exceptions import best_match
 
-    validator = validator_for(name)
+    validator = validator_for(name, package)
     errors = list(validator.iter_errors(document))
     if not errors:
         return []
