@@ -942,6 +942,9 @@ def test_a_passed_check_is_remembered_per_policy_but_never_with_a_resolver_nor_a
     assert check_url(url) == "https://cdn.example.com/a.mp3"
     assert check_url(url) == "https://cdn.example.com/a.mp3"  # the second answer from the cache, the same
     assert (url, ("https",), DEFAULT_URL_POLICY) in urls._PASSED
+    normal = "".join(["https://cdn.example.com/", "b.mp3"])  # built, so not an interned constant
+    for _ in range(2):  # a URL already normal comes back as the very same object, cached or not
+        assert check_url(normal) is normal
     # The cache is per policy: what one policy admits, another still refuses.
     local = "http://127.0.0.1:8080/hook"
     assert check_url(local, policy=UrlPolicy(allow_insecure=True, allow_networks=("127.0.0.0/8",))) == local

@@ -46,6 +46,13 @@ def refuse_lone_surrogates(field: str, value: Any) -> None:
         raise InvalidValue(field, LONE_SURROGATE)
 
 
+def _none_passes(check: Validator, optional: bool) -> Validator:
+    """Mark ``check`` as one that passes None without a look (an optional field's): a constructor may
+    skip it for None (see callglot.canonical._fastinit)."""
+    check.none_passes = optional  # type: ignore[attr-defined]
+    return check
+
+
 def _fail(attribute: attrs.Attribute[Any], reason: str) -> InvalidValue:
     return InvalidValue(attribute.name, reason)
 
@@ -74,7 +81,7 @@ def text(
         if compiled.fullmatch(value) is None:
             raise _fail(attribute, f"must {shape}")
 
-    return check
+    return _none_passes(check, optional)
 
 
 def show(value: Any) -> str:
@@ -109,7 +116,7 @@ def number(
         if maximum is not None and value > maximum:
             raise _fail(attribute, f"must be <= {maximum:g}, got {show(value)}")
 
-    return check
+    return _none_passes(check, optional)
 
 
 def boolean(*, optional: bool = True) -> Validator:
@@ -119,7 +126,7 @@ def boolean(*, optional: bool = True) -> Validator:
         if type(value) is not bool:
             raise _fail(attribute, f"expected a boolean, got {type(value).__name__}")
 
-    return check
+    return _none_passes(check, optional)
 
 
 def member(kind: type, *, optional: bool = True) -> Validator:
@@ -131,7 +138,7 @@ def member(kind: type, *, optional: bool = True) -> Validator:
         if not isinstance(value, kind):
             raise _fail(attribute, f"expected {kind.__name__}, got {type(value).__name__}")
 
-    return check
+    return _none_passes(check, optional)
 
 
 def one_of_types(kinds: tuple[type, ...], *, optional: bool = True) -> Validator:
@@ -143,7 +150,7 @@ def one_of_types(kinds: tuple[type, ...], *, optional: bool = True) -> Validator
         if not isinstance(value, kinds):
             raise _fail(attribute, f"expected {names}, got {type(value).__name__}")
 
-    return check
+    return _none_passes(check, optional)
 
 
 #: The (min_len, max_len) of every validator :func:`items` built (see :func:`item_bounds`).
@@ -179,7 +186,7 @@ def items(
             raise _fail(attribute, "must not repeat a value")
 
     _ITEM_BOUNDS[check] = (min_len, max_len)
-    return check
+    return _none_passes(check, optional)
 
 
 def item_bounds(attribute: attrs.Attribute[Any]) -> tuple[int, int] | None:
@@ -218,7 +225,7 @@ def url(schemes: Collection[str] = ("https",), *, optional: bool = True) -> Vali
         if type(value) is not str:
             raise _fail(attribute, f"expected a URL string, got {type(value).__name__}")
 
-    return check
+    return _none_passes(check, optional)
 
 
 def normalise_url(schemes: Collection[str] = ("https",)) -> attrs.Converter:  # type: ignore[type-arg]

@@ -144,6 +144,9 @@ def _unknown_fields_shape(inst: Any, attribute: attrs.Attribute[Any], value: Fro
     check_unknown_fields(value, attribute.name)
 
 
+_unknown_fields_shape.none_passes = True  # type: ignore[attr-defined]  # (None holds no unknown fields)
+
+
 def _opt_url(schemes: tuple[str, ...] = ("https", "http")) -> Any:
     # Event URLs (recordings, streams) are produced by the vendor, not fetched by callglot: parsed and
     # normalised like command URLs (urls.check_vendor_url), without the address (SSRF) policy.

@@ -227,7 +227,7 @@ def _to_hosts(value: Iterable[str] | str) -> frozenset[str]:
     return frozenset(_host_key(h) for h in value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)  # hashed on every URL check (the cache key)
 class UrlPolicy:
     """What the URL checks accept beyond the default (public https/wss only).
 
@@ -491,6 +491,7 @@ _VENDOR_HOSTED = UrlPolicy(allow_networks=("0.0.0.0/0", "::/0"))
 #: failure is never cached (its error is rebuilt each time). Emptied when full: a stream of distinct
 #: URLs costs what it cost uncached.
 _PASSED: dict[tuple[str, Any, UrlPolicy], str] = {}
+_UNCHANGED = "\x00unchanged"  # the value stored for a URL already in normal form (never a URL: NUL)
 _PASSED_MAX = 4096
 
 
@@ -509,15 +510,17 @@ def check_url(url: str, *, schemes: Collection[str] = ("https",), policy: UrlPol
         return _check_url(url, schemes, policy)
     key = (url, (schemes,) if type(schemes) is str else tuple(schemes), policy)
     try:
-        return _PASSED[key]
+        found = _PASSED[key]
     except KeyError:
         pass
     except TypeError:  # an unhashable scheme collection: checked, not cached
         return _check_url(url, schemes, policy)
+    else:
+        return url if found is _UNCHANGED else found  # a normal URL comes back as the same object
     checked = _check_url(url, schemes, policy)
     if len(_PASSED) >= _PASSED_MAX:
         _PASSED.clear()
-    _PASSED[key] = checked
+    _PASSED[key] = _UNCHANGED if checked is url else checked
     return checked
 
 
