@@ -34,8 +34,10 @@ Event fields, where the reference stops (decisions marked *):
   (* field names ``url`` and ``duration_ms``, milliseconds like the playback events).
 - ``command.result {command_uid?, success, detail?}``: CommandResult (* ``detail``
   is an object, like the error body's).
-- ``conference.created``, ``conference.play.*`` and other ``conference.*`` events:
-  no canonical event (rooms are not calls): UnknownCommand naming the event.
+- ``conference.created``, ``conference.destroyed``, ``conference.member.joined`` and
+  ``conference.member.left``, flat as the conference pages show them: ConferenceEvent
+  (``room_id`` is ``conference_id``). Other ``conference.*`` types (``conference.play.*``)
+  and every event type not listed here: UnknownEvent, the body kept whole.
 
 Milliseconds map to seconds (÷ 1000); encoding back needs whole milliseconds.
 """
