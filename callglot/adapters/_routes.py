@@ -39,13 +39,14 @@ class Route:
     ``tag``: the wire's name for it (a ``type`` value, a path segment, a command name). ``wire``: its
     wire shape (an attrs class the dialect's converter structures), None when the tag alone is the
     message. ``fields``: canonical attribute -> wire attribute, carried unchanged both ways (an
-    absent wire field is the canonical default). ``lost``: canonical attribute -> why the dialect
-    cannot say it; encoding refuses it under STRICT and drops it (reported) under LENIENT whenever it
-    is set. ``losses``: further declared losses a hook decides itself (a value the wire cannot hold,
-    a field that must be there). ``decode``/``encode``: hooks for what ``fields`` cannot say; an
-    encode hook runs after the ``lost`` fields were dealt with. ``decodes``/``encodes``: False for a
-    wire form only one way (a second form decoding accepts; an emulation encoding writes).
-    ``support``: declared for an emulation; otherwise NATIVE without losses, PARTIAL with.
+    absent wire field is the canonical default). ``lost``: canonical attribute (or value) -> why the
+    dialect cannot say it, in the order the matrix lists them. Encoding refuses a lost field under
+    STRICT and drops it (reported) under LENIENT whenever it is set, except those named in
+    ``decided``: the encode hook decides those itself (a value the wire cannot hold, a field that
+    must be there). ``decode``/``encode``: hooks for what ``fields`` cannot say; the encode hook runs
+    first, then the generic drops. ``decodes``/``encodes``: False for a wire form only one way (a
+    second form decoding accepts; an emulation encoding writes). ``support``: declared for an
+    emulation; otherwise NATIVE without losses, PARTIAL with.
     """
 
     command: type
@@ -54,18 +55,28 @@ class Route:
     note: str = ""
     fields: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
     lost: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
-    losses: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
+    decided: tuple[str, ...] = ()
     decode: Decoder | None = None
     encode: Encoder | None = None
     decodes: bool = True
     encodes: bool = True
     support: Support | None = None
 
+    def __attrs_post_init__(self) -> None:
+        undeclared = [name for name in self.decided if name not in self.lost]
+        if undeclared:
+            raise AssertionError(f"{self.tag}: decided but not declared lost: {', '.join(undeclared)}")
+        if self.decided and self.encode is None:
+            raise AssertionError(f"{self.tag}: {', '.join(self.decided)} decided by an encode hook it lacks")
+        known = attrs.fields_dict(self.command)
+        not_fields = [name for name in (*self.lost, *self.fields) if name not in known and name not in self.decided]
+        if not_fields:  # a value loss ("channel") has no attribute to test: its hook decides it
+            raise AssertionError(f"{self.tag}: not fields of {self.command.__name__}: {', '.join(not_fields)}")
+
     @property
     def capability(self) -> Capability:
-        declared = {**self.lost, **self.losses}
-        support = self.support or (Support.PARTIAL if declared else Support.NATIVE)
-        return Capability(support=support, note=self.note, fields=declared)
+        support = self.support or (Support.PARTIAL if self.lost else Support.NATIVE)
+        return Capability(support=support, note=self.note, fields=self.lost)
 
 
 class RouteTable:
@@ -146,18 +157,20 @@ def _decoder(route: Route) -> Decoder:
 
 
 def _encoder(route: Route, tag_field: str | None) -> Encoder:
-    lost = tuple(route.lost)
+    dropped = tuple(name for name in route.lost if name not in route.decided)
     hook, shape, pairs = route.encode, route.wire, tuple(route.fields.items())
     tag = {tag_field: route.tag} if tag_field is not None else {}
 
     def encode(command: Any, ctx: Encoding) -> Any:
-        for name in lost:
+        if hook is not None:
+            wire = hook(command, ctx)
+        elif shape is None:
+            wire = None
+        else:
+            wire = shape(**tag, **{attribute: getattr(command, name) for name, attribute in pairs})
+        for name in dropped:
             if getattr(command, name) is not None:
                 ctx.lose(name)
-        if hook is not None:
-            return hook(command, ctx)
-        if shape is None:
-            return None
-        return shape(**tag, **{attribute: getattr(command, name) for name, attribute in pairs})
+        return wire
 
     return encode

@@ -23,7 +23,7 @@ written into the schema and the matrix notes:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -31,6 +31,7 @@ import attrs
 from callglot._wire import HttpRequest
 from callglot.adapters import _base
 from callglot.adapters._base import Decoded, Encoding, at, register_wire, route_for, structure
+from callglot.adapters._routes import Route, RouteTable
 from callglot.canonical import (
     AddParticipant,
     AiHold,
@@ -88,10 +89,10 @@ from callglot.canonical import (
     Unmute,
     UserEvent,
 )
-from callglot.capabilities import Capability, emulated, native, partial, unsupported
+from callglot.capabilities import Capability, Support
 from callglot.errors import InvalidMessage
 
-from ._wire import check_command_uid, converter, hangup_cause, lose_set
+from ._wire import check_command_uid, converter, hangup_cause
 
 # ---------------------------------------------------------------- wire shapes
 
@@ -135,103 +136,7 @@ MAX_OFFSET = 86_400
 
 _base.limit_arrays(converter, _PlaybackStart, urls=MAX_URLS)  # refused by length before any URL is read
 
-# ---------------------------------------------------------------- capabilities
-
-_SESSION_ONLY = "the gateway acts on the session's current one: there are no operation ids"
-
-CAPABILITIES: Mapping[type, Capability] = {
-    Dial: unsupported("the gateway's API starts no calls: originate them from the dialplan"),
-    Answer: native("answer"),
-    Reject: emulated(
-        "hangup before answer with cause CALL_REJECTED (or the Reject's cause)",
-        reason="the gateway's hangup carries a Q.850 cause, not a text reason",
-    ),
-    Hangup: native("hangup with a Q.850 cause (the gateway defaults to NORMAL_CLEARING)"),
-    Cancel: emulated("hangup with cause ORIGINATOR_CANCEL"),
-    Redirect: unsupported("the gateway runs no call-control scripts: use disconnect (ReturnToDialplan)"),
-    ReturnToDialplan: native("disconnect"),
-    Unbridge: unsupported("the gateway has no unbridge: use disconnect to hand the call back to the dialplan"),
-    SendToVoicemail: unsupported("route to voicemail in the dialplan after disconnect"),
-    Transfer: unsupported("the gateway has no transfer: disconnect hands the call back to the dialplan"),
-    Refer: unsupported("the gateway has no SIP REFER: route in the dialplan after disconnect"),
-    AddParticipant: unsupported("the gateway adds parties through conferences: JoinConference"),
-    RemoveParticipant: unsupported("the gateway removes parties through conferences: LeaveConference"),
-    JoinConference: native("conference/join with room_id (field decided by callglot: not published)"),
-    LeaveConference: native("conference/leave"),
-    Hold: unsupported("the gateway has no hold: play music with playback/start instead"),
-    Unhold: unsupported("the gateway has no hold: playback/stop ends the music"),
-    Mute: partial(
-        "conference/mute mutes this session in its conference",
-        participant_id="the gateway mutes the session itself, not another participant",
-    ),
-    Unmute: partial(
-        "conference/unmute", participant_id="the gateway unmutes the session itself, not another participant"
-    ),
-    SendDigits: unsupported("the gateway has no DTMF sending"),
-    Play: partial(
-        "playback/start plays up to 128 audio URLs; a new playback replaces the active one",
-        media="the gateway plays audio URLs only (no TTS, silence or ringtones): up to 128, each up to 2048 characters",
-        loop="the gateway plays once (no loop)",
-        offset="offset_sec is whole seconds and only with a single URL",
-        volume="the gateway has no playback volume per session",
-        direction="the gateway plays to the session",
-        language="the gateway has no TTS",
-        voice="the gateway has no TTS",
-        gender="the gateway has no TTS",
-        status_url="playback webhooks go to the app's webhook URL",
-        control_id=_SESSION_ONLY,
-    ),
-    PausePlayback: partial("playback/pause", control_id=_SESSION_ONLY),
-    ResumePlayback: partial("playback/resume", control_id=_SESSION_ONLY),
-    StopPlayback: partial("playback/stop", control_id=_SESSION_ONLY),
-    SetPlaybackVolume: unsupported("only conference rooms have a volume (/conferences/{room_id}/volume)"),
-    SeekPlayback: partial(
-        "playback/seek with offset_sec (decided by callglot: not published)",
-        position="offset_sec is whole seconds",
-        control_id=_SESSION_ONLY,
-    ),
-    Record: partial(
-        "record/start; format and destination are server configuration",
-        format="recording format is server configuration",
-        beep="no recording options",
-        stereo="no recording options",
-        direction="no recording options",
-        initial_timeout="no recording options",
-        end_silence_timeout="no recording options",
-        max_length="no recording options",
-        terminators="no recording options",
-        input_sensitivity="no recording options",
-        status_url="recording.completed goes to the app's webhook URL",
-        control_id=_SESSION_ONLY,
-    ),
-    PauseRecording: unsupported("the gateway cannot pause a recording"),
-    ResumeRecording: unsupported("the gateway cannot pause a recording"),
-    StopRecording: partial("record/stop", control_id=_SESSION_ONLY),
-    Collect: unsupported("play_and_get_digits exists but its parameters are not published"),
-    StopCollect: unsupported("no input collection command is published"),
-    StartInputTimers: unsupported("no input collection command is published"),
-    Detect: unsupported("the gateway has no detectors"),
-    StopDetect: unsupported("the gateway has no detectors"),
-    Tap: unsupported("the gateway has no media tap"),
-    StopTap: unsupported("the gateway has no media tap"),
-    Stream: unsupported("the gateway has no media streaming command"),
-    StopStream: unsupported("the gateway has no media streaming command"),
-    Denoise: unsupported("the gateway has no noise reduction"),
-    StopDenoise: unsupported("the gateway has no noise reduction"),
-    Transcribe: unsupported("the gateway has no transcription"),
-    StopTranscribe: unsupported("the gateway has no transcription"),
-    LiveTranscribe: unsupported("the gateway has no transcription"),
-    LiveTranslate: unsupported("the gateway has no translation"),
-    AiHold: unsupported("the gateway has no AI agent"),
-    AiUnhold: unsupported("the gateway has no AI agent"),
-    AiMessage: unsupported("the gateway has no AI agent"),
-    AiStop: unsupported("the gateway has no AI agent"),
-    StopFaxSend: unsupported("the gateway has no fax"),
-    StopFaxReceive: unsupported("the gateway has no fax"),
-    UserEvent: unsupported("the gateway has no custom call events"),
-}
-
-# ---------------------------------------------------------------- decode
+# ---------------------------------------------------------------- hooks
 
 
 def _check_offset(offset_sec: int) -> None:
@@ -255,43 +160,7 @@ def _dec_play(w: _PlaybackStart) -> Play:
     return Play(media=tuple(media), offset=w.offset_sec)
 
 
-def _dec_seek(w: _PlaybackSeek) -> SeekPlayback:
-    _check_offset(w.offset_sec)
-    return SeekPlayback(position=w.offset_sec)
-
-
-def _dec_join(w: _ConferenceJoin) -> JoinConference:
-    with at("$.room_id"):
-        return JoinConference(conference=w.room_id)
-
-
-#: command path -> (wire class, decoder)
-DECODERS: Mapping[str, tuple[type, Callable[[Any], Command]]] = {
-    "answer": (_Empty, lambda w: Answer()),
-    "hangup": (_Hangup, lambda w: Hangup(cause=hangup_cause(w.cause, "$.cause"))),
-    "disconnect": (_Empty, lambda w: ReturnToDialplan()),
-    "playback/start": (_PlaybackStart, _dec_play),
-    "playback/stop": (_Empty, lambda w: StopPlayback()),
-    "playback/pause": (_Empty, lambda w: PausePlayback()),
-    "playback/resume": (_Empty, lambda w: ResumePlayback()),
-    "playback/seek": (_PlaybackSeek, _dec_seek),
-    "record/start": (_Empty, lambda w: Record()),
-    "record/stop": (_Empty, lambda w: StopRecording()),
-    "conference/join": (_ConferenceJoin, _dec_join),
-    "conference/leave": (_Empty, lambda w: LeaveConference()),
-    "conference/mute": (_Empty, lambda w: Mute()),
-    "conference/unmute": (_Empty, lambda w: Unmute()),
-}
-
-# ---------------------------------------------------------------- encode
-
-
-_PLAY_EXTRAS = ("volume", "direction", "language", "voice", "gender", "status_url", "control_id")
-_RECORD_EXTRAS = ("format", "beep", "stereo", "direction", "initial_timeout", "end_silence_timeout",
-                  "max_length", "terminators", "input_sensitivity", "status_url", "control_id")  # fmt: skip
-
-
-def _enc_play(c: Play, ctx: Encoding) -> tuple[str, Any]:
+def _enc_play(c: Play, ctx: Encoding) -> _PlaybackStart:
     if not all(isinstance(item, Audio) for item in c.media):
         ctx.lose("media", droppable=False)
     urls = [item.url for item in c.media if isinstance(item, Audio)]
@@ -305,66 +174,218 @@ def _enc_play(c: Play, ctx: Encoding) -> tuple[str, Any]:
             offset = int(c.offset)
         else:
             ctx.lose("offset")
-    lose_set(c, ctx, _PLAY_EXTRAS)
-    return "playback/start", _PlaybackStart(urls=urls, offset_sec=offset)
+    return _PlaybackStart(urls=urls, offset_sec=offset)
 
 
-def _enc_seek(c: SeekPlayback, ctx: Encoding) -> tuple[str, Any]:
+def _dec_seek(w: _PlaybackSeek) -> SeekPlayback:
+    _check_offset(w.offset_sec)
+    return SeekPlayback(position=w.offset_sec)
+
+
+def _enc_seek(c: SeekPlayback, ctx: Encoding) -> _PlaybackSeek:
     if not float(c.position).is_integer():
         ctx.lose("position", droppable=False)
-    lose_set(c, ctx, ("control_id",))
-    return "playback/seek", _PlaybackSeek(offset_sec=int(c.position))
+    return _PlaybackSeek(offset_sec=int(c.position))
 
 
-def _enc_record(c: Record, ctx: Encoding) -> tuple[str, Any]:
-    lose_set(c, ctx, _RECORD_EXTRAS)
-    return "record/start", _Empty()
-
-
-def _enc_reject(c: Reject, ctx: Encoding) -> tuple[str, Any]:
-    if c.reason is not None:
-        ctx.lose("reason")
+def _enc_reject(c: Reject, ctx: Encoding) -> _Hangup:
     cause = c.cause or HangupCause.CALL_REJECTED
     # NORMAL_CLEARING is the gateway's default: its hangup normal form leaves it out, as Hangup's does.
-    return "hangup", _Hangup(cause=None if cause is HangupCause.NORMAL_CLEARING else str(cause))
+    return _Hangup(cause=None if cause is HangupCause.NORMAL_CLEARING else str(cause))
 
 
-def _enc_participant(path: str) -> Callable[[Any, Encoding], tuple[str, Any]]:
-    def encode(c: Any, ctx: Encoding) -> tuple[str, Any]:
-        if c.participant_id is not None:
-            ctx.lose("participant_id", droppable=False)
-        return path, _Empty()
-
-    return encode
+def _enc_participant(c: Mute | Unmute, ctx: Encoding) -> _Empty:
+    if c.participant_id is not None:
+        ctx.lose("participant_id", droppable=False)
+    return _Empty()
 
 
-def _enc_session(path: str) -> Callable[[Any, Encoding], tuple[str, Any]]:
-    def encode(c: Any, ctx: Encoding) -> tuple[str, Any]:
-        if getattr(c, "control_id", None) is not None:
-            ctx.lose("control_id")
-        return path, _Empty()
+# ---------------------------------------------------------------- the routes
 
-    return encode
+_SESSION_ONLY = "the gateway acts on the session's current one: there are no operation ids"
+_NO_RECORDING_OPTIONS = "no recording options"
 
-
-ENCODERS: Mapping[type, Callable[[Any, Encoding], tuple[str, Any]]] = {
-    Answer: lambda c, ctx: ("answer", _Empty()),
-    Reject: _enc_reject,
-    Hangup: lambda c, ctx: ("hangup", _Hangup(cause=None if c.cause is None else str(c.cause))),
-    Cancel: lambda c, ctx: ("hangup", _Hangup(cause=str(HangupCause.ORIGINATOR_CANCEL))),
-    ReturnToDialplan: lambda c, ctx: ("disconnect", _Empty()),
-    JoinConference: lambda c, ctx: ("conference/join", _ConferenceJoin(room_id=c.conference)),
-    LeaveConference: lambda c, ctx: ("conference/leave", _Empty()),
-    Mute: _enc_participant("conference/mute"),
-    Unmute: _enc_participant("conference/unmute"),
-    Play: _enc_play,
-    PausePlayback: _enc_session("playback/pause"),
-    ResumePlayback: _enc_session("playback/resume"),
-    StopPlayback: _enc_session("playback/stop"),
-    SeekPlayback: _enc_seek,
-    Record: _enc_record,
-    StopRecording: _enc_session("record/stop"),
-}
+ROUTES = RouteTable(
+    (
+        Route(command=Answer, tag="answer", wire=_Empty, note="answer"),
+        Route(
+            command=Hangup,
+            tag="hangup",
+            wire=_Hangup,
+            note="hangup with a Q.850 cause (the gateway defaults to NORMAL_CLEARING)",
+            decode=lambda w: Hangup(cause=hangup_cause(w.cause, "$.cause")),
+            encode=lambda c, ctx: _Hangup(cause=None if c.cause is None else str(c.cause)),
+        ),
+        Route(
+            command=Reject,
+            tag="hangup",
+            wire=_Hangup,
+            support=Support.EMULATED,
+            note="hangup before answer with cause CALL_REJECTED (or the Reject's cause)",
+            lost={"reason": "the gateway's hangup carries a Q.850 cause, not a text reason"},
+            encode=_enc_reject,
+            decodes=False,
+        ),
+        Route(
+            command=Cancel,
+            tag="hangup",
+            wire=_Hangup,
+            support=Support.EMULATED,
+            note="hangup with cause ORIGINATOR_CANCEL",
+            encode=lambda c, ctx: _Hangup(cause=str(HangupCause.ORIGINATOR_CANCEL)),
+            decodes=False,
+        ),
+        Route(command=ReturnToDialplan, tag="disconnect", wire=_Empty, note="disconnect"),
+        Route(
+            command=JoinConference,
+            tag="conference/join",
+            wire=_ConferenceJoin,
+            note="conference/join with room_id (field decided by callglot: not published)",
+            fields={"conference": "room_id"},
+        ),
+        Route(command=LeaveConference, tag="conference/leave", wire=_Empty, note="conference/leave"),
+        Route(
+            command=Mute,
+            tag="conference/mute",
+            wire=_Empty,
+            note="conference/mute mutes this session in its conference",
+            lost={"participant_id": "the gateway mutes the session itself, not another participant"},
+            decided=("participant_id",),
+            encode=_enc_participant,
+        ),
+        Route(
+            command=Unmute,
+            tag="conference/unmute",
+            wire=_Empty,
+            note="conference/unmute",
+            lost={"participant_id": "the gateway unmutes the session itself, not another participant"},
+            decided=("participant_id",),
+            encode=_enc_participant,
+        ),
+        Route(
+            command=Play,
+            tag="playback/start",
+            wire=_PlaybackStart,
+            note="playback/start plays up to 128 audio URLs; a new playback replaces the active one",
+            lost={
+                "media": "the gateway plays audio URLs only (no TTS, silence or ringtones): up to 128, each up to "
+                "2048 characters",
+                "loop": "the gateway plays once (no loop)",
+                "offset": "offset_sec is whole seconds and only with a single URL",
+                "volume": "the gateway has no playback volume per session",
+                "direction": "the gateway plays to the session",
+                "language": "the gateway has no TTS",
+                "voice": "the gateway has no TTS",
+                "gender": "the gateway has no TTS",
+                "status_url": "playback webhooks go to the app's webhook URL",
+                "control_id": _SESSION_ONLY,
+            },
+            decided=("media", "loop", "offset"),
+            decode=_dec_play,
+            encode=_enc_play,
+        ),
+        Route(
+            command=PausePlayback,
+            tag="playback/pause",
+            wire=_Empty,
+            note="playback/pause",
+            lost={"control_id": _SESSION_ONLY},
+        ),
+        Route(
+            command=ResumePlayback,
+            tag="playback/resume",
+            wire=_Empty,
+            note="playback/resume",
+            lost={"control_id": _SESSION_ONLY},
+        ),
+        Route(
+            command=StopPlayback,
+            tag="playback/stop",
+            wire=_Empty,
+            note="playback/stop",
+            lost={"control_id": _SESSION_ONLY},
+        ),
+        Route(
+            command=SeekPlayback,
+            tag="playback/seek",
+            wire=_PlaybackSeek,
+            note="playback/seek with offset_sec (decided by callglot: not published)",
+            lost={"position": "offset_sec is whole seconds", "control_id": _SESSION_ONLY},
+            decided=("position",),
+            decode=_dec_seek,
+            encode=_enc_seek,
+        ),
+        Route(
+            command=Record,
+            tag="record/start",
+            wire=_Empty,
+            note="record/start; format and destination are server configuration",
+            lost={
+                "format": "recording format is server configuration",
+                "beep": _NO_RECORDING_OPTIONS,
+                "stereo": _NO_RECORDING_OPTIONS,
+                "direction": _NO_RECORDING_OPTIONS,
+                "initial_timeout": _NO_RECORDING_OPTIONS,
+                "end_silence_timeout": _NO_RECORDING_OPTIONS,
+                "max_length": _NO_RECORDING_OPTIONS,
+                "terminators": _NO_RECORDING_OPTIONS,
+                "input_sensitivity": _NO_RECORDING_OPTIONS,
+                "status_url": "recording.completed goes to the app's webhook URL",
+                "control_id": _SESSION_ONLY,
+            },
+        ),
+        Route(
+            command=StopRecording,
+            tag="record/stop",
+            wire=_Empty,
+            note="record/stop",
+            lost={"control_id": _SESSION_ONLY},
+        ),
+    ),
+    unsupported={
+        Dial: "the gateway's API starts no calls: originate them from the dialplan",
+        Redirect: "the gateway runs no call-control scripts: use disconnect (ReturnToDialplan)",
+        Unbridge: "the gateway has no unbridge: use disconnect to hand the call back to the dialplan",
+        SendToVoicemail: "route to voicemail in the dialplan after disconnect",
+        Transfer: "the gateway has no transfer: disconnect hands the call back to the dialplan",
+        Refer: "the gateway has no SIP REFER: route in the dialplan after disconnect",
+        AddParticipant: "the gateway adds parties through conferences: JoinConference",
+        RemoveParticipant: "the gateway removes parties through conferences: LeaveConference",
+        Hold: "the gateway has no hold: play music with playback/start instead",
+        Unhold: "the gateway has no hold: playback/stop ends the music",
+        SendDigits: "the gateway has no DTMF sending",
+        SetPlaybackVolume: "only conference rooms have a volume (/conferences/{room_id}/volume)",
+        PauseRecording: "the gateway cannot pause a recording",
+        ResumeRecording: "the gateway cannot pause a recording",
+        Collect: "play_and_get_digits exists but its parameters are not published",
+        StopCollect: "no input collection command is published",
+        StartInputTimers: "no input collection command is published",
+        Detect: "the gateway has no detectors",
+        StopDetect: "the gateway has no detectors",
+        Tap: "the gateway has no media tap",
+        StopTap: "the gateway has no media tap",
+        Stream: "the gateway has no media streaming command",
+        StopStream: "the gateway has no media streaming command",
+        Denoise: "the gateway has no noise reduction",
+        StopDenoise: "the gateway has no noise reduction",
+        Transcribe: "the gateway has no transcription",
+        StopTranscribe: "the gateway has no transcription",
+        LiveTranscribe: "the gateway has no transcription",
+        LiveTranslate: "the gateway has no translation",
+        AiHold: "the gateway has no AI agent",
+        AiUnhold: "the gateway has no AI agent",
+        AiMessage: "the gateway has no AI agent",
+        AiStop: "the gateway has no AI agent",
+        StopFaxSend: "the gateway has no fax",
+        StopFaxReceive: "the gateway has no fax",
+        UserEvent: "the gateway has no custom call events",
+    },
+    dialect="gateway",
+)
+CAPABILITIES: Mapping[type, Capability] = ROUTES.capabilities
+#: command path -> (wire class, decoder)
+DECODERS = ROUTES.decoders
+ENCODERS = ROUTES.encoders
 
 # ---------------------------------------------------------------- requests
 
@@ -372,8 +393,8 @@ _PATH = re.compile(r"/api/v1/sessions/([^/]+)/commands/([a-z_]+(?:/[a-z_]+)?)")
 
 
 def encode_request(command: Command, ctx: Encoding, call_id: str | None, command_id: str | None) -> HttpRequest:
-    path, wire_body = ENCODERS[type(command)](command, ctx)
-    body: dict[str, Any] = converter.unstructure(wire_body)
+    path = ROUTES.tags[type(command)]
+    body: dict[str, Any] = converter.unstructure(ENCODERS[type(command)](command, ctx))
     if command_id is not None:
         body["command_uid"] = command_id
     return HttpRequest(method="POST", path=f"/api/v1/sessions/{call_id}/commands/{path}", body=body)
