@@ -658,6 +658,42 @@ def from_millis(millis: int, path: str, maximum: int) -> float:
     return millis / 1000
 
 
+# ---------------------------------------------------------------- parts loaded on first use
+
+
+class on_first_use:  # lower case: read like a function, ``events = on_first_use(".events")``
+    """A class attribute loaded on first use: the module ``module`` (relative to the class's package
+    when it starts with a dot), or its attribute ``attribute``. The value then replaces this
+    descriptor on the class, so later lookups cost what any class attribute costs.
+
+    A dialect's webhook and response parts are not needed to translate a command: declared so, a
+    process that only translates commands never imports them.
+    """
+
+    def __init__(self, module: str, attribute: str | None = None) -> None:
+        self.module = module
+        self.attribute = attribute
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type) -> Any:
+        from importlib import import_module
+
+        package = owner.__module__ if self.module.startswith(".") else None
+        if package is not None and not hasattr(import_module(package), "__path__"):
+            package = package.rpartition(".")[0]  # the class sits in a module of the package
+        value = import_module(self.module, package)
+        if self.attribute is not None:
+            value = getattr(value, self.attribute)
+        for cls in owner.__mro__:  # replace the descriptor where it was declared
+            if cls.__dict__.get(self.name) is self:
+                setattr(cls, self.name, value)
+                break
+        return value
+
+
 # ---------------------------------------------------------------- the dialect contract
 
 

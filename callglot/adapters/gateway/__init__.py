@@ -17,16 +17,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from callglot import _lazy
 from callglot._wire import HttpRequest, HttpResponse
 from callglot.adapters import _base
-from callglot.adapters._base import Decoded, Dialect, Encoding
+from callglot.adapters._base import Decoded, Dialect, Encoding, on_first_use
 from callglot.canonical import Command
 from callglot.canonical.events import AnyEvent, Event, ProviderError, Receipt
 from callglot.capabilities import Capability
 
 from .commands import CAPABILITIES, DECODERS, ENCODERS, decode_request, encode_request
-from .events import CONFERENCE_EVENTS, EVENT_CAPABILITIES, EVENT_DECODERS, decode_webhook, encode_webhook
-from .responses import RESPONSE_CAPABILITIES, decode_reply, encode_reply
+
+#: Names of the webhook and response parts, bound on first use (see the module docstring).
+_LAZY = {
+    "CONFERENCE_EVENTS": f"{__name__}.events",
+    "EVENT_CAPABILITIES": f"{__name__}.events",
+    "EVENT_DECODERS": f"{__name__}.events",
+    "RESPONSE_CAPABILITIES": f"{__name__}.responses",
+}
+
+
+def __getattr__(name: str) -> Any:
+    return _lazy.load(__name__, _LAZY, globals(), name)
+
 
 __all__ = [
     "CAPABILITIES",
@@ -59,20 +71,26 @@ class GatewayDialect(Dialect):
 
     # -- webhooks and responses
 
-    event_capabilities: ClassVar[Mapping[type, Capability]] = EVENT_CAPABILITIES
-    response_capabilities: ClassVar[Mapping[type, Capability]] = RESPONSE_CAPABILITIES
+    event_capabilities: ClassVar[Mapping[type, Capability]] = on_first_use(".events", "EVENT_CAPABILITIES")  # type: ignore[assignment]
+    response_capabilities: ClassVar[Mapping[type, Capability]] = on_first_use(".responses", "RESPONSE_CAPABILITIES")  # type: ignore[assignment]
+    _events: ClassVar[Any] = on_first_use(".events")
+    _responses: ClassVar[Any] = on_first_use(".responses")
 
     def _decode_event(self, request: HttpRequest) -> AnyEvent:
-        return decode_webhook(request.body)
+        decoded: AnyEvent = self._events.decode_webhook(request.body)
+        return decoded
 
     def _encode_event(self, event: Event, ctx: Encoding) -> dict[str, Any]:
-        return encode_webhook(event, ctx)
+        encoded: dict[str, Any] = self._events.encode_webhook(event, ctx)
+        return encoded
 
     def _decode_response(self, response: HttpResponse) -> Receipt:
-        return decode_reply(response)
+        receipt: Receipt = self._responses.decode_reply(response)
+        return receipt
 
     def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding, answers: str | None) -> HttpResponse:
-        return encode_reply(result, ctx)
+        encoded: HttpResponse = self._responses.encode_reply(result, ctx)
+        return encoded
 
 
 _base.check_capability_table(GatewayDialect)
