@@ -15,6 +15,8 @@ from typing import Any, ClassVar
 import attrs
 
 from callglot._wire import HttpRequest, HttpResponse
+from callglot.adapters import _base
+from callglot.adapters._base import Decoded, Dialect, Encoding, at, enum_value, register_wire, route_for, structure
 from callglot.canonical import (
     TAGS,
     AddParticipant,
@@ -113,9 +115,6 @@ from callglot.canonical.events import (
 from callglot.canonical.types import is_e164, is_sip_uri
 from callglot.capabilities import Capability, emulated, native, partial, unsupported
 from callglot.errors import DecodeError, InvalidMessage, InvalidValue
-
-from . import _base
-from ._base import Decoded, Dialect, Encoding, at, enum_value, register_wire, route_for, structure
 
 # ---------------------------------------------------------------- wire shapes
 
