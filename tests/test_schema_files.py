@@ -23,6 +23,7 @@ from jsonschema.exceptions import best_match
 
 import callglot
 from callglot.adapters import _base, chirp, gateway
+from callglot.adapters.chirp import commands as chirp_commands
 from callglot.canonical import COMMANDS, TAGS, HangupCause
 from callglot.canonical.urls import _has_bad_chars
 from callglot.errors import DecodeError
@@ -390,7 +391,7 @@ def test_wire_fields_are_the_wire_classes() -> None:
         fields, required = _wire_fields(cls)
         assert set(defs[tag]["properties"]) == fields, tag
         assert set(defs[tag]["required"]) == required, tag
-    fields, required = _wire_fields(chirp._CreateCall)
+    fields, required = _wire_fields(chirp_commands._CreateCall)
     assert set(defs["create_call"]["properties"]) == fields
     assert set(defs["create_call"]["required"]) == required
     gdefs = schema("gateway")["$defs"]
