@@ -11,19 +11,30 @@ import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from callglot import _lazy
 from callglot._wire import HttpRequest, HttpResponse
 from callglot.adapters import _base
-from callglot.adapters._base import Decoded, Dialect, Encoding
+from callglot.adapters._base import Decoded, Dialect, Encoding, on_first_use
 from callglot.canonical import Command, Dial
 from callglot.canonical.events import AnyEvent, Event, ProviderError, Receipt
 from callglot.capabilities import Capability
 
 from ._wire import CHANNELS, FORMATS
 from .commands import CAPABILITIES, DECODERS, decode_command, decode_dial, encode_command, encode_dial
-from .events import EVENT_CAPABILITIES, EVENT_NAMES, decode_webhook, encode_webhook
-from .responses import CALL_STATUSES, ERROR_TYPES, RESPONSE_CAPABILITIES, decode_response, encode_response
 
 __all__ = ["CALL_STATUSES", "CHANNELS", "DECODERS", "ERROR_TYPES", "EVENT_NAMES", "FORMATS", "ChirpDialect"]
+
+#: Names of the webhook and response parts, bound on first use: a command translation never loads them.
+_LAZY = {
+    "EVENT_NAMES": f"{__name__}.events",
+    "CALL_STATUSES": f"{__name__}.responses",
+    "ERROR_TYPES": f"{__name__}.responses",
+}
+
+
+def __getattr__(name: str) -> Any:
+    return _lazy.load(__name__, _LAZY, globals(), name)
+
 
 _COMMANDS_PATH = re.compile(r"/v1/calls/([^/]+)/commands")
 
@@ -38,8 +49,10 @@ class ChirpDialect(Dialect):
     capabilities: ClassVar[Mapping[type, Capability]] = CAPABILITIES
     call_free = frozenset({Dial})
     command_id_note = "Chirp has no idempotency key"
-    event_capabilities: ClassVar[Mapping[type, Capability]] = EVENT_CAPABILITIES
-    response_capabilities: ClassVar[Mapping[type, Capability]] = RESPONSE_CAPABILITIES
+    event_capabilities: ClassVar[Mapping[type, Capability]] = on_first_use(".events", "EVENT_CAPABILITIES")  # type: ignore[assignment]
+    response_capabilities: ClassVar[Mapping[type, Capability]] = on_first_use(".responses", "RESPONSE_CAPABILITIES")  # type: ignore[assignment]
+    _events: ClassVar[Any] = on_first_use(".events")
+    _responses: ClassVar[Any] = on_first_use(".responses")
 
     def _encode(self, command: Command, ctx: Encoding, call_id: str | None, command_id: str | None) -> HttpRequest:
         if isinstance(command, Dial):
@@ -65,16 +78,20 @@ class ChirpDialect(Dialect):
     # -- webhooks and responses
 
     def _decode_event(self, request: HttpRequest) -> AnyEvent:
-        return decode_webhook(request.body)  # request.path is the receiver's URL: ignored
+        event: AnyEvent = self._events.decode_webhook(request.body)  # request.path is the receiver's URL: ignored
+        return event
 
     def _encode_event(self, event: Event, ctx: Encoding) -> dict[str, Any]:
-        return encode_webhook(event, ctx)
+        body: dict[str, Any] = self._events.encode_webhook(event, ctx)
+        return body
 
     def _decode_response(self, response: HttpResponse) -> Receipt:
-        return decode_response(response)
+        receipt: Receipt = self._responses.decode_response(response)
+        return receipt
 
     def _encode_response(self, result: Receipt | ProviderError, ctx: Encoding, answers: str | None) -> HttpResponse:
-        return encode_response(result, ctx, answers)
+        encoded: HttpResponse = self._responses.encode_response(result, ctx, answers)
+        return encoded
 
 
 _base.check_capability_table(ChirpDialect)
