@@ -28,6 +28,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from callglot._wire import HttpRequest, HttpResponse
+from callglot.adapters._fused import MISS as _MISS
 from callglot.canonical import COMMANDS, TAGS, Command
 from callglot.canonical._validators import LONE_SURROGATE, has_lone_surrogate, item_bounds
 from callglot.canonical.events import UNKNOWN_FIELDS, AnyEvent, Event, ProviderError, Receipt, UnknownEvent
@@ -201,6 +202,7 @@ def make_converter() -> cattrs.Converter:
     # compile(), and a process that translates a few command types needs a few of the ~100 per dialect.
     wire: dict[type, dict[str, Any]] = {}
     _WIRE_OVERRIDES[id(conv)] = wire
+    CONVERTERS.append(conv)
     conv.register_structure_hook_factory(
         wire.__contains__,
         lambda cls: make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **wire[cls]),
@@ -212,6 +214,8 @@ def make_converter() -> cattrs.Converter:
     return conv
 
 
+#: Every converter make_converter made (the fused-structuring test walks their wire shapes).
+CONVERTERS: list[cattrs.Converter] = []
 #: id(converter) -> {wire class: cattrs overrides}, filled by register_wire.
 _WIRE_OVERRIDES: dict[int, dict[type, dict[str, Any]]] = {}
 
@@ -288,8 +292,38 @@ def wire_key(cls: type, name: str) -> str | None:
     return _WIRE_KEYS.get(cls, {}).get(name)
 
 
+#: (id(converter), wire shape) -> its fused structuring function (see _fused), made on first use.
+_FUSED: dict[tuple[int, type], Callable[[Any], Any]] = {}
+
+
+def _fused_for(conv: cattrs.Converter, cls: type) -> Callable[[Any], Any]:
+    from ._fused import fused
+
+    overrides = _WIRE_OVERRIDES.get(id(conv), {}).get(cls)
+    if overrides is None:  # not a registered wire shape: the reference alone
+        function: Callable[[Any], Any] = lambda data: _MISS
+    else:
+        hooked = frozenset(name for name, o in overrides.items() if getattr(o, "struct_hook", None) is not None)
+        function = fused(cls, _WIRE_KEYS[cls], hooked)
+    _FUSED[(id(conv), cls)] = function
+    return function
+
+
 def structure(conv: cattrs.Converter, data: Any, cls: type[Any], path: str = "$") -> Any:
-    """Structure ``data`` into ``cls``, turning any failure into InvalidMessage at a JSON path."""
+    """Structure ``data`` into ``cls``, turning any failure into InvalidMessage at a JSON path.
+
+    The common case takes the fused path (see :mod:`._fused`); anything else, and every error, the
+    reference below.
+    """
+    function = _FUSED.get((id(conv), cls)) or _fused_for(conv, cls)
+    value = function(data)
+    if value is not _MISS:
+        return value
+    return structure_reference(conv, data, cls, path)
+
+
+def structure_reference(conv: cattrs.Converter, data: Any, cls: type[Any], path: str = "$") -> Any:
+    """:func:`structure` without the fused path: cattrs and the strict hooks, errors at JSON paths."""
     if not isinstance(data, dict):
         raise InvalidMessage(path, f"expected a JSON object, got {_json_type(data)}")
     try:
