@@ -19,6 +19,8 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 
 from callglot._wire import HttpRequest, HttpResponse
+from callglot.adapters import _base
+from callglot.adapters._base import Decoded, Dialect, Encoding, enum_value, register_wire, route_for, structure
 from callglot.canonical import (
     AddParticipant,
     AiHold,
@@ -112,9 +114,6 @@ from callglot.canonical import (
 from callglot.canonical import events as ev
 from callglot.capabilities import Capability, Support, emulated, native, partial, unsupported
 from callglot.errors import InvalidMessage, InvalidValue
-
-from . import _base
-from ._base import Decoded, Dialect, Encoding, enum_value, register_wire, route_for, structure
 
 PATH = "/api/calling/calls"
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
