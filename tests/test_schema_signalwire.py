@@ -28,14 +28,13 @@ from test_signalwire import EXAMPLES
 import callglot
 from callglot.adapters import _base
 from callglot.adapters.signalwire import (
-    _SDK_STATUS_EVENTS,
     CODEC_SPELLINGS,
     DECODERS,
     END_REASONS,
     LENIENCIES,
     RECORD_FORMATS,
-    _UpdateParams,
 )
+from callglot.adapters.signalwire.commands import _SDK_STATUS_EVENTS, _UpdateParams
 from callglot.canonical import DialEvent
 from callglot.canonical.commands import DIAL_CODECS
 from callglot.canonical.types import RINGTONE_NAMES
