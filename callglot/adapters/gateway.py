@@ -73,6 +73,7 @@ from typing import Any, ClassVar
 import attrs
 
 from callglot._wire import HttpRequest, HttpResponse
+from callglot.adapters.testing import TestProfile
 from callglot.canonical import (
     AddParticipant,
     AiHold,
@@ -1192,6 +1193,12 @@ class GatewayDialect(Dialect):
         "Commands answer 202 with a deferred operation; results arrive as `command.result` webhooks."
     )
     schema_file = "gateway.schema.json"
+    test_profile = TestProfile(
+        call_id="acW68-f47ac10b-58cc-4372-a567-0e02b2c3d479",
+        command_tag=None,
+        event_tag="event",
+        wrong_paths=("/api/v1/sessions/acW68-f47ac10b-58cc-4372-a567-0e02b2c3d479/commands/playback/strat",),
+    )
     capabilities: ClassVar[Mapping[type, Capability]] = CAPABILITIES
     carries_command_id = True
 

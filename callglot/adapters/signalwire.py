@@ -19,6 +19,7 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 
 from callglot._wire import HttpRequest, HttpResponse
+from callglot.adapters.testing import TestProfile
 from callglot.canonical import (
     AddParticipant,
     AiHold,
@@ -3499,6 +3500,13 @@ class SignalWireDialect(Dialect):
         "generated when the canonical command has none; call ids are UUIDs."
     )
     schema_file = "signalwire.schema.json"
+    test_profile = TestProfile(
+        call_id="3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        command_tag="command",
+        event_tag="event_type",
+        wrong_paths=("/api/calling/call",),
+        repeatable=lambda: SignalWireDialect(control_ids=lambda: "generated-control-id"),
+    )
     capabilities: ClassVar[Mapping[type, Capability]] = CAPABILITIES
     call_free = frozenset({Dial})
     command_id_note = "SignalWire has no idempotency key"
