@@ -12,6 +12,8 @@ _TESTS = str(Path(__file__).resolve().parent)
 if _TESTS not in sys.path:
     sys.path.insert(0, _TESTS)
 
+# The registry as the session starts (built-in and installed dialects), before any test registers one of its own.
+import profiles  # noqa: E402, F401
 from hypothesis import HealthCheck, Phase, settings  # noqa: E402
 
 settings.register_profile(

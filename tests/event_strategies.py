@@ -28,8 +28,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
+from profiles import DIALECTS
 from strategies import e164_numbers, https_urls, json_objects, json_values, safe_text, sip_uris, wss_urls
 
+import callglot
 from callglot.canonical import TAGS
 from callglot.canonical import events as ev
 from callglot.canonical import types as t
@@ -133,12 +135,13 @@ def _opt(draw: Callable[[SearchStrategy[Any]], Any], mode: str, strategy: Search
 def unknown_fields() -> SearchStrategy[dict[str, Any]]:
     """What ``origin["unknown"]`` holds: ``{dialect: {JSON path: {field: value}}}``, each level non-empty.
 
-    Never the canonical dialect's own: the canonical form would put them back at their paths, which a
-    drawn event need not have (decoding a canonical body with added fields makes those).
+    Never those of a dialect that keeps other vendors' unknown fields (canonical): its form would put
+    them back at their paths, which a drawn event need not have (decoding its body with added fields
+    makes those).
     """
-    dialects = (st.sampled_from(("chirp", "signalwire", "gateway")) | safe_text(1, 12)).filter(
-        lambda name: name != "canonical"
-    )
+    vendors = [n for n in DIALECTS if not callglot.get_dialect(n).keeps_foreign_unknown]
+    carriers = {n for n in DIALECTS if callglot.get_dialect(n).keeps_foreign_unknown}
+    dialects = (st.sampled_from(vendors) | safe_text(1, 12)).filter(lambda name: name not in carriers)
     paths = st.sampled_from(("$", "$.data", "$.params", "$.data.call")) | safe_text(0, 12).map(lambda rest: "$" + rest)
     fields = st.dictionaries(safe_text(0, 10), json_values(1), min_size=1, max_size=3)
     return st.dictionaries(dialects, st.dictionaries(paths, fields, min_size=1, max_size=2), min_size=1, max_size=2)

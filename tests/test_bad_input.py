@@ -2,37 +2,31 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from dialect_cells import SAID, command_cells, sayable
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from profiles import DIALECTS, command_path, command_request, command_tags, dial_path, fixtures, profile
 from strategies import any_json
 
 import callglot
-from callglot.canonical import COMMANDS, Hangup
+from callglot.canonical import COMMANDS
 from callglot.capabilities import Policy
 
-DIALECTS = callglot.dialects()
 CALL_ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 
 json_values = any_json()
 
-PATHS = {
-    "canonical": st.sampled_from(["/v1/calls/c1/commands", "/v1/calls", "/v1/calls/../commands", "/x"]),
-    "chirp": st.sampled_from(["/v1/calls/c1/commands", "/v1/calls", "/v1/calls//commands", "/v1/calls/a b/commands"]),
-    "gateway": st.sampled_from(
-        [
-            "/api/v1/sessions/s1/commands/hangup",
-            "/api/v1/sessions/s1/commands/playback/start",
-            "/api/v1/sessions/s1/commands/playback/seek",
-            "/api/v1/sessions/s1/commands/conference/join",
-            "/api/v1/sessions/s1/commands/nope",
-            "/api/v1/sessions/%2e%2e/commands/answer",
-        ]
-    ),
-}
-PATHS["signalwire"] = st.sampled_from(["/api/calling/calls", "/api/calling/call", "/"])
-TAG_KEYS = {"canonical": "command", "chirp": "type", "gateway": None, "signalwire": "command"}
+
+def fuzz_paths(name: str) -> list[str]:
+    """The dialect's own paths (derived, and those of its fixtures), near misses, and broken call ids."""
+    dial = dial_path(name)
+    own = {command_path(name), *(f.request.path for f in fixtures(name, "positive")), *([dial] if dial else [])}
+    call_id = profile(name).call_id
+    broken = {command_path(name).replace(call_id, bad) for bad in ("", "..", "a b", "%2e%2e", "a/b")}
+    return sorted({*own, *profile(name).wrong_paths, *broken, "/", "/x"})
 
 
 def decode_or_decode_error(name: str, request: callglot.HttpRequest) -> None:
@@ -49,27 +43,11 @@ def decode_or_decode_error(name: str, request: callglot.HttpRequest) -> None:
 @pytest.mark.parametrize("name", DIALECTS)
 @given(data=st.data(), body=json_values)
 def test_any_json_body(name: str, data: st.DataObject, body: object) -> None:
-    path = data.draw(PATHS[name])
-    tag = TAG_KEYS[name]
+    path = data.draw(st.sampled_from(fuzz_paths(name)))
+    tag = profile(name).command_tag
     if tag is not None and isinstance(body, dict) and data.draw(st.booleans()):
-        known = list(callglot.get_dialect(name).capabilities)  # any known tag, to get past dispatch
-        body[tag] = data.draw(st.sampled_from(sorted(_tags(name)) or ["x"]))
-        del known
+        body[tag] = data.draw(st.sampled_from(sorted(command_tags(name)) or ["x"]))  # any known tag, past dispatch
     decode_or_decode_error(name, callglot.HttpRequest(method="POST", path=path, body=body))
-
-
-def _tags(name: str) -> set[str]:
-    if name == "canonical":
-        from callglot.canonical import BY_TAG
-
-        return set(BY_TAG)
-    if name == "signalwire":
-        from callglot.adapters import signalwire
-
-        return {*signalwire.DECODERS, "update"}
-    from callglot.adapters import chirp
-
-    return set(chirp.DECODERS)
 
 
 @pytest.mark.parametrize("name", DIALECTS)
@@ -116,90 +94,30 @@ def _spots(value: object):  # type: ignore[no-untyped-def]
             yield from _spots(item)
 
 
+def _requests(name: str) -> list[callglot.HttpRequest]:
+    """The dialect's own requests: a derived Hangup and its positive fixtures."""
+    return [command_request(name), *(f.request for f in fixtures(name, "positive"))]
+
+
 @pytest.mark.parametrize("name", DIALECTS)
 @example(depth=5000)
 @given(depth=st.integers(min_value=1, max_value=200))
 def test_deep_nesting_is_a_decode_error(name: str, depth: int) -> None:
+    """Each value of each of the dialect's own requests in turn, free-form JSON included, nested ``depth`` deep."""
     nested: object = "x"
     for _ in range(depth):
         nested = {"a": nested}
-    body = {"command": "user_event", "event": nested, "type": "hold", "musicUrl": nested, "urls": [nested]}
-    if name == "signalwire":
-        body = {"command": "calling.user_event", "id": CALL_ID, "params": {"event": nested}}
-    path = {
-        "canonical": "/v1/calls/c1/commands",
-        "chirp": "/v1/calls/c1/commands",
-        "signalwire": "/api/calling/calls",
-    }.get(name, "/api/v1/sessions/s1/commands/playback/start")
-    decode_or_decode_error(name, callglot.HttpRequest(method="POST", path=path, body=body))
-
-
-@pytest.mark.parametrize(
-    ("name", "path", "body", "where"),
-    [
-        ("chirp", "/v1/calls/c1/commands", {"type": "play_audio", "url": "https://169.254.169.254/latest"}, "$.url"),
-        ("chirp", "/v1/calls/c1/commands", {"type": "hold", "musicUrl": "http://cdn.example.com/a.mp3"}, "$.musicUrl"),
-        ("chirp", "/v1/calls/c1/commands", {"type": "transfer", "destination": "+1"}, "$.destination"),
-        (
-            "chirp",
-            "/v1/calls/c1/commands",
-            {"type": "transfer", "destination": "+15551234567", "channel": "sip"},
-            "$.channel",
-        ),
-        ("chirp", "/v1/calls/c1/commands", {"type": "send_dtmf", "digits": "12", "extra": 1}, "$"),
-        ("chirp", "/v1/calls/c1/commands", {"type": "send_dtmf"}, "$.digits"),
-        (
-            "chirp",
-            "/v1/calls/c1/commands",
-            {"type": "play_audio", "url": "https://a.example.com/x", "loop": "yes"},
-            "$.loop",
-        ),
-        ("chirp", "/v1/calls/c1/commands", {"type": 7}, "$.type"),
-        ("chirp", "/v1/calls/c1/commands", {}, "$.type"),
-        ("chirp", "/v1/calls", {"from": "+15551230000", "to": "+15559876543", "toChannel": "fax"}, "$.toChannel"),
-        ("gateway", "/api/v1/sessions/s1/commands/hangup", {"cause": "busy"}, "$.cause"),
-        ("gateway", "/api/v1/sessions/s1/commands/hangup", {"cause": "NOT_A_CAUSE"}, "$.cause"),
-        ("gateway", "/api/v1/sessions/s1/commands/hangup", {"command_uid": "a b"}, "$.command_uid"),
-        ("gateway", "/api/v1/sessions/s1/commands/playback/start", {"urls": []}, "$.urls"),
-        (
-            "gateway",
-            "/api/v1/sessions/s1/commands/playback/start",
-            {"urls": ["https://a.example.com/x", "ftp://b"]},
-            "$.urls[1]",
-        ),
-        (
-            "gateway",
-            "/api/v1/sessions/s1/commands/playback/start",
-            {"urls": ["https://a.example.com/1", "https://a.example.com/2"], "offset_sec": 3},
-            "$.offset_sec",
-        ),
-        ("gateway", "/api/v1/sessions/s1/commands/playback/seek", {"offset_sec": -1}, "$.offset_sec"),
-        (
-            "canonical",
-            "/v1/calls/c1/commands",
-            {"command": "play", "media": [{"type": "audio", "url": "https://[::1]/a"}]},
-            "$.media[0].url",
-        ),
-        (
-            "canonical",
-            "/v1/calls/c1/commands",
-            {"command": "tap", "direction": "both", "device": {"type": "rtp", "addr": "10.1.2.3", "port": 5004}},
-            "$.device.addr",
-        ),
-        ("canonical", "/v1/calls/c1/commands", {"command": "hangup", "cause": None}, "$.cause"),
-        ("canonical", "/v1/calls/c1/commands", {"command": "play", "media": [], "volume": 1}, "$.media"),
-        (
-            "canonical",
-            "/v1/calls/c1/commands",
-            {"command": "play", "media": [{"type": "silence", "duration": 1}], "volume": 99},
-            "$.volume",
-        ),
-    ],
-)
-def test_bad_messages_point_at_the_offending_spot(name: str, path: str, body: dict[str, object], where: str) -> None:
-    with pytest.raises(callglot.DecodeError) as caught:
-        callglot.get_dialect(name).decode(callglot.HttpRequest(method="POST", path=path, body=body))
-    assert caught.value.path == where, str(caught.value)
+    for request in _requests(name):
+        body = copy.deepcopy(request.body)
+        for parent, key in list(_spots(body)):
+            kept = parent[key]
+            parent[key] = nested
+            decode_or_decode_error(name, callglot.HttpRequest(method="POST", path=request.path, body=body))
+            parent[key] = kept
+        if isinstance(body, dict):
+            decode_or_decode_error(
+                name, callglot.HttpRequest(method="POST", path=request.path, body={**body, "x": nested})
+            )
 
 
 def test_unexpected_field_names_are_shown_on_one_line_and_bounded() -> None:
@@ -217,21 +135,17 @@ def test_unexpected_field_names_are_shown_on_one_line_and_bounded() -> None:
 @given(key=st.text(min_size=1, max_size=8).filter(lambda k: not k.isprintable()))
 def test_unprintable_unexpected_keys_never_break_the_error_line(name: str, key: str) -> None:
     dialect = callglot.get_dialect(name)
-    for body in ({"type": "hangup", key: 1}, {"command": "calling.end", key: 1}, {"event": "dtmf", key: 1}):
-        for decode in (dialect.decode, dialect.decode_event):
-            try:
-                decode(callglot.HttpRequest(method="POST", path="/", body=body))
-            except callglot.DecodeError as exc:
-                assert "\n" not in str(exc)
-                assert "\r" not in str(exc)
-
-
-WRONG_PATHS = {
-    "canonical": "/v1/calls/c1/command",
-    "chirp": "/v1/call/c1/commands",
-    "gateway": "/api/v1/sessions/s1/commands/playback/strat",
-    "signalwire": "/api/calling/call",
-}
+    events = [f.request for f in fixtures(name, "events/positive")]
+    for decode, requests in ((dialect.decode, _requests(name)), (dialect.decode_event, events)):
+        for request in requests:
+            if not isinstance(request.body, dict):
+                continue
+            for path in (request.path, "/"):
+                try:
+                    decode(callglot.HttpRequest(method="POST", path=path, body={**request.body, key: 1}))
+                except callglot.DecodeError as exc:
+                    assert "\n" not in str(exc)
+                    assert "\r" not in str(exc)
 
 
 @pytest.mark.parametrize("name", DIALECTS)
@@ -239,10 +153,11 @@ def test_decode_errors_say_which_part_of_the_request_is_wrong(name: str) -> None
     import pickle
 
     dialect = callglot.get_dialect(name)
-    good = dialect.encode(Hangup(), call_id=CALL_ID).value
+    good = command_request(name)
+    wrong = [*profile(name).wrong_paths, good.path[:-1], "/nowhere"]  # declared near misses, a cut-off path
     cases = [
         (callglot.HttpRequest(method="GET", path=good.path, body=good.body), "method"),
-        (callglot.HttpRequest(method="POST", path=WRONG_PATHS.get(name, "/nowhere"), body=good.body), "path"),
+        *((callglot.HttpRequest(method="POST", path=path, body=good.body), "path") for path in wrong),
         (callglot.HttpRequest(method="POST", path=good.path, body={**(good.body or {}), "unexpected": 1}), "body"),
     ]
     for request, part in cases:

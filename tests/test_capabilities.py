@@ -16,6 +16,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from profiles import repeatable
 from strategies import STRATEGIES, cells, command_of
 
 import callglot
@@ -49,12 +50,8 @@ def _encode(dialect: callglot.Dialect, command: object, policy: Policy) -> callg
 
 
 def _fresh(name: str) -> callglot.Dialect:
-    """The registry's dialect, except SignalWire with a constant control-id generator (repeatable encodes)."""
-    if name == "signalwire":
-        from callglot.adapters.signalwire import SignalWireDialect
-
-        return SignalWireDialect(control_ids=lambda: "generated-control-id")
-    return callglot.get_dialect(name)
+    """The dialect as its test profile makes it for repeatable encodes (SignalWire: a constant control-id generator)."""
+    return repeatable(name)
 
 
 def _with_generated(command: object, decoded: object, report: tuple[callglot.Adaptation, ...]) -> object:

@@ -16,6 +16,7 @@ import pytest
 from event_strategies import event_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from profiles import repeatable
 from strategies import command_of
 
 import callglot
@@ -44,12 +45,8 @@ def _cell_id(cell: tuple[str, type]) -> str:
 
 
 def _dialect(name: str) -> callglot.Dialect:
-    """The registry's dialect, except SignalWire with a constant control-id generator (repeatable encodes)."""
-    if name == "signalwire":
-        from callglot.adapters.signalwire import SignalWireDialect
-
-        return SignalWireDialect(control_ids=lambda: "generated-control-id")
-    return callglot.get_dialect(name)
+    """The dialect as its test profile makes it for repeatable encodes (SignalWire: a constant control-id generator)."""
+    return repeatable(name)
 
 
 def _differences(original: Any, decoded: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

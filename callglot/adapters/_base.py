@@ -29,6 +29,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from callglot._wire import HttpRequest, HttpResponse
 from callglot.adapters._fused import MISS as _MISS
+from callglot.adapters.testing import TestProfile
 from callglot.canonical import COMMANDS, TAGS, Command
 from callglot.canonical._validators import LONE_SURROGATE, has_lone_surrogate, item_bounds
 from callglot.canonical.events import UNKNOWN_FIELDS, AnyEvent, Event, ProviderError, Receipt, UnknownEvent
@@ -750,6 +751,8 @@ class Dialect:
     #: The leniency rules that set part of a message aside (name: the wire field they drop): the
     #: canonical command cannot hold it, so a translation reports it (see :meth:`decode_losses`).
     dropping_leniencies: ClassVar[Mapping[str, str]] = {}
+    #: What the generic tests need to know about the wire and cannot derive (see callglot.adapters.testing).
+    test_profile: ClassVar[TestProfile | None] = None
 
     def decode_losses(self, decoded: Decoded) -> tuple[Adaptation, ...]:
         """What ``decode`` set aside by a leniency rule, as DROPPED adaptations (names only, never values).

@@ -55,6 +55,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from callglot._wire import HttpRequest, HttpResponse
+from callglot.adapters.testing import TestProfile
 from callglot.canonical import (
     BY_TAG,
     COMMANDS,
@@ -305,6 +306,9 @@ class CanonicalDialect(Dialect):
         "(Dial: `POST /v1/calls`); lossless for every command, with `command_id` as the idempotency key."
     )
     schema_file = "canonical.schema.json"
+    test_profile = TestProfile(
+        call_id="call_abc123", command_tag="command", event_tag="event", wrong_paths=("/v1/calls/call_abc123/command",)
+    )
     capabilities: ClassVar[Mapping[type, Capability]] = CAPABILITIES
     call_free = frozenset({Dial})
     carries_command_id = True

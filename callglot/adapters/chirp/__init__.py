@@ -15,6 +15,7 @@ from callglot import _lazy
 from callglot._wire import HttpRequest, HttpResponse
 from callglot.adapters import _base
 from callglot.adapters._base import Decoded, Dialect, Encoding, on_first_use
+from callglot.adapters.testing import TestProfile
 from callglot.canonical import Command, Dial
 from callglot.canonical.events import AnyEvent, Event, ProviderError, Receipt
 from callglot.capabilities import Capability
@@ -46,6 +47,9 @@ class ChirpDialect(Dialect):
         "camelCase parameters; `POST /v1/calls` places a call. No idempotency key, no operation ids."
     )
     schema_file = "chirp.schema.json"
+    test_profile = TestProfile(
+        call_id="call_abc123", command_tag="type", event_tag="event", wrong_paths=("/v1/call/call_abc123/commands",)
+    )
     capabilities: ClassVar[Mapping[type, Capability]] = CAPABILITIES
     call_free = frozenset({Dial})
     command_id_note = "Chirp has no idempotency key"

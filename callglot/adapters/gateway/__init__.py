@@ -21,6 +21,7 @@ from callglot import _lazy
 from callglot._wire import HttpRequest, HttpResponse
 from callglot.adapters import _base
 from callglot.adapters._base import Decoded, Dialect, Encoding, on_first_use
+from callglot.adapters.testing import TestProfile
 from callglot.canonical import Command
 from callglot.canonical.events import AnyEvent, Event, ProviderError, Receipt
 from callglot.capabilities import Capability
@@ -60,6 +61,12 @@ class GatewayDialect(Dialect):
         "Commands answer 202 with a deferred operation; results arrive as `command.result` webhooks."
     )
     schema_file = "gateway.schema.json"
+    test_profile = TestProfile(
+        call_id="acW68-f47ac10b-58cc-4372-a567-0e02b2c3d479",
+        command_tag=None,
+        event_tag="event",
+        wrong_paths=("/api/v1/sessions/acW68-f47ac10b-58cc-4372-a567-0e02b2c3d479/commands/playback/strat",),
+    )
     capabilities: ClassVar[Mapping[type, Capability]] = CAPABILITIES
     carries_command_id = True
 

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 from callglot._wire import HttpRequest, HttpResponse
 from callglot.adapters import _base
 from callglot.adapters._base import Decoded, Dialect, Encoding, route_for, structure
+from callglot.adapters.testing import TestProfile
 from callglot.canonical import Command, Dial, Redirect, thaw_json
 from callglot.canonical import events as ev
 from callglot.capabilities import Capability
@@ -83,6 +84,13 @@ class SignalWireDialect(Dialect):
         "generated when the canonical command has none; call ids are UUIDs."
     )
     schema_file = "signalwire.schema.json"
+    test_profile = TestProfile(
+        call_id="3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        command_tag="command",
+        event_tag="event_type",
+        wrong_paths=("/api/calling/call",),
+        repeatable=lambda: SignalWireDialect(control_ids=lambda: "generated-control-id"),
+    )
     capabilities: ClassVar[Mapping[type, Capability]] = CAPABILITIES
     call_free = frozenset({Dial})
     command_id_note = "SignalWire has no idempotency key"
