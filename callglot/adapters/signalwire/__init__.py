@@ -20,18 +20,17 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
+from callglot import _lazy
 from callglot._wire import HttpRequest, HttpResponse
 from callglot.adapters import _base
-from callglot.adapters._base import Decoded, Dialect, Encoding, route_for, structure
+from callglot.adapters._base import Decoded, Dialect, Encoding, on_first_use, route_for, structure
 from callglot.adapters.testing import TestProfile
 from callglot.canonical import Command, Dial, Redirect, thaw_json
 from callglot.canonical import events as ev
 from callglot.capabilities import Capability
 from callglot.errors import InvalidMessage, InvalidValue
 
-from ._webhook import OPERATION_EVENTS
 from ._wire import END_REASONS, LENIENCIES, RECORD_FORMATS, P, _Decoding, _drop_none, _field_error, converter
-from .call_events import CONFERENCE_STATES, EVENT_END_REASONS, EVENT_REASON_FOR_CAUSE
 from .commands import (
     CAPABILITIES,
     DECODERS,
@@ -43,9 +42,7 @@ from .commands import (
     _Encoder,
     update_refusal,
 )
-from .events import EVENT_CAPABILITIES, EVENT_DECODERS, decode_webhook, encode_webhook
 from .media_commands import CODEC_SPELLINGS
-from .responses import RESPONSE_CAPABILITIES, decode_http_response, encode_http_response
 
 #: What other modules import from here (the simulator's update rules; the tables tests check).
 __all__ = [
@@ -64,6 +61,20 @@ __all__ = [
     "SignalWireDialect",
     "update_refusal",
 ]
+
+
+#: Names of the webhook parts, bound on first use: a command translation never loads them.
+_LAZY = {
+    "CONFERENCE_STATES": f"{__name__}.call_events",
+    "EVENT_END_REASONS": f"{__name__}.call_events",
+    "EVENT_REASON_FOR_CAUSE": f"{__name__}.call_events",
+    "EVENT_DECODERS": f"{__name__}.events",
+    "OPERATION_EVENTS": f"{__name__}._webhook",
+}
+
+
+def __getattr__(name: str) -> Any:
+    return _lazy.load(__name__, _LAZY, globals(), name)
 
 
 def _new_control_id() -> str:
@@ -138,22 +149,28 @@ class SignalWireDialect(Dialect):
 
     # -- webhooks and responses (the only attributes and methods that need .events and .responses)
 
-    event_capabilities: ClassVar[Mapping[type, Capability]] = EVENT_CAPABILITIES
-    response_capabilities: ClassVar[Mapping[type, Capability]] = RESPONSE_CAPABILITIES
+    event_capabilities: ClassVar[Mapping[type, Capability]] = on_first_use(".events", "EVENT_CAPABILITIES")  # type: ignore[assignment]
+    response_capabilities: ClassVar[Mapping[type, Capability]] = on_first_use(".responses", "RESPONSE_CAPABILITIES")  # type: ignore[assignment]
+    _events: ClassVar[Any] = on_first_use(".events")
+    _responses: ClassVar[Any] = on_first_use(".responses")
 
     def _decode_event(self, request: HttpRequest) -> ev.AnyEvent:
-        return decode_webhook(request.body)
+        event: ev.AnyEvent = self._events.decode_webhook(request.body)
+        return event
 
     def _encode_event(self, event: ev.Event, ctx: Encoding) -> dict[str, Any]:
-        return encode_webhook(event, ctx)
+        body: dict[str, Any] = self._events.encode_webhook(event, ctx)
+        return body
 
     def _decode_response(self, response: HttpResponse) -> ev.Receipt:
-        return decode_http_response(response)
+        receipt: ev.Receipt = self._responses.decode_http_response(response)
+        return receipt
 
     def _encode_response(
         self, result: ev.Receipt | ev.ProviderError, ctx: Encoding, answers: str | None
     ) -> HttpResponse:
-        return encode_http_response(result, ctx)
+        encoded: HttpResponse = self._responses.encode_http_response(result, ctx)
+        return encoded
 
     def _decode(self, request: HttpRequest) -> Decoded:
         if request.method.upper() != "POST":
