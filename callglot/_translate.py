@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import attrs
 
 from callglot._wire import HttpRequest
 from callglot.adapters import get_dialect
-from callglot.canonical.events import AnyEvent
 from callglot.capabilities import Policy, Translation
+
+if TYPE_CHECKING:
+    from callglot.canonical.events import AnyEvent
 
 __all__ = ["translate", "translate_event"]
 

@@ -15,7 +15,7 @@ import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 import cattrs
@@ -32,8 +32,7 @@ from callglot.adapters._fused import MISS as _MISS
 from callglot.adapters.testing import TestProfile
 from callglot.canonical import COMMANDS, TAGS, Command
 from callglot.canonical._validators import LONE_SURROGATE, has_lone_surrogate, item_bounds
-from callglot.canonical.events import UNKNOWN_FIELDS, AnyEvent, Event, ProviderError, Receipt, UnknownEvent
-from callglot.canonical.types import FrozenJson, freeze_json, thaw_json
+from callglot.canonical.types import UNKNOWN_FIELDS, FrozenJson, freeze_json, thaw_json
 from callglot.capabilities import Action, Adaptation, Capability, Policy, Support, Translation
 from callglot.errors import (
     CallglotError,
@@ -44,6 +43,9 @@ from callglot.errors import (
     UnsupportedCommand,
     UnsupportedField,
 )
+
+if TYPE_CHECKING:  # the events module loads with the first event or response, not with a command translation
+    from callglot.canonical.events import AnyEvent, Event, ProviderError, Receipt, UnknownEvent
 
 __all__ = ["Decoded", "Dialect", "Encoding"]
 
@@ -857,6 +859,8 @@ class Dialect:
         An event of a type this dialect does not model decodes to an :class:`UnknownEvent` holding
         its body; a body that is not an event at all (not an object, no event type) is a DecodeError.
         """
+        from callglot.canonical.events import UnknownEvent
+
         if not isinstance(request, HttpRequest):
             raise InvalidMessage("$", f"expected an HttpRequest, got {type(request).__name__}")
         try:
@@ -883,6 +887,8 @@ class Dialect:
         An :class:`UnknownEvent` of this dialect is its body again; another dialect's has no event
         here: refused under STRICT, and under LENIENT the value is None with the drop reported.
         """
+        from callglot.canonical.events import UnknownEvent
+
         if isinstance(event, UnknownEvent):
             return self._encode_unknown_event(event, policy, path)
         cls = type(event)
@@ -902,6 +908,8 @@ class Dialect:
         return Translation(value=HttpRequest(method="POST", path=path, body=body), report=tuple(ctx.report))
 
     def _encode_unknown_event(self, event: UnknownEvent, policy: Policy, path: str) -> Translation[HttpRequest | None]:
+        from callglot.canonical.events import UnknownEvent
+
         if event.dialect == self.name:  # the body again, once it is checked to read back as this very event
             request = HttpRequest(method="POST", path=path, body=thaw_json(event.body))
             try:
@@ -937,6 +945,8 @@ class Dialect:
         or HTML page, JSON of another shape) keeps its body in ``details["body"]`` (see
         :func:`unrecognised_error`). Raises DecodeError when a 2xx body is not a receipt.
         """
+        from callglot.canonical.events import ProviderError
+
         if not isinstance(response, HttpResponse):
             raise InvalidMessage("$", f"expected an HttpResponse, got {type(response).__name__}")
         if type(response.status) is not int or not 100 <= response.status <= 599:
@@ -986,6 +996,8 @@ class Dialect:
         :func:`unrecognised_error`) is sent back as it came, with its status and ``Retry-After``,
         when that reads back as the same error here.
         """
+        from callglot.canonical.events import ProviderError, Receipt
+
         name = type(result).__name__
         capability = self.response_capabilities.get(type(result))
         if capability is None:
@@ -1049,6 +1061,8 @@ class Dialect:
 
     def _unrecognised_reply(self, error: ProviderError) -> HttpResponse | None:
         """The reply an unrecognised error came from, when it reads back as ``error`` in this dialect."""
+        from callglot.canonical.events import ProviderError
+
         details = error.details
         if type(error.status) is not int or not 100 <= error.status <= 599 or 200 <= error.status <= 299:
             return None
@@ -1137,6 +1151,8 @@ def unrecognised_error(response: HttpResponse) -> ProviderError:
     any, is kept in ``details["body"]``: text (or bytes, read as UTF-8) cut at MAX_ERROR_TEXT
     characters, JSON as it came (as its escaped JSON text when it cannot be held as JSON).
     """
+    from callglot.canonical.events import ProviderError
+
     body = response.body
     if isinstance(body, bytes | bytearray):
         body = bytes(body[: MAX_ERROR_TEXT * 4]).decode("utf-8", "replace")
@@ -1218,6 +1234,8 @@ def unknown_event(dialect: str, body: dict[str, Any], event_type: str, type_path
     ``call_id`` is what the body holds where the dialect's events name their call: kept when it is
     a valid call id (the body keeps it either way).
     """
+    from callglot.canonical.events import UnknownEvent
+
     if not event_type or len(event_type) > 256 or has_lone_surrogate(event_type) or _CONTROL.search(event_type):
         shown = event_type if len(event_type) <= 64 else event_type[:61] + "..."
         raise InvalidMessage(type_path, f"not an event type: {shown!r}")

@@ -111,25 +111,6 @@ from .types import (
 )
 from .urls import UrlPolicy, check_url, current_url_policy, url_policy
 
-
-def _speed_up_constructors() -> None:
-    # Every value class of this package gets a constructor that skips the converter and validators
-    # of an optional field left None (see _fastinit), built on its first construction.
-    import attrs
-
-    from . import commands, events, types
-    from ._fastinit import fast_init
-
-    fast_init(
-        cls
-        for module in (types, commands, events)
-        for cls in vars(module).values()
-        if isinstance(cls, type) and cls.__module__ == module.__name__ and attrs.has(cls)
-    )
-
-
-_speed_up_constructors()
-
 __all__ = [
     "UrlPolicy",
     "check_url",

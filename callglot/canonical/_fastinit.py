@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["fast_init"]
+__all__ = ["fast_init", "fast_init_module"]
 
 _NOTHING = attrs.NOTHING
 
@@ -125,3 +125,13 @@ def fast_init(classes: Iterable[type]) -> None:
 
         first.__doc__ = reference.__doc__
         cls.__init__ = first  # type: ignore[misc]
+
+
+def fast_init_module(namespace: dict[str, Any]) -> None:
+    """:func:`fast_init` for every attrs class a module defines (call at its end with ``globals()``)."""
+    module = namespace["__name__"]
+    fast_init(
+        value
+        for value in list(namespace.values())
+        if isinstance(value, type) and value.__module__ == module and attrs.has(value)
+    )

@@ -19,6 +19,7 @@ from callglot.errors import InvalidValue, UnsafeUrl
 
 from . import _validators as v
 from . import urls
+from ._fastinit import fast_init_module
 from .types import (
     LANGUAGE_PATTERN,
     MEDIA_TYPES,
@@ -972,3 +973,7 @@ def _snake(name: str) -> str:
 #: Canonical tags: the snake_case class name (``StopPlayback`` → ``stop_playback``).
 TAGS: Mapping[type, str] = {cls: _snake(cls.__name__) for cls in COMMANDS}
 BY_TAG: Mapping[str, type] = {tag: cls for cls, tag in TAGS.items()}
+
+
+# Constructors that skip the converter and validators of an optional field left None (see _fastinit).
+fast_init_module(globals())

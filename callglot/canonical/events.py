@@ -35,7 +35,9 @@ import attrs
 from callglot.errors import CallglotError, InvalidValue
 
 from . import _validators as v
+from ._fastinit import fast_init_module
 from .types import (
+    UNKNOWN_FIELDS,
     Channel,
     Direction,
     FrozenJson,
@@ -110,10 +112,6 @@ def _enum(kind: type[enum.Enum]) -> Any:
 
 def _opt_bool() -> Any:
     return attrs.field(default=None, validator=v.boolean())
-
-
-#: The key of an origin (or an error's details) holding the fields a vendor sent that callglot does not know.
-UNKNOWN_FIELDS = "unknown"
 
 
 def check_unknown_fields(holder: FrozenJson | None, field: str) -> None:
@@ -681,3 +679,7 @@ def _rebuild_provider_error(
     return ProviderError(
         status, message, code=code, parameter=parameter, retry_after=retry_after, kind=kind, details=details
     )
+
+
+# Constructors that skip the converter and validators of an optional field left None (see _fastinit).
+fast_init_module(globals())

@@ -20,6 +20,7 @@ from callglot.errors import InvalidValue, UnsafeUrl
 
 from . import _validators as v
 from . import urls
+from ._fastinit import fast_init_module
 
 __all__ = [
     "Audio",
@@ -41,6 +42,10 @@ __all__ = [
     "freeze_json",
     "thaw_json",
 ]
+
+#: The key of an origin (or an error's details) holding the fields a vendor sent that callglot does not know
+#: (defined here, beside FrozenJson, so the adapters need not load the events module for it).
+UNKNOWN_FIELDS = "unknown"
 
 
 class HangupCause(enum.StrEnum):
@@ -517,3 +522,7 @@ Media: TypeAlias = Audio | Tts | Silence | Ringtone
 MEDIA_TYPES: tuple[type, ...] = (Audio, Tts, Silence, Ringtone)
 LANGUAGE_PATTERN = _LANGUAGE
 VOICE_PATTERN = _VOICE
+
+
+# Constructors that skip the converter and validators of an optional field left None (see _fastinit).
+fast_init_module(globals())

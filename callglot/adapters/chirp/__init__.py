@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from callglot import _lazy
 from callglot._wire import HttpRequest, HttpResponse
@@ -17,11 +17,13 @@ from callglot.adapters import _base
 from callglot.adapters._base import Decoded, Dialect, Encoding, on_first_use
 from callglot.adapters.testing import TestProfile
 from callglot.canonical import Command, Dial
-from callglot.canonical.events import AnyEvent, Event, ProviderError, Receipt
 from callglot.capabilities import Capability
 
 from ._wire import CHANNELS, FORMATS
 from .commands import CAPABILITIES, DECODERS, decode_command, decode_dial, encode_command, encode_dial
+
+if TYPE_CHECKING:
+    from callglot.canonical.events import AnyEvent, Event, ProviderError, Receipt
 
 __all__ = ["CALL_STATUSES", "CHANNELS", "DECODERS", "ERROR_TYPES", "EVENT_NAMES", "FORMATS", "ChirpDialect"]
 

@@ -15,7 +15,7 @@ the webhook and response parts can be loaded on first use.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from callglot import _lazy
 from callglot._wire import HttpRequest, HttpResponse
@@ -23,7 +23,6 @@ from callglot.adapters import _base
 from callglot.adapters._base import Decoded, Dialect, Encoding, on_first_use
 from callglot.adapters.testing import TestProfile
 from callglot.canonical import Command
-from callglot.canonical.events import AnyEvent, Event, ProviderError, Receipt
 from callglot.capabilities import Capability
 
 from .commands import CAPABILITIES, DECODERS, ENCODERS, decode_request, encode_request
@@ -40,6 +39,9 @@ _LAZY = {
 def __getattr__(name: str) -> Any:
     return _lazy.load(__name__, _LAZY, globals(), name)
 
+
+if TYPE_CHECKING:
+    from callglot.canonical.events import AnyEvent, Event, ProviderError, Receipt
 
 __all__ = [
     "CAPABILITIES",

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from callglot import _lazy
 from callglot._wire import HttpRequest, HttpResponse
@@ -26,7 +26,6 @@ from callglot.adapters import _base
 from callglot.adapters._base import Decoded, Dialect, Encoding, on_first_use, route_for, structure
 from callglot.adapters.testing import TestProfile
 from callglot.canonical import Command, Dial, Redirect, thaw_json
-from callglot.canonical import events as ev
 from callglot.capabilities import Capability
 from callglot.errors import InvalidMessage, InvalidValue
 
@@ -62,6 +61,9 @@ __all__ = [
     "update_refusal",
 ]
 
+
+if TYPE_CHECKING:
+    from callglot.canonical import events as ev
 
 #: Names of the webhook parts, bound on first use: a command translation never loads them.
 _LAZY = {
