@@ -9,7 +9,8 @@ Three processes on loopback sockets:
 - the **vendor**: the SignalWire simulator (``Simulator("signalwire", ...)``, virtual clock), served by
   uvicorn in a child process;
 - the **proxy**: ``create_app(parse_config(...))``, app dialect Chirp, vendor SignalWire (the pair of
-  examples/migration.py), served by uvicorn in a second child process;
+  examples/migration.py), served in a second child process by ``callglot.proxy._cli.serve``, the
+  function ``callglot proxy`` serves it with (uvicorn, its garbage collector tuned once started);
 - the **client**: this process, one ``httpx.AsyncClient`` (keep-alive pool) per target.
 
 Separate processes, not threads as in examples/migration.py: in one process the client, the proxy
@@ -49,11 +50,14 @@ collector is frozen after set-up and off while a slice runs (it is not under tes
 of its own stalls it for over 10 ms). The simulator's is off for the whole run: it is the stand-in
 vendor, it keeps a history of every request and webhook, and its full collections (13 ms at the
 start, over 30 ms by the end of a run) would land on either target at random. The proxy's collector
-runs as in production: its pauses are part of what it adds.
+runs as in production (``callglot._server.freeze_heap``: once started, the heap is frozen and the
+youngest generation collected every 10,000 allocations, not 700): its pauses are part of what it adds.
 
 The machine is a shared 2-core VM: compare the two targets within one run (the overhead and the
-ratio), not figures across runs. uvicorn runs as ``callglot proxy`` runs it here: asyncio and h11
-(uvloop and httptools are not installed). Results go to bench/results/proxy.json (``--results``).
+ratio), not figures across runs. uvicorn, in the proxy and in the simulator, picks uvloop and
+httptools when they are installed (the ``server`` extra installs both; uvloop not on Windows), else
+asyncio and h11; the report says which the proxy ran on. Results go to bench/results/proxy.json
+(``--results``).
 """
 
 from __future__ import annotations
@@ -104,20 +108,21 @@ def proxy_config(sim_url: str, proxy_url: str) -> dict[str, Any]:
 
 
 def serve(role: str, fd: int, sim_url: str, proxy_url: str) -> None:
-    import uvicorn
-
-    if role == "sim":
-        from callglot.simulator import Simulator
-
-        app: Any = Simulator("signalwire", credentials=VENDOR, webhook_url=f"{proxy_url}/hooks/signalwire", seed=2026)
-        gc.disable()  # the stand-in vendor's pauses are noise on both sides (see the module's docstring)
-    else:
+    sock = socket.socket(fileno=fd)
+    if role == "proxy":  # exactly as `callglot proxy` serves it
         from callglot.proxy import create_app, parse_config
+        from callglot.proxy._cli import serve as serve_proxy
 
         environ = {"APP_KEY": APP_KEY, "SW_PROJECT": VENDOR["project_id"], "SW_TOKEN": VENDOR["token"]}
-        app = create_app(parse_config(proxy_config(sim_url, proxy_url), environ))
-    sock = socket.socket(fileno=fd)
-    config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False)
+        serve_proxy(create_app(parse_config(proxy_config(sim_url, proxy_url), environ)), sockets=[sock])
+        return
+    import uvicorn
+
+    from callglot.simulator import Simulator
+
+    app = Simulator("signalwire", credentials=VENDOR, webhook_url=f"{proxy_url}/hooks/signalwire", seed=2026)
+    gc.disable()  # the stand-in vendor's pauses are noise on both sides (see the module's docstring)
+    config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False)  # uvloop, httptools if there
     uvicorn.Server(config).run(sockets=[sock])
 
 
@@ -166,6 +171,20 @@ def memory(pid: int) -> dict[str, float | None]:
     except ImportError:
         rss = status.get("VmRSS")
     return {"rss": rss, "peak": status.get("VmHWM")}
+
+
+def server_stack() -> dict[str, str]:
+    """What uvicorn's "auto" picks in the children (this interpreter's packages), and sniffio's presence."""
+    import importlib.util
+
+    def have(name: str) -> bool:
+        return importlib.util.find_spec(name) is not None
+
+    return {
+        "loop": "uvloop" if have("uvloop") else "asyncio",
+        "http": "httptools" if have("httptools") else "h11",
+        "sniffio": "installed" if have("sniffio") else "missing",
+    }
 
 
 def percentile(ordered: list[float], q: float) -> float:
@@ -383,6 +402,8 @@ def report(figures: dict[str, Any], rate: float, seconds: float) -> tuple[float,
         f" Client CPU while sending: {figures['client_cpu_share']:.0%} of one core; the rest of the machine"
         f" (other processes, the kernel): {figures['other_cpu_share']:.0%} of one core."
     )
+    stack = figures["server_stack"]
+    print(f"uvicorn on {stack['loop']} and {stack['http']}, sniffio {stack['sniffio']}.")
     verdict = "met" if overhead["p99"] <= GOAL_MS else "NOT met"
     print(
         f"\nproxy overhead at p99: {overhead['p99']:.2f} ms, at p50: {overhead['p50']:.2f} ms"
@@ -416,6 +437,7 @@ def main() -> int:
     try:
         pids = {role: child.pid for role, child in children.items()}
         figures = asyncio.run(measure(sim_url, proxy_url, args.rate, args.seconds, pids))
+        figures["server_stack"] = server_stack()
     finally:
         for child in children.values():
             child.terminate()

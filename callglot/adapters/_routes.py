@@ -24,8 +24,11 @@ from ._base import Encoding, join_path, wire_key
 
 __all__ = ["Route", "RouteTable"]
 
-Decoder = Callable[[Any], Command]
-Encoder = Callable[[Any, Encoding], Any]
+#: ``decoder(wire value, *context)``, ``encoder(command, encoding, *context)``: the context is whatever
+#: the dialect passes its hooks (SignalWire: its decoding notes, its control-id source); generic
+#: decoders and encoders ignore it.
+Decoder = Callable[..., Command]
+Encoder = Callable[..., Any]
 
 
 def _frozen_mapping(value: Mapping[str, str]) -> Mapping[str, str]:
@@ -145,7 +148,7 @@ def _decoder(route: Route) -> Decoder:
         return route.decode
     command, pairs = route.command, tuple(route.fields.items())
 
-    def decode(wire: Any) -> Command:
+    def decode(wire: Any, *context: Any) -> Command:
         values = {name: value for name, attribute in pairs if (value := getattr(wire, attribute)) is not None}
         try:
             made: Command = command(**values)
@@ -161,9 +164,9 @@ def _encoder(route: Route, tag_field: str | None) -> Encoder:
     hook, shape, pairs = route.encode, route.wire, tuple(route.fields.items())
     tag = {tag_field: route.tag} if tag_field is not None else {}
 
-    def encode(command: Any, ctx: Encoding) -> Any:
+    def encode(command: Any, ctx: Encoding, *context: Any) -> Any:
         if hook is not None:
-            wire = hook(command, ctx)
+            wire = hook(command, ctx, *context)
         elif shape is None:
             wire = None
         else:
