@@ -15,6 +15,8 @@ A dialect is a :class:`Dialect` subclass, registered by name (:func:`register_di
 Errors: a bad wire message raises :class:`~callglot.errors.InvalidMessage` at a JSON path
 (``with at("$.url"): ...`` reports a canonical constructor's refusal there); an encode that would
 lose a field calls :meth:`Encoding.lose` with a field its capability declares.
+
+``docs/dialects.md`` walks through a dialect; ``tests/acme_dialect`` is a small complete one.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from ._base import (
     header,
     limit_arrays,
     make_converter,
+    on_first_use,
     register_wire,
     require_call_id,
     retry_after,
@@ -50,6 +53,7 @@ from ._base import (
 )
 from ._base import _json_type as json_type
 from ._routes import Route, RouteTable
+from .testing import TestProfile
 
 __all__ = [
     "ABSENT",
@@ -64,6 +68,7 @@ __all__ = [
     "Route",
     "RouteTable",
     "Support",
+    "TestProfile",
     "UnknownCommand",
     "at",
     "check_call_id",
@@ -76,6 +81,7 @@ __all__ = [
     "limit_arrays",
     "make_converter",
     "native",
+    "on_first_use",
     "partial",
     "register_dialect",
     "register_wire",
