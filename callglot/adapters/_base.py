@@ -312,6 +312,19 @@ def _fused_for(conv: cattrs.Converter, cls: type) -> Callable[[Any], Any]:
     return function
 
 
+def require_object(body: Any, path: str = "$") -> None:
+    """Refuse a body (or a part of one) that is not a JSON object."""
+    if not isinstance(body, dict):
+        raise InvalidMessage(path, f"expected a JSON object, got {_json_type(body)}")
+
+
+def lose_set(value: Any, names: Iterable[str], ctx: Encoding) -> None:
+    """Each of the fields ``names`` that ``value`` sets is a loss: the wire has no place for them."""
+    for name in names:
+        if getattr(value, name) is not None:
+            ctx.lose(name)
+
+
 def structure(conv: cattrs.Converter, data: Any, cls: type[Any], path: str = "$") -> Any:
     """Structure ``data`` into ``cls``, turning any failure into InvalidMessage at a JSON path.
 

@@ -8,7 +8,7 @@ otherwise write again (a JSON object body, a canonical error at its wire path, a
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import attrs
@@ -60,12 +60,6 @@ def time_problem(text: str, example: str = "2026-01-15T10:30:00Z") -> str | None
 # ---------------------------------------------------------------- decode
 
 
-def require_object(body: Any) -> None:
-    """Refuse a body that is not a JSON object (every Chirp body is one)."""
-    if not isinstance(body, dict):
-        raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")
-
-
 _FIELD_END = re.compile(r"[.\[]")
 
 
@@ -96,10 +90,3 @@ def encode_choice(value: Any, allowed: Collection[Any], field: str, ctx: Encodin
         ctx.lose(field)
         return None
     return str(value)
-
-
-def lose_present(value: object, names: Iterable[str], ctx: Encoding) -> None:
-    """Each of the fields ``names`` that ``value`` sets is a loss: Chirp has no place for them."""
-    for name in names:
-        if getattr(value, name) is not None:
-            ctx.lose(name)

@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from callglot.adapters._base import Encoding, at, enum_value, route_for, structure
+from callglot.adapters._base import Encoding, at, enum_value, require_object, route_for, structure
 from callglot.adapters._routes import Route, RouteTable
 from callglot.canonical import (
     AddParticipant,
@@ -88,7 +88,6 @@ from ._wire import (
     encode_choice,
     invalid_at,
     register,
-    require_object,
 )
 
 # ---------------------------------------------------------------- wire shapes

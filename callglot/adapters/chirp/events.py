@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from callglot.adapters import _base
-from callglot.adapters._base import Encoding, at, enum_value, route_for, structure
+from callglot.adapters._base import Encoding, at, enum_value, lose_set, require_object, route_for, structure
 from callglot.canonical import Channel, HangupCause, thaw_json
 from callglot.canonical.events import (
     AnyEvent,
@@ -62,9 +62,7 @@ from ._wire import (
     decode_format,
     encode_choice,
     invalid_at,
-    lose_present,
     register,
-    require_object,
     time_problem,
 )
 
@@ -541,7 +539,7 @@ def _enc_recording_event(event: RecordingEvent, ctx: Encoding, origin: _Origin) 
     if event.state is not OperationState.FINISHED:
         ctx.lose("state", droppable=False)
     fmt = encode_choice(event.format, FORMATS, "format", ctx)
-    lose_present(event, ("direction", "stereo"), ctx)
+    lose_set(event, ("direction", "stereo"), ctx)
     extra = origin.recording
     recording = _WhRecording(
         id=event.recording_id,
@@ -583,7 +581,7 @@ _EVENT_ENCODERS: Mapping[type, Callable[[Any, Encoding, _Origin], tuple[str, _Wh
 
 def encode_webhook(event: Event, ctx: Encoding) -> dict[str, Any]:
     """A canonical event as Chirp's webhook body."""
-    lose_present(event, ("sequence", "command_id", "control_id"), ctx)
+    lose_set(event, ("sequence", "command_id", "control_id"), ctx)
     if event.call_id is None:
         ctx.lose("call_id", droppable=False)
     assert event.call_id is not None

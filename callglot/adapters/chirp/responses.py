@@ -19,7 +19,7 @@ import attrs
 
 from callglot._wire import HttpResponse
 from callglot.adapters import _base
-from callglot.adapters._base import Encoding, at, enum_value, route_for, structure
+from callglot.adapters._base import Encoding, at, enum_value, lose_set, require_object, route_for, structure
 from callglot.canonical import (
     TAGS,
     AddParticipant,
@@ -52,9 +52,7 @@ from ._wire import (
     converter,
     encode_choice,
     invalid_at,
-    lose_present,
     register,
-    require_object,
     time_problem,
 )
 from .commands import DECODERS
@@ -378,7 +376,7 @@ def _encode_call_object(receipt: Receipt, ctx: Encoding) -> dict[str, Any]:
 
 
 def _encode_receipt(receipt: Receipt, ctx: Encoding) -> HttpResponse:
-    lose_present(receipt, ("operation_id", "timeout"), ctx)
+    lose_set(receipt, ("operation_id", "timeout"), ctx)
     if receipt.command == TAGS[Dial]:
         return HttpResponse(status=200, body=_encode_call_object(receipt, ctx))
     status = receipt.status

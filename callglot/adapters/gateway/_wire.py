@@ -49,13 +49,6 @@ def hangup_cause(value: str | None, path: str) -> HangupCause | None:
         raise InvalidMessage(path, "not a known Q.850 cause name") from None
 
 
-def lose_set(message: Any, ctx: Encoding, names: tuple[str, ...]) -> None:
-    """Report each of ``names`` that ``message`` sets as lost: the gateway's wire has no place for it."""
-    for name in names:
-        if getattr(message, name) is not None:
-            ctx.lose(name)
-
-
 def ms_to_seconds(ms: int | None, path: str) -> float | None:
     return None if ms is None else _base.from_millis(ms, path, MAX_MS)
 

@@ -50,7 +50,7 @@ from typing import Any
 import attrs
 
 from callglot.adapters import _base
-from callglot.adapters._base import Encoding, register_wire, route_for
+from callglot.adapters._base import Encoding, lose_set, register_wire, require_object, route_for
 from callglot.canonical.events import (
     AnyEvent,
     CallDirection,
@@ -89,7 +89,6 @@ from ._wire import (
     check_detail,
     converter,
     hangup_cause,
-    lose_set,
     ms_to_seconds,
     seconds_to_ms,
     structure_closed,
@@ -430,8 +429,7 @@ _HEADER_KEYS = ("event", "session_uuid", "sequence")
 
 
 def decode_webhook(body: Any) -> AnyEvent:
-    if not isinstance(body, dict):
-        raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")
+    require_object(body)
     if "event" not in body:
         raise InvalidMessage("$.event", "required field missing")
     name = body["event"]
@@ -501,8 +499,8 @@ def _encode_conference(e: ConferenceEvent, ctx: Encoding) -> dict[str, Any]:
     if name is None:
         ctx.lose("state", droppable=False)
     assert name is not None
-    lose_set(e, ctx, ("event_id", "timestamp", "control_id", "sequence", "command_id", "size", "recording_url",
-                      "recording_duration", "recording_size"))  # fmt: skip
+    lose_set(e, ("event_id", "timestamp", "control_id", "sequence", "command_id", "size", "recording_url",
+                      "recording_duration", "recording_size"), ctx)  # fmt: skip
     if e.conference_id is None:
         ctx.lose("conference_id", droppable=False)
     member = e.state in (ConferenceState.PARTICIPANT_JOINED, ConferenceState.PARTICIPANT_LEFT)
@@ -556,15 +554,15 @@ def _command_uid(event: Event, ctx: Encoding) -> str | None:
 
 
 def _enc_call_state(e: CallStateChanged, ctx: Encoding) -> tuple[str, Any]:
-    lose_set(e, ctx, ("source_channel", "destination_channel", "peer_call_id", "metadata"))
+    lose_set(e, ("source_channel", "destination_channel", "peer_call_id", "metadata"), ctx)
     if e.state is CallState.CREATED:
         if e.direction is not CallDirection.INBOUND:
             ctx.lose("direction", droppable=False)
-        lose_set(e, ctx, ("cause", "command_id"))
+        lose_set(e, ("cause", "command_id"), ctx)
         return "call.new", _CallNew(caller_id=e.source, did=e.destination)
-    lose_set(e, ctx, ("direction", "source", "destination"))
+    lose_set(e, ("direction", "source", "destination"), ctx)
     if e.state is CallState.ANSWERED:
-        lose_set(e, ctx, ("cause",))
+        lose_set(e, ("cause",), ctx)
         uid = _command_uid(e, ctx)
         return "call.answered", _CallAnswered(command_uid=uid, success=None if uid is None else True)
     if e.state is CallState.FAILED:
@@ -591,7 +589,7 @@ def _enc_playback(e: PlaybackEvent, ctx: Encoding) -> tuple[str, Any]:
     file_path = None if urls is None else ",".join(urls)
     uid = _command_uid(e, ctx)
     if e.state is not OperationState.FINISHED:
-        lose_set(e, ctx, ("offset", "duration"))
+        lose_set(e, ("offset", "duration"), ctx)
         return name, _Playback(command_uid=uid, urls=urls, file_path=file_path)
     offset = None if e.offset is None else seconds_to_ms(e.offset, "offset", ctx)
     duration = None if e.duration is None else seconds_to_ms(e.duration, "duration", ctx)
@@ -603,7 +601,7 @@ def _enc_playback(e: PlaybackEvent, ctx: Encoding) -> tuple[str, Any]:
 def _enc_recording(e: RecordingEvent, ctx: Encoding) -> tuple[str, Any]:
     if e.state is not OperationState.FINISHED:
         ctx.lose("state", droppable=False)
-    lose_set(e, ctx, ("size", "format", "recording_id", "direction", "stereo", "started_at", "ended_at"))
+    lose_set(e, ("size", "format", "recording_id", "direction", "stereo", "started_at", "ended_at"), ctx)
     duration = None if e.duration is None else seconds_to_ms(e.duration, "duration", ctx)
     return "recording.completed", _RecordingCompleted(command_uid=_command_uid(e, ctx), url=e.url, duration_ms=duration)
 
@@ -619,7 +617,7 @@ def _enc_command_result(e: CommandResult, ctx: Encoding) -> tuple[str, Any]:
 
 
 def _enc_dtmf(e: DtmfReceived, ctx: Encoding) -> tuple[str, Any]:
-    lose_set(e, ctx, ("command_id",))
+    lose_set(e, ("command_id",), ctx)
     return "dtmf", _Dtmf(digit=e.digit)
 
 
@@ -636,7 +634,7 @@ def encode_webhook(event: Event, ctx: Encoding) -> dict[str, Any]:
     if isinstance(event, ConferenceEvent):
         return _encode_conference(event, ctx)
     _need_session(event, ctx)
-    lose_set(event, ctx, ("event_id", "timestamp", "control_id"))
+    lose_set(event, ("event_id", "timestamp", "control_id"), ctx)
     if event.origin is not None:  # the gateway keeps no origin (an empty one included: it reads back as none)
         ctx.drop_origin()
     sequence = event.sequence

@@ -18,13 +18,13 @@ import attrs
 
 from callglot._wire import HttpResponse
 from callglot.adapters import _base
-from callglot.adapters._base import Encoding, at, register_wire
+from callglot.adapters._base import Encoding, at, lose_set, register_wire
 from callglot.canonical.events import ProviderError, Receipt, ReceiptStatus
 from callglot.canonical.types import thaw_json
 from callglot.capabilities import Capability, Policy, partial
 from callglot.errors import InvalidMessage, InvalidValue
 
-from ._wire import MAX_MS, check_detail, converter, lose_set, ms_to_seconds, seconds_to_ms, structure_closed
+from ._wire import MAX_MS, check_detail, converter, ms_to_seconds, seconds_to_ms, structure_closed
 
 # ---------------------------------------------------------------- wire shapes
 
@@ -114,7 +114,7 @@ def encode_reply(result: Receipt | ProviderError, ctx: Encoding) -> HttpResponse
     if isinstance(result, ProviderError):
         if not 400 <= result.status <= 599:
             ctx.lose("status", droppable=False)
-        lose_set(result, ctx, ("code", "parameter", "kind"))
+        lose_set(result, ("code", "parameter", "kind"), ctx)
         headers: dict[str, str] = {}
         if result.retry_after is not None:
             if 0 <= result.retry_after < _base.RETRY_AFTER_LIMIT and float(result.retry_after).is_integer():
@@ -126,7 +126,7 @@ def encode_reply(result: Receipt | ProviderError, ctx: Encoding) -> HttpResponse
         return HttpResponse(status=result.status, body=converter.unstructure(wire_error), headers=headers)
     if result.status is not ReceiptStatus.IN_PROGRESS:
         ctx.lose("status")
-    lose_set(result, ctx, ("call_id", "command", "call"))
+    lose_set(result, ("call_id", "command", "call"), ctx)
     operation_id = result.operation_id
     if operation_id is None:
         if ctx.policy is Policy.STRICT:
