@@ -18,7 +18,7 @@ and the simulator share one GIL, and a thread waiting for it can wait a whole sw
 more than the 2 ms being measured; what one piece costs would be charged to the others. Each as its
 own interpreter is also how the proxy runs (``callglot proxy``). The machine has 2 cores and three
 processes: the report gives each process's CPU time per request, so one can see that the load fits
-(at 200/s the busiest, the proxy, uses about 40% of one core).
+(at 200/s the busiest, the proxy, uses about 30% of one core).
 
 The same logical command on both paths, on an answered call (two outbound calls placed through the
 proxy and answered at set-up): a play of one audio file. It is the cheapest command Chirp and
