@@ -9,7 +9,7 @@ Three processes on loopback sockets:
 - the **vendor**: the SignalWire simulator (``Simulator("signalwire", ...)``, virtual clock), served by
   uvicorn in a child process;
 - the **proxy**: ``create_app(parse_config(...))``, app dialect Chirp, vendor SignalWire (the pair of
-  examples/migration.py), served in a second child process by ``callglot.proxy._cli.serve``, the
+  examples/migration.py), served in a second child process by ``callglot._server.serve``, the
   function ``callglot proxy`` serves it with (uvicorn, its garbage collector tuned once started);
 - the **client**: this process, one ``httpx.AsyncClient`` (keep-alive pool) per target.
 
@@ -110,8 +110,8 @@ def proxy_config(sim_url: str, proxy_url: str) -> dict[str, Any]:
 def serve(role: str, fd: int, sim_url: str, proxy_url: str) -> None:
     sock = socket.socket(fileno=fd)
     if role == "proxy":  # exactly as `callglot proxy` serves it
+        from callglot._server import serve as serve_proxy
         from callglot.proxy import create_app, parse_config
-        from callglot.proxy._cli import serve as serve_proxy
 
         environ = {"APP_KEY": APP_KEY, "SW_PROJECT": VENDOR["project_id"], "SW_TOKEN": VENDOR["token"]}
         serve_proxy(create_app(parse_config(proxy_config(sim_url, proxy_url), environ)), sockets=[sock])

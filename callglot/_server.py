@@ -8,6 +8,7 @@ import base64
 import binascii
 import gc
 import hmac
+import socket
 from collections.abc import Mapping
 from typing import Any
 
@@ -154,3 +155,26 @@ def freeze_heap(threshold0: int = GC_THRESHOLD0) -> None:
     gc.freeze()
     _, threshold1, threshold2 = gc.get_threshold()
     gc.set_threshold(threshold0, threshold1, threshold2)
+
+
+def serve(app: Any, *, host: str = "127.0.0.1", port: int = 8000, sockets: list[socket.socket] | None = None) -> None:
+    """Serve ``app`` (the proxy, the simulator) with uvicorn until it is stopped (SIGINT, SIGTERM);
+    ``sockets``: listen on these instead of ``host``/``port`` (bench/proxy.py passes one, so it measures
+    exactly this).
+
+    uvicorn picks its fastest event loop and HTTP parser installed: uvloop and httptools, which the
+    ``server`` extra installs (except uvloop on Windows), else asyncio and h11. Log level warning, so
+    no access log: uvicorn would still format each request's access line only to drop it. Once the
+    server has started (the app built, the sockets bound), the garbage collector is tuned
+    (:func:`callglot._server.freeze_heap`): its full collections otherwise pause the proxy for tens of
+    milliseconds.
+    """
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            freeze_heap()
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    Server(config).run(sockets=sockets)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import sys
 from typing import Any
 
-__all__ = ["add_proxy_parser", "cmd_proxy", "serve"]
+__all__ = ["add_proxy_parser", "cmd_proxy"]
 
 
 def add_proxy_parser(sub: Any) -> argparse.ArgumentParser:
@@ -53,32 +52,10 @@ def cmd_proxy(args: argparse.Namespace) -> int:
         f"callglot: proxy {config.app.dialect} -> {config.vendor.dialect} on http://{args.host}:{args.port}",
         file=sys.stderr,
     )
+    from callglot._server import serve
+
     serve(app, host=args.host, port=args.port)
     return 0
-
-
-def serve(app: Any, *, host: str = "127.0.0.1", port: int = 8000, sockets: list[socket.socket] | None = None) -> None:
-    """Serve the proxy's ``app`` with uvicorn until it is stopped (SIGINT, SIGTERM); ``sockets``: listen
-    on these instead of ``host``/``port`` (bench/proxy.py passes one, so it measures exactly this).
-
-    uvicorn picks its fastest event loop and HTTP parser installed: uvloop and httptools, which the
-    ``server`` extra installs (except uvloop on Windows), else asyncio and h11. Log level warning, so
-    no access log: uvicorn would still format each request's access line only to drop it. Once the
-    server has started (the app built, the sockets bound), the garbage collector is tuned
-    (:func:`callglot._server.freeze_heap`): its full collections otherwise pause the proxy for tens of
-    milliseconds.
-    """
-    import uvicorn
-
-    from callglot._server import freeze_heap
-
-    class Server(uvicorn.Server):
-        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-            await super().startup(sockets=sockets)
-            freeze_heap()
-
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
-    Server(config).run(sockets=sockets)
 
 
 def _dead_letters(config: Any, replay: str | None) -> int:

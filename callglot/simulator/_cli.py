@@ -73,7 +73,7 @@ def simulator_from_args(args: argparse.Namespace, environ: Mapping[str, str]) ->
 def cmd_simulate(args: argparse.Namespace) -> int:
     try:
         simulator = simulator_from_args(args, os.environ)
-        import uvicorn
+        import uvicorn  # noqa: F401 - the server extra, checked before anything starts
     except UsageError as exc:
         print(f"callglot: {exc}", file=sys.stderr)
         return 2
@@ -84,5 +84,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         f"callglot: simulating {args.dialect} on http://{args.host}:{args.port} (control API: /_sim/)",
         file=sys.stderr,
     )
-    uvicorn.run(simulator, host=args.host, port=args.port, log_level="warning")
+    from callglot._server import serve
+
+    serve(simulator, host=args.host, port=args.port)
     return 0
