@@ -7,6 +7,8 @@ from typing import Any
 
 import attrs
 
+from callglot._frozen import frozen
+
 __all__ = ["HttpRequest", "HttpResponse"]
 
 
@@ -14,7 +16,7 @@ def _headers(value: Mapping[str, str] | None) -> Mapping[str, str]:
     return {} if value is None else dict(value)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class HttpRequest:
     """An HTTP request: ``body`` is the decoded JSON (normally a dict) or None."""
 
@@ -28,7 +30,7 @@ class HttpRequest:
         return {"method": self.method, "path": self.path, "body": self.body}
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class HttpResponse:
     """An HTTP response: ``body`` is the decoded JSON, a plain string, or None.
 

@@ -13,6 +13,8 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from callglot._frozen import frozen
+
 __all__ = [
     "Adaptation",
     "Capability",
@@ -46,7 +48,7 @@ class Action(enum.StrEnum):
     GENERATED = "generated"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Adaptation:
     """One thing a translation changed: names only, never values."""
 
@@ -64,7 +66,7 @@ class Adaptation:
         return out
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Translation(Generic[T]):
     """A translated value and the report of what was adapted to produce it."""
 
@@ -76,7 +78,7 @@ def _fields(value: Mapping[str, str]) -> Mapping[str, str]:
     return dict(value)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Capability:
     """A dialect's support for one canonical command.
 

@@ -27,6 +27,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from callglot._frozen import frozen
 from callglot._wire import HttpRequest, HttpResponse
 from callglot.adapters._fused import MISS as _MISS
 from callglot.adapters.testing import TestProfile
@@ -49,14 +50,14 @@ if TYPE_CHECKING:  # the events module loads with the first event or response, n
 
 __all__ = ["Decoded", "Dialect", "Encoding"]
 
-wire = attrs.frozen(kw_only=True)
+wire = frozen(kw_only=True)
 
 #: A call id must be one safe path segment (no '/', '..', '%', spaces).
 CALL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 MAX_STRING = 100_000  # longest string accepted anywhere on the wire
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Decoded:
     """A decoded command with where it was addressed and its idempotency key.
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from callglot._frozen import frozen
 from callglot.canonical import COMMANDS, Command
 from callglot.capabilities import Capability, Support
 from callglot.errors import InvalidMessage, InvalidValue
@@ -35,7 +36,7 @@ def _frozen_mapping(value: Mapping[str, str]) -> Mapping[str, str]:
     return dict(value)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Route:
     """One canonical command as one wire message.
 

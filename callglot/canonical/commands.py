@@ -15,11 +15,11 @@ from typing import Any, TypeAlias
 
 import attrs
 
+from callglot._frozen import frozen
 from callglot.errors import InvalidValue, UnsafeUrl
 
 from . import _validators as v
 from . import urls
-from ._fastinit import fast_init_module
 from .types import (
     LANGUAGE_PATTERN,
     MEDIA_TYPES,
@@ -236,7 +236,7 @@ class HttpMethod(enum.StrEnum):
     POST = "POST"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Dial:
     """Place a new outbound call.
 
@@ -286,12 +286,12 @@ class Dial:
             raise InvalidValue("destination", "a destination (or a destination_script) is required")
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Answer:
     """Answer an incoming call."""
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Reject:
     """Refuse an incoming call before it is answered."""
 
@@ -299,7 +299,7 @@ class Reject:
     cause: HangupCause | None = _opt_enum(HangupCause)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Hangup:
     """End the call. ``cause`` None means a normal hang-up: NORMAL_CLEARING in every dialect.
 
@@ -312,12 +312,12 @@ class Hangup:
     )
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Cancel:
     """Abandon an outbound call that has not been answered yet."""
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Redirect:
     """Hand the live call to a new call-control script (SWML URL or inline SWML)."""
 
@@ -330,17 +330,17 @@ class Redirect:
         _ONE_REDIRECT_TARGET(self)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class ReturnToDialplan:
     """Release the session back to the switch's dialplan (it usually hangs up soon after)."""
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Unbridge:
     """Break a bridge between two legs without hanging up either."""
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class SendToVoicemail:
     """Route the call to the application's voicemail."""
 
@@ -348,7 +348,7 @@ class SendToVoicemail:
 # ---------------------------------------------------------------- routing
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Transfer:
     """Cold-transfer the call to a destination, a SWML URL or inline SWML."""
 
@@ -380,7 +380,7 @@ def _sip_converter(value: Any, field: attrs.Attribute[Any]) -> Any:
 _sip = attrs.Converter(_sip_converter, takes_field=True)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Refer:
     """Transfer a SIP call with SIP REFER."""
 
@@ -395,7 +395,7 @@ class Refer:
             raise InvalidValue("to", "is required")
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class AddParticipant:
     """Bring another party into the call."""
 
@@ -403,19 +403,19 @@ class AddParticipant:
     role: ParticipantRole | None = _opt_enum(ParticipantRole)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class RemoveParticipant:
     participant_id: str = _participant_id(required=True)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class JoinConference:
     """Put the call into a conference room (by room id or name)."""
 
     conference: str = _text(128, _ID, "be a room id or name of letters, digits and ._:@+-")
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class LeaveConference:
     """Take the call out of its conference."""
 
@@ -423,26 +423,26 @@ class LeaveConference:
 # ---------------------------------------------------------------- hold / mute
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Hold:
     """Put the call on hold, optionally with music from a public https URL."""
 
     music_url: str | None = _opt_url()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Unhold:
     pass
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Mute:
     """Mute a participant; ``participant_id`` None means the call's own leg."""
 
     participant_id: str | None = _participant_id()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Unmute:
     participant_id: str | None = _participant_id()
 
@@ -450,7 +450,7 @@ class Unmute:
 # ---------------------------------------------------------------- DTMF
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class SendDigits:
     """Send DTMF tones; ``participant_id`` None means everyone on the call."""
 
@@ -466,7 +466,7 @@ def _media_item(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None
         raise InvalidValue(attribute.name, f"expected Audio, Tts, Silence or Ringtone, got {type(value).__name__}")
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Play:
     """Play media in order.
 
@@ -494,30 +494,30 @@ class Play:
     control_id: str | None = _control_id()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class PausePlayback:
     control_id: str | None = _control_id()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class ResumePlayback:
     control_id: str | None = _control_id()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class StopPlayback:
     """Stop playback (``control_id`` None: whatever is playing)."""
 
     control_id: str | None = _control_id()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class SetPlaybackVolume:
     volume: float = attrs.field(validator=v.number(minimum=-40, maximum=40))
     control_id: str | None = _control_id()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class SeekPlayback:
     """Move the current playback to ``position`` seconds from the start of the file."""
 
@@ -533,7 +533,7 @@ class PauseBehavior(enum.StrEnum):
     SILENCE = "silence"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Record:
     """Record the call. Timeouts and lengths in seconds; ``terminators`` are DTMF keys that stop it."""
 
@@ -550,18 +550,18 @@ class Record:
     control_id: str | None = _control_id()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class PauseRecording:
     control_id: str | None = _control_id()
     behavior: PauseBehavior | None = _opt_enum(PauseBehavior)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class ResumeRecording:
     control_id: str | None = _control_id()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class StopRecording:
     control_id: str | None = _control_id()
 
@@ -575,7 +575,7 @@ class SpeechEngine(enum.StrEnum):
     DEEPGRAM = "Deepgram"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class DigitCollect:
     """Collect up to ``max`` DTMF digits; ``terminators`` "" disables terminating keys."""
 
@@ -584,7 +584,7 @@ class DigitCollect:
     digit_timeout: float | None = _opt_number(0, exclusive_minimum=True)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class SpeechCollect:
     end_silence_timeout: float | None = _opt_number(0, exclusive_minimum=True)
     speech_timeout: float | None = _opt_number(0, exclusive_minimum=True)
@@ -594,7 +594,7 @@ class SpeechCollect:
     engine: SpeechEngine | None = _opt_enum(SpeechEngine)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Collect:
     """Collect DTMF and/or speech, optionally after prompt media."""
 
@@ -616,12 +616,12 @@ class Collect:
             raise InvalidValue("digits", "give digits, speech or both")
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class StopCollect:
     control_id: str | None = _control_id()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class StartInputTimers:
     control_id: str | None = _control_id()
 
@@ -629,7 +629,7 @@ class StartInputTimers:
 # ---------------------------------------------------------------- detection
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class MachineDetector:
     """Answering-machine detection; times in seconds."""
 
@@ -647,14 +647,14 @@ class FaxTone(enum.StrEnum):
     CED = "CED"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class FaxDetector:
     """Fax tone detection; ``tone`` None means either tone."""
 
     tone: FaxTone | None = _opt_enum(FaxTone)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class DigitDetector:
     """DTMF detection; ``digits`` "" or None matches any digit."""
 
@@ -664,7 +664,7 @@ class DigitDetector:
 Detector: TypeAlias = MachineDetector | FaxDetector | DigitDetector
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Detect:
     detector: Detector = attrs.field(
         validator=v.one_of_types((MachineDetector, FaxDetector, DigitDetector), optional=False)
@@ -674,7 +674,7 @@ class Detect:
     control_id: str | None = _control_id()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class StopDetect:
     control_id: str | None = _control_id()
 
@@ -688,7 +688,7 @@ def _rtp_addr(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     v.refuse_lone_surrogates(attribute.name, value)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class RtpDevice:
     """Send tapped audio as RTP to a public ``addr``:``port``; ``ptime`` in ms (10..120, step 10)."""
 
@@ -708,7 +708,7 @@ class RtpDevice:
             object.__setattr__(self, "addr", normalised)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class WsDevice:
     """Send tapped audio over a WebSocket (wss:// by default policy)."""
 
@@ -719,7 +719,7 @@ class WsDevice:
 TapDevice: TypeAlias = RtpDevice | WsDevice
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Tap:
     device: TapDevice = attrs.field(validator=v.one_of_types((RtpDevice, WsDevice), optional=False))
     direction: Direction = _enum(Direction)
@@ -727,7 +727,7 @@ class Tap:
     control_id: str | None = _control_id()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class StopTap:
     control_id: str | None = _control_id()
 
@@ -738,7 +738,7 @@ class StreamTrack(enum.StrEnum):
     BOTH = "both_tracks"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Stream:
     """Stream call audio to a wss:// endpoint."""
 
@@ -753,17 +753,17 @@ class Stream:
     control_id: str | None = _control_id()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class StopStream:
     control_id: str | None = _control_id()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Denoise:
     """Turn on noise reduction (one filter per call)."""
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class StopDenoise:
     pass
 
@@ -771,7 +771,7 @@ class StopDenoise:
 # ---------------------------------------------------------------- transcription
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Transcribe:
     """Transcribe the whole call in the background until it ends."""
 
@@ -779,7 +779,7 @@ class Transcribe:
     control_id: str | None = _control_id()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class StopTranscribe:
     control_id: str | None = _control_id()
 
@@ -804,7 +804,7 @@ def _live_directions() -> Any:
 _FILTER = r"polite|rude|professional|shakespeare|gen-z|prompt:[^\x00-\x1f]{1,2000}"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class LiveStart:
     """Start live transcription (``to_language`` None) or translation (``to_language`` set).
 
@@ -833,13 +833,13 @@ class LiveStart:
     debug_level: int | None = _opt_number(0, 2, integer=True)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class LiveSummarize:
     webhook: str | None = _opt_url()
     prompt: str | None = _opt_text(10_000)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class LiveInject:
     """Speak ``message`` into a live translation towards ``direction``."""
 
@@ -847,7 +847,7 @@ class LiveInject:
     direction: LiveDirection = _enum(LiveDirection)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class LiveStop:
     pass
 
@@ -858,7 +858,7 @@ LiveAction: TypeAlias = LiveStart | LiveSummarize | LiveInject | LiveStop
 _TRANSLATION_ONLY = ("from_voice", "to_voice", "filter_from", "filter_to")
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class LiveTranscribe:
     action: LiveStart | LiveSummarize | LiveStop = attrs.field(
         validator=v.one_of_types((LiveStart, LiveSummarize, LiveStop), optional=False)
@@ -871,7 +871,7 @@ class LiveTranscribe:
                     raise InvalidValue("action", f"{name} is for LiveTranslate; transcription has one language")
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class LiveTranslate:
     action: LiveAction = attrs.field(
         validator=v.one_of_types((LiveStart, LiveSummarize, LiveInject, LiveStop), optional=False)
@@ -886,7 +886,7 @@ class LiveTranslate:
 # ---------------------------------------------------------------- AI agent
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class AiHold:
     """Put an AI agent conversation on hold (not a media hold); ``timeout`` in seconds."""
 
@@ -894,7 +894,7 @@ class AiHold:
     prompt: str | None = _opt_text(10_000)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class AiUnhold:
     prompt: str | None = _opt_text(10_000)
 
@@ -905,14 +905,14 @@ class AiRole(enum.StrEnum):
     ASSISTANT = "assistant"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class AiReset:
     full_reset: bool | None = _opt_bool()
     user_prompt: str | None = _opt_text(10_000)
     system_prompt: str | None = _opt_text(10_000)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class AiMessage:
     role: AiRole | None = _opt_enum(AiRole)
     message_text: str | None = _opt_text(100_000)
@@ -920,7 +920,7 @@ class AiMessage:
     global_data: FrozenJson | None = _opt_json()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class AiStop:
     control_id: str | None = _control_id()
 
@@ -928,12 +928,12 @@ class AiStop:
 # ---------------------------------------------------------------- fax
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class StopFaxSend:
     control_id: str | None = _control_id()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class StopFaxReceive:
     control_id: str | None = _control_id()
 
@@ -941,7 +941,7 @@ class StopFaxReceive:
 # ---------------------------------------------------------------- custom
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class UserEvent:
     """Fire an application-defined event on the call."""
 
@@ -973,7 +973,3 @@ def _snake(name: str) -> str:
 #: Canonical tags: the snake_case class name (``StopPlayback`` → ``stop_playback``).
 TAGS: Mapping[type, str] = {cls: _snake(cls.__name__) for cls in COMMANDS}
 BY_TAG: Mapping[str, type] = {tag: cls for cls, tag in TAGS.items()}
-
-
-# Constructors that skip the converter and validators of an optional field left None (see _fastinit).
-fast_init_module(globals())

@@ -32,10 +32,10 @@ from typing import Any, TypeAlias
 
 import attrs
 
+from callglot._frozen import frozen
 from callglot.errors import CallglotError, InvalidValue
 
 from . import _validators as v
-from ._fastinit import fast_init_module
 from .types import (
     UNKNOWN_FIELDS,
     Channel,
@@ -151,7 +151,7 @@ def _opt_url(schemes: tuple[str, ...] = ("https", "http")) -> Any:
     return attrs.field(default=None, converter=v.normalise_vendor_url(schemes), validator=v.url(schemes))
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Envelope:
     call_id: str | None = _opt_text(256)
     event_id: str | None = _opt_text(256)
@@ -183,7 +183,7 @@ class CallDirection(enum.StrEnum):
     OUTBOUND = "outbound"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class CallStateChanged(_Envelope):
     """The call moved to ``state``; a new inbound call is ``created`` + ``inbound``.
 
@@ -218,7 +218,7 @@ class OperationState(enum.StrEnum):
     NO_INPUT = "no_input"  # a recording that heard nothing
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class PlaybackEvent(_Envelope):
     """Playback started, paused, finished (or was stopped) or failed; offsets and durations in seconds."""
 
@@ -230,7 +230,7 @@ class PlaybackEvent(_Envelope):
     duration: float | None = _opt_number(0)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class RecordingEvent(_Envelope):
     """A recording's progress; ``url`` is where the finished file is (duration in seconds, size in bytes).
 
@@ -258,7 +258,7 @@ class CollectKind(enum.StrEnum):
     START_OF_INPUT = "start_of_input"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class CollectResult(_Envelope):
     """What input collection heard. ``final`` False marks a partial result."""
 
@@ -281,7 +281,7 @@ class DetectKind(enum.StrEnum):
     DIGIT = "digit"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class DetectEvent(_Envelope):
     """A detector's finding: MACHINE/HUMAN/UNKNOWN/READY/NOT_READY, CED/CNG, a digit, finished or error."""
 
@@ -290,19 +290,19 @@ class DetectEvent(_Envelope):
     beep: bool | None = _opt_bool()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class TapEvent(_Envelope):
     state: OperationState = _enum(OperationState)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class StreamEvent(_Envelope):
     state: OperationState = _enum(OperationState)
     url: str | None = _opt_url(("wss", "ws"))
     name: str | None = _opt_text(256)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class TranscriptionEvent(_Envelope):
     """Transcription progress or its result (``text`` with the vendor's ``transcript_id``; ``url`` of the recording)."""
 
@@ -315,7 +315,7 @@ class TranscriptionEvent(_Envelope):
     size: int | None = _opt_number(0, integer=True)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class ReferEvent(_Envelope):
     """Progress of a SIP REFER: its state and the SIP response codes seen."""
 
@@ -325,7 +325,7 @@ class ReferEvent(_Envelope):
     notify_response_code: int | None = _opt_number(100, 699, integer=True)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class CommandResult(_Envelope):
     """The deferred outcome of a command (gateway ``command.result``).
 
@@ -342,14 +342,14 @@ class CommandResult(_Envelope):
     )
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class DtmfReceived(_Envelope):
     """One DTMF digit the caller pressed."""
 
     digit: str = attrs.field(validator=v.text(max_len=1, pattern=r"[0-9A-D*#]"))
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class VoicemailReceived(_Envelope):
     """A caller left a voicemail (duration in seconds)."""
 
@@ -370,7 +370,7 @@ class ConnectState(enum.StrEnum):
     FAILED = "failed"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class ConnectEvent(_Envelope):
     """Bridging the call to another party: connecting, connected, disconnected, or failed (``reason``).
 
@@ -391,7 +391,7 @@ class DialState(enum.StrEnum):
     FAILED = "failed"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class DialStateChanged(_Envelope):
     """Where an outbound dial stands: dialing, answered (``call_id`` is the leg that answered) or failed."""
 
@@ -404,21 +404,21 @@ class HoldState(enum.StrEnum):
     UNHELD = "unheld"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class HoldEvent(_Envelope):
     """The call was put on hold or taken off it."""
 
     state: HoldState = _enum(HoldState)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class DenoiseEvent(_Envelope):
     """Noise reduction on the call was turned on (``denoised``) or off."""
 
     denoised: bool = attrs.field(validator=v.boolean(optional=False))
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class SendDigitsEvent(_Envelope):
     """Sending DTMF digits into the call finished (or failed)."""
 
@@ -436,7 +436,7 @@ class FaxDirection(enum.StrEnum):
     RECEIVE = "receive"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class FaxEvent(_Envelope):
     """A fax being sent or received: a page went through, it finished (with its result) or failed.
 
@@ -459,7 +459,7 @@ class FaxEvent(_Envelope):
     description: str | None = _opt_text(2048)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class ErrorEvent(_Envelope):
     """The vendor reports an error on the call outside any operation: its ``code`` and ``message``."""
 
@@ -485,7 +485,7 @@ class ConferenceState(enum.StrEnum):
     RECORDING_STOPPED = "recording_stopped"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class ConferenceEvent(_Envelope):
     """Something happened in a conference room: it started or ended, a participant joined, left, ...
 
@@ -505,7 +505,7 @@ class ConferenceEvent(_Envelope):
     recording_size: int | None = _opt_number(0, integer=True)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class UnknownEvent:
     """A webhook of a type callglot does not model, kept whole: ``dialect``'s ``event_type`` and its ``body``.
 
@@ -565,7 +565,7 @@ class ReceiptStatus(enum.StrEnum):
     IN_PROGRESS = "in_progress"  # taken; the result comes later (a webhook)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class CallLeg:
     """The call a response describes (SignalWire returns the call leg for every command)."""
 
@@ -581,7 +581,7 @@ class CallLeg:
     )
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Receipt:
     """A command was taken. ``operation_id``/``timeout`` describe a deferred result (gateway).
 
@@ -679,7 +679,3 @@ def _rebuild_provider_error(
     return ProviderError(
         status, message, code=code, parameter=parameter, retry_after=retry_after, kind=kind, details=details
     )
-
-
-# Constructors that skip the converter and validators of an optional field left None (see _fastinit).
-fast_init_module(globals())

@@ -16,11 +16,11 @@ from typing import Any, TypeAlias
 
 import attrs
 
+from callglot._frozen import frozen
 from callglot.errors import InvalidValue, UnsafeUrl
 
 from . import _validators as v
 from . import urls
-from ._fastinit import fast_init_module
 
 __all__ = [
     "Audio",
@@ -388,7 +388,7 @@ def _check_address(channel: Channel | None, address: str) -> str:
     return address
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Destination:
     """Where a call or participant goes: an address and, optionally, how to reach it.
 
@@ -473,14 +473,14 @@ _LANGUAGE = r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*|[A-Za-z0-9.]+:[A-Za-z]{2,8}(-[A-
 _VOICE = r"[A-Za-z0-9][A-Za-z0-9.\-]{0,127}"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Audio:
     """An audio file fetched by the vendor from a public https URL."""
 
     url: str = attrs.field(converter=v.normalise_url(("https",)), validator=v.url(optional=False))  # type: ignore[misc]
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Tts:
     """Text to speech; unset language/gender/voice fall back to the command's."""
 
@@ -495,14 +495,14 @@ class Tts:
     )
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Silence:
     """Silence for ``duration`` seconds."""
 
     duration: float = attrs.field(validator=v.number(minimum=0, exclusive_minimum=True, maximum=86_400))
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Ringtone:
     """A country's ringback tone (two-letter code) or ``bong``; ``duration`` None = until stopped."""
 
@@ -522,7 +522,3 @@ Media: TypeAlias = Audio | Tts | Silence | Ringtone
 MEDIA_TYPES: tuple[type, ...] = (Audio, Tts, Silence, Ringtone)
 LANGUAGE_PATTERN = _LANGUAGE
 VOICE_PATTERN = _VOICE
-
-
-# Constructors that skip the converter and validators of an optional field left None (see _fastinit).
-fast_init_module(globals())

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import attrs
-
+from callglot._frozen import frozen
 from callglot.adapters._base import Encoding, at, enum_value, require_object, route_for, structure
 from callglot.adapters._routes import Route, RouteTable
 from callglot.canonical import (
@@ -93,53 +92,53 @@ from ._wire import (
 # ---------------------------------------------------------------- wire shapes
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Answer:
     type: str
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Reject:
     type: str
     reason: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Hangup:
     type: str
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Hold:
     type: str
     music_url: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Unhold:
     type: str
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Mute:
     type: str
     participant_id: str
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Unmute:
     type: str
     participant_id: str
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Transfer:
     type: str
     destination: str
     channel: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _AddParticipant:
     type: str
     destination: str
@@ -147,48 +146,48 @@ class _AddParticipant:
     role: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _RemoveParticipant:
     type: str
     participant_id: str
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _SendDtmf:
     type: str
     digits: str
     participant_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _PlayAudio:
     type: str
     url: str
     loop: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _StopAudio:
     type: str
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _StartRecording:
     type: str
     format: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _StopRecording:
     type: str
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _SendToVoicemail:
     type: str
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _CreateCall:
     from_: str
     to: str

@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from callglot._frozen import frozen
 from callglot.adapters import _base
 from callglot.adapters._base import Encoding, at, enum_value, lose_set, require_object, route_for, structure
 from callglot.canonical import Channel, HangupCause, thaw_json
@@ -71,7 +72,7 @@ from ._wire import (
 ABSENT = _base.ABSENT  # a nullable wire field that was not sent
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _WhCall:
     id: str
     direction: str | None = None
@@ -83,13 +84,13 @@ class _WhCall:
     metadata: dict[str, Any] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _WhApp:
     id: str
     name: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _WhRecording:
     id: str | None = None
     call_id: str | None = None
@@ -103,7 +104,7 @@ class _WhRecording:
     created_at: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _WhVoicemail:
     id: str | None = None
     call_id: str | None = None
@@ -116,7 +117,7 @@ class _WhVoicemail:
     created_at: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _WhData:
     call: _WhCall
     app: _WhApp | None = None
@@ -124,7 +125,7 @@ class _WhData:
     voicemail: _WhVoicemail | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Webhook:
     event: str
     event_id: str | None = None
@@ -465,7 +466,7 @@ _ORIGIN_SECTIONS: Mapping[type, Mapping[str, frozenset[str]]] = {
 }
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Origin:
     """A Chirp ``origin`` that passed validation, as wire values."""
 

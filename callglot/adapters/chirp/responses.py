@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from callglot._frozen import frozen
 from callglot._wire import HttpResponse
 from callglot.adapters import _base
 from callglot.adapters._base import Encoding, at, enum_value, lose_set, require_object, route_for, structure
@@ -60,14 +61,14 @@ from .commands import DECODERS
 # ---------------------------------------------------------------- wire shapes
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _CommandReceipt:
     call_id: str
     command: str
     status: str
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _ErrorObject:
     type: str
     message: str
@@ -77,7 +78,7 @@ class _ErrorObject:
     provider: dict[str, Any] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _ErrorBody:
     error: Any  # the error object, or a plain string (429)
 

@@ -26,8 +26,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import attrs
-
+from callglot._frozen import frozen
 from callglot._wire import HttpRequest
 from callglot.adapters import _base
 from callglot.adapters._base import Decoded, Encoding, at, register_wire, route_for, structure
@@ -97,31 +96,31 @@ from ._wire import check_command_uid, converter, hangup_cause
 # ---------------------------------------------------------------- wire shapes
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Empty:
     command_uid: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Hangup:
     cause: str | None = None
     command_uid: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _PlaybackStart:
     urls: list[str]
     offset_sec: int | None = None
     command_uid: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _PlaybackSeek:
     offset_sec: int
     command_uid: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _ConferenceJoin:
     room_id: str
     command_uid: str | None = None

@@ -47,8 +47,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import attrs
-
+from callglot._frozen import frozen
 from callglot.adapters import _base
 from callglot.adapters._base import Encoding, lose_set, register_wire, require_object, route_for
 from callglot.canonical.events import (
@@ -97,7 +96,7 @@ from ._wire import (
 # ---------------------------------------------------------------- webhooks: wire shapes
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _EnvelopeWire:
     event: str
     session_uuid: str
@@ -105,14 +104,14 @@ class _EnvelopeWire:
     data: Any
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _FlatHeader:
     event: str
     session_uuid: str
     sequence: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _ConferenceCreated:
     event: str
     app_id: str | None = None
@@ -120,14 +119,14 @@ class _ConferenceCreated:
     name: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _ConferenceDestroyed:
     event: str
     app_id: str | None = None
     room_id: str
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _MemberJoined:
     event: str
     session_uuid: str
@@ -135,7 +134,7 @@ class _MemberJoined:
     caller_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _MemberLeft:
     event: str
     session_uuid: str
@@ -143,37 +142,37 @@ class _MemberLeft:
     reason: str | None = None  # hangup, removed, orphan: "accept any string for forward compatibility"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _CallNew:
     caller_id: str | None = None
     did: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _CallAnswered:
     command_uid: str | None = None
     success: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _CallHangup:
     cause: str | None = None
     command_uid: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Dtmf:
     digit: str
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Playback:
     command_uid: str | None = None
     urls: list[str] | None = None
     file_path: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _PlaybackStopped:
     command_uid: str | None = None
     urls: list[str] | None = None
@@ -182,14 +181,14 @@ class _PlaybackStopped:
     duration_ms: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _RecordingCompleted:
     command_uid: str | None = None
     url: str | None = None
     duration_ms: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _CommandResult:
     command_uid: str | None = None
     operation_id: str | None = None  # the 202's operation_id (callglot's decision: the field list is unpublished)

@@ -14,8 +14,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-import attrs
-
+from callglot._frozen import frozen
 from callglot._wire import HttpResponse
 from callglot.adapters import _base
 from callglot.adapters._base import Encoding, at, lose_set, register_wire
@@ -29,14 +28,14 @@ from ._wire import MAX_MS, check_detail, converter, ms_to_seconds, seconds_to_ms
 # ---------------------------------------------------------------- wire shapes
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Accepted:
     operation_id: str
     status: str
     timeout_ms: int
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _ErrorBody:
     success: bool
     error: str
