@@ -16,10 +16,12 @@ hash.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
+from attr import _make as _attrs_make
 
 __all__ = ["frozen", "reference_class"]
 
@@ -33,7 +35,7 @@ def _frozen(*, kw_only: bool) -> Callable[[_T], _T]:
         raise TypeError("callglot's value classes are keyword-only: @frozen(kw_only=True)")
 
     def decorate(cls: _T) -> _T:
-        made: _T = attrs.frozen(kw_only=True, init=False, repr=False, eq=False)(cls)
+        made: _T = _without_attrs_init(attrs.frozen(kw_only=True, init=False, repr=False, eq=False), cls)
         for name, maker in _MAKERS.items():
             setattr(made, name, _stub(made, name, maker))
         return made
@@ -66,6 +68,29 @@ def reference_class(cls: type) -> type:
     reference: type = attrs.make_class(cls.__name__, these, frozen=True, kw_only=True, class_body=body)
     reference.__qualname__ = cls.__qualname__
     return reference
+
+
+_PATCH = threading.Lock()
+
+
+def _without_attrs_init(decorator: Callable[[_T], _T], cls: _T) -> _T:
+    """``decorator(cls)`` without the ``__attrs_init__`` attrs adds to a class made with ``init=False``.
+
+    attrs compiles that method (a third of what compiling the class costs) for classes that call it
+    from their own ``__init__``; callglot's do not, and generate theirs on first use. attrs has no
+    option for it, so its builder's step is skipped while this class is built; should attrs change
+    that private step, the class is built as attrs builds it, ``__attrs_init__`` and all.
+    """
+    builder = getattr(_attrs_make, "_ClassBuilder", None)
+    step = getattr(builder, "add_attrs_init", None)
+    if step is None:
+        return decorator(cls)
+    with _PATCH:
+        builder.add_attrs_init = lambda self: self  # type: ignore[union-attr]
+        try:
+            return decorator(cls)
+        finally:
+            builder.add_attrs_init = step  # type: ignore[union-attr]
 
 
 def _stub(cls: type, name: str, maker: Callable[[type], Callable[..., Any]]) -> Callable[..., Any]:
