@@ -46,11 +46,13 @@ class Route:
     absent wire field is the canonical default). ``lost``: canonical attribute (or value) -> why the
     dialect cannot say it, in the order the matrix lists them. Encoding refuses a lost field under
     STRICT and drops it (reported) under LENIENT whenever it is set, except those named in
-    ``decided``: the encode hook decides those itself (a value the wire cannot hold, a field that
-    must be there). ``decode``/``encode``: hooks for what ``fields`` cannot say; the encode hook runs
-    first, then the generic drops. ``decodes``/``encodes``: False for a wire form only one way (a
-    second form decoding accepts; an emulation encoding writes). ``support``: declared for an
-    emulation; otherwise NATIVE without losses, PARTIAL with.
+    ``decided`` or ``required``. The encode hook decides the ``decided`` ones itself (a value the
+    wire cannot hold, a field that must be there, a loss reported before a value the hook
+    generates). ``required``: fields the wire cannot do without, carried when set and refused under
+    either policy when None, before anything else is encoded. ``decode``/``encode``: hooks for what
+    ``fields`` cannot say; the encode hook runs first, then the generic drops. ``decodes``/``encodes``:
+    False for a wire form only one way (a second form decoding accepts; an emulation encoding
+    writes). ``support``: declared for an emulation; otherwise NATIVE without losses, PARTIAL with.
     """
 
     command: type
@@ -60,6 +62,7 @@ class Route:
     fields: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
     lost: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
     decided: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
     decode: Decoder | None = None
     encode: Encoder | None = None
     decodes: bool = True
@@ -67,9 +70,12 @@ class Route:
     support: Support | None = None
 
     def __attrs_post_init__(self) -> None:
-        undeclared = [name for name in self.decided if name not in self.lost]
+        undeclared = [name for name in (*self.decided, *self.required) if name not in self.lost]
         if undeclared:
-            raise AssertionError(f"{self.tag}: decided but not declared lost: {', '.join(undeclared)}")
+            raise AssertionError(f"{self.tag}: decided or required but not declared lost: {', '.join(undeclared)}")
+        both = [name for name in self.required if name in self.decided]
+        if both:
+            raise AssertionError(f"{self.tag}: both decided and required: {', '.join(both)}")
         if self.decided and self.encode is None:
             raise AssertionError(f"{self.tag}: {', '.join(self.decided)} decided by an encode hook it lacks")
         known = attrs.fields_dict(self.command)
@@ -88,8 +94,10 @@ class RouteTable:
 
     ``unsupported``: canonical class -> the note naming the alternative, for every command no route
     says. ``tag_field``: the wire attribute holding the tag, when the wire shape holds it (Chirp's
-    ``type``); encoding fills it. Refuses at construction a command both routed and unsupported, a
-    command neither, and two routes encoding one command or decoding one tag.
+    ``type``); encoding fills it. ``wire_path``: where the wire shape sits in the message ("$", or
+    SignalWire's "$.params"), the root of the paths generic decoders report errors at. Refuses at
+    construction a command both routed and unsupported, a command neither, and two routes encoding
+    one command or decoding one tag.
     """
 
     def __init__(
@@ -98,10 +106,12 @@ class RouteTable:
         *,
         unsupported: Mapping[type, str],
         tag_field: str | None = None,
+        wire_path: str = "$",
         dialect: str = "",
     ) -> None:
         self.routes = tuple(routes)
         self.tag_field = tag_field
+        self.wire_path = wire_path
         encoding: dict[type, Route] = {}
         decoding: dict[str, Route] = {}
         for route in self.routes:
@@ -125,7 +135,7 @@ class RouteTable:
         }
         #: wire tag -> (wire shape, decoder): what ``route_for`` looks a message up in.
         self.decoders: Mapping[str, tuple[type | None, Decoder]] = {
-            tag: (route.wire, _decoder(route)) for tag, route in decoding.items()
+            tag: (route.wire, _decoder(route, wire_path)) for tag, route in decoding.items()
         }
         #: canonical class -> the tag its encoding route writes.
         self.tags: Mapping[type, str] = {cls: route.tag for cls, route in encoding.items()}
@@ -133,18 +143,19 @@ class RouteTable:
         self.encoders: Mapping[type, Encoder] = {cls: _encoder(route, tag_field) for cls, route in encoding.items()}
 
 
-def _field_path(route: Route, field: str) -> str:
-    """The wire path of an error a canonical constructor raised for ``field`` (``url``, ``media[0].url``)."""
+def _field_path(route: Route, field: str, base: str) -> str:
+    """The wire path of an error a canonical constructor raised for ``field`` (``url``, ``media[0].url``)
+    in the wire shape at ``base``."""
     head, sep, rest = field.partition(".")
     name, bracket, index = head.partition("[")
     attribute = route.fields.get(name)
     if attribute is None or route.wire is None:
-        return "$"
+        return base
     key = wire_key(route.wire, attribute) or attribute
-    return join_path(f"$.{key}" + (bracket + index if bracket else ""), sep + rest if sep else "")
+    return join_path(f"{base}.{key}" + (bracket + index if bracket else ""), sep + rest if sep else "")
 
 
-def _decoder(route: Route) -> Decoder:
+def _decoder(route: Route, base: str) -> Decoder:
     if route.decode is not None:
         return route.decode
     command, pairs = route.command, tuple(route.fields.items())
@@ -154,18 +165,21 @@ def _decoder(route: Route) -> Decoder:
         try:
             made: Command = command(**values)
         except InvalidValue as exc:
-            raise InvalidMessage(_field_path(route, exc.field), exc.reason) from None
+            raise InvalidMessage(_field_path(route, exc.field, base), exc.reason) from None
         return made
 
     return decode
 
 
 def _encoder(route: Route, tag_field: str | None) -> Encoder:
-    dropped = tuple(name for name in route.lost if name not in route.decided)
-    hook, shape, pairs = route.encode, route.wire, tuple(route.fields.items())
+    dropped = tuple(name for name in route.lost if name not in route.decided and name not in route.required)
+    required, hook, shape, pairs = route.required, route.encode, route.wire, tuple(route.fields.items())
     tag = {tag_field: route.tag} if tag_field is not None else {}
 
     def encode(command: Any, ctx: Encoding, *context: Any) -> Any:
+        for name in required:
+            if getattr(command, name) is None:
+                ctx.lose(name, droppable=False)
         if hook is not None:
             wire = hook(command, ctx, *context)
         elif shape is None:

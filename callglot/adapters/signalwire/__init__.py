@@ -3,9 +3,10 @@
 The dialect class, and the names other modules import from ``callglot.adapters.signalwire``. The
 dialect is split by what it translates:
 
-- :mod:`.commands`: the command tables (capabilities, decoders, encoders), the call-control commands
-  and the state rules of ``update`` (reference/dialects.md §1.1); the media commands are in
-  :mod:`.media_commands`, the AI agent and live commands in :mod:`.ai_live_commands`;
+- :mod:`.commands`: the route table (every command's route declared once; the capability, decode
+  and encode tables derived from it), the call-control commands and the state rules of ``update``
+  (reference/dialects.md §1.1); the media commands' wire shapes and hooks are in
+  :mod:`.media_commands`, the AI agent and live commands' in :mod:`.ai_live_commands`;
 - :mod:`.events`: status callbacks (webhooks) as events (§1.7), the events themselves in
   :mod:`.call_events` and :mod:`.operation_events`;
 - :mod:`.responses`: the call leg as a receipt, errors as ProviderError (§1.2, §1.3);
@@ -25,20 +26,21 @@ from callglot._wire import HttpRequest, HttpResponse
 from callglot.adapters import _base
 from callglot.adapters._base import Decoded, Dialect, Encoding, on_first_use, route_for, structure
 from callglot.adapters.testing import TestProfile
-from callglot.canonical import Command, Dial, Redirect, thaw_json
+from callglot.canonical import Command, Dial
 from callglot.capabilities import Capability
 from callglot.errors import InvalidMessage, InvalidValue
 
-from ._wire import END_REASONS, LENIENCIES, RECORD_FORMATS, P, _Decoding, _drop_none, _field_error, converter
+from ._wire import END_REASONS, LENIENCIES, RECORD_FORMATS, P, _Decoding, _field_error, converter
 from .commands import (
     CAPABILITIES,
     DECODERS,
+    ENCODERS,
     PATH,
+    ROUTES,
     TERMINAL_STATES,
     UUID,
     CallState,
     _decode_update,
-    _Encoder,
     update_refusal,
 )
 from .media_commands import CODEC_SPELLINGS
@@ -114,27 +116,22 @@ class SignalWireDialect(Dialect):
     }
 
     def __init__(self, *, control_ids: Callable[[], str] = _new_control_id) -> None:
-        self._encoder = _Encoder(control_ids)
-        self._encoders = self._encoder.commands()
+        self._control_ids = control_ids  # the context the start commands' encode hooks generate control_ids from
 
     def _encode(self, command: Command, ctx: Encoding, call_id: str | None, command_id: str | None) -> HttpRequest:
-        if isinstance(command, Dial):
-            return HttpRequest(method="POST", path=PATH, body=self._encoder.dial(command, ctx))
-        assert call_id is not None
-        if UUID.fullmatch(call_id) is None:
-            raise InvalidValue("call_id", "SignalWire call ids are UUIDs")
-        if isinstance(command, Redirect):
-            params = _drop_none(
-                {
-                    "id": call_id,
-                    "url": command.url,
-                    "swml": thaw_json(command.swml),
-                    "fallback_url": command.fallback_url,
-                    "status_url": command.status_url,
-                }
-            )
-            return HttpRequest(method="POST", path=PATH, body={"command": "update", "params": params})
-        name, params = self._encoders[type(command)](command, ctx)
+        cls = type(command)
+        if cls is not Dial:
+            assert call_id is not None
+            if UUID.fullmatch(call_id) is None:
+                raise InvalidValue("call_id", "SignalWire call ids are UUIDs")
+        params = ENCODERS[cls](command, ctx, self._control_ids)
+        if type(params) is not dict:  # a wire shape (a hook may build the params dict itself)
+            params = converter.unstructure(params)
+        name = ROUTES.tags[cls]
+        if cls is Dial:
+            return HttpRequest(method="POST", path=PATH, body={"command": name, "params": params})
+        if name == "update":  # update carries the call id first in its params
+            return HttpRequest(method="POST", path=PATH, body={"command": name, "params": {"id": call_id, **params}})
         return HttpRequest(method="POST", path=PATH, body={"command": name, "id": call_id, "params": params})
 
     def request_for_body(self, body: Any, call_id: str | None) -> HttpRequest:

@@ -1,9 +1,10 @@
 """SignalWire's AI agent and live commands: calling.ai_hold, ai_unhold, ai_message, live_transcribe, live_translate.
 
-Their wire shapes, decoders and encoders (reference/dialects.md §1.1). The live commands take one
-action (start, stop, summarize; inject for live_translate); their timings are whole milliseconds on the
-wire. calling.ai.stop carries only an optional control_id and sits with the control commands
-(:mod:`.commands`).
+Their wire shapes and the decode and encode hooks their routes name (the route table is in
+:mod:`.commands`; reference/dialects.md §1.1). The live commands take one action (start, stop,
+summarize; inject for live_translate); their timings are whole milliseconds on the wire. calling.ai_unhold
+encodes generically (its one field, prompt, is a declared loss); calling.ai.stop carries only an
+optional control_id and is a generic route in :mod:`.commands`.
 """
 
 from __future__ import annotations
@@ -271,38 +272,32 @@ def _dec_live_translate(w: _LiveParams, d: _Decoding) -> LiveTranslate:
 # ---------------------------------------------------------------- encode
 
 
-def _enc_ai_hold(c: AiHold, ctx: Encoding) -> tuple[str, Any]:
+def _enc_ai_hold(c: AiHold, ctx: Encoding, *_: Any) -> dict[str, Any]:
     timeout = None
     if c.timeout is not None:
         if float(c.timeout).is_integer():
             timeout = str(int(c.timeout))
         else:
             ctx.lose("timeout")
-    return "calling.ai_hold", _drop_none({"timeout": timeout, "prompt": c.prompt})
+    return _drop_none({"timeout": timeout, "prompt": c.prompt})
 
 
-def _enc_ai_unhold(c: AiUnhold, ctx: Encoding) -> tuple[str, Any]:
-    if c.prompt is not None:
-        ctx.lose("prompt")
-    return "calling.ai_unhold", {}
-
-
-def _enc_ai_message(c: AiMessage, ctx: Encoding) -> tuple[str, Any]:
+def _enc_ai_message(c: AiMessage, ctx: Encoding, *_: Any) -> dict[str, Any]:
     params = {
         "role": _str(c.role),
         "message_text": c.message_text,
         "reset": None if c.reset is None else _drop_none(attrs.asdict(c.reset)),
         "global_data": thaw_json(c.global_data),
     }
-    return "calling.ai_message", _drop_none(params)
+    return _drop_none(params)
 
 
-def _enc_live_transcribe(c: LiveTranscribe, ctx: Encoding) -> tuple[str, Any]:
-    return "calling.live_transcribe", {"action": _live(c.action, ctx, False)}
+def _enc_live_transcribe(c: LiveTranscribe, ctx: Encoding, *_: Any) -> dict[str, Any]:
+    return {"action": _live(c.action, ctx, False)}
 
 
-def _enc_live_translate(c: LiveTranslate, ctx: Encoding) -> tuple[str, Any]:
-    return "calling.live_translate", _drop_none({"action": _live(c.action, ctx, True), "status_url": c.status_url})
+def _enc_live_translate(c: LiveTranslate, ctx: Encoding, *_: Any) -> dict[str, Any]:
+    return _drop_none({"action": _live(c.action, ctx, True), "status_url": c.status_url})
 
 
 def _live(action: Any, ctx: Encoding, translate: bool) -> Any:

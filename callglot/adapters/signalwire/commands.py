@@ -7,23 +7,28 @@ emits what SignalWire's published request schema accepts; decoding also
 accepts what its official Python SDK really sends, through named leniency
 rules (:data:`LENIENCIES`), and normalises it.
 
-This module holds the command tables (capabilities, decoders, encoders), the call-control commands
-(dial, update, calling.end, transfer, refer, disconnect, user_event), the commands that act on a
-running operation by its control_id, and the state rules of ``update``. The media commands are in
-:mod:`.media_commands`, the AI agent and live commands in :mod:`.ai_live_commands`.
+This module holds the route table, :data:`ROUTES`: each command's route declared once (its
+``command`` name, params shape, carried fields, losses and why, hooks for the rest), from which the
+capability, decode and encode tables are derived. Beside it: the wire shapes and hooks of the
+call-control commands (dial, update, calling.end, transfer, refer, disconnect, user_event) and of
+the commands that act on a running operation by its control_id, and the state rules of ``update``.
+The media commands' shapes and hooks are in :mod:`.media_commands`, the AI agent and live
+commands' in :mod:`.ai_live_commands`. ``update`` is decoded by its own dispatch, since one update
+is a Redirect, a Hangup or a Cancel by its status.
 """
 
 from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
 from callglot.adapters import _base
 from callglot.adapters._base import Encoding, enum_value, register_wire, route_for, structure
+from callglot.adapters._routes import Route, RouteTable
 from callglot.canonical import (
     AddParticipant,
     AiHold,
@@ -87,7 +92,7 @@ from callglot.canonical import (
     freeze_json,
     thaw_json,
 )
-from callglot.capabilities import Capability, emulated, native, partial, unsupported
+from callglot.capabilities import Capability, Support
 from callglot.errors import InvalidMessage, InvalidValue
 
 from ._wire import (
@@ -100,7 +105,6 @@ from ._wire import (
     _field_error,
     _json,
     _str,
-    _wire_value,
     converter,
 )
 from .ai_live_commands import (
@@ -114,7 +118,6 @@ from .ai_live_commands import (
     _dec_live_translate,
     _enc_ai_hold,
     _enc_ai_message,
-    _enc_ai_unhold,
     _enc_live_transcribe,
     _enc_live_translate,
     _LiveParams,
@@ -127,8 +130,15 @@ from .media_commands import (
     _dec_record,
     _dec_stream,
     _dec_tap,
+    _dec_transcribe,
     _DetectParams,
-    _MediaEncoder,
+    _enc_collect,
+    _enc_detect,
+    _enc_play,
+    _enc_record,
+    _enc_stream,
+    _enc_tap,
+    _enc_transcribe,
     _PlayParams,
     _RecordParams,
     _RecordPauseParams,
@@ -233,123 +243,6 @@ for _cls in (
     _ReferDevice, _ReferParams, _UserEventParams,
 ):  # fmt: skip
     register_wire(converter, _cls)
-
-# ---------------------------------------------------------------- capabilities
-
-_WHOLE_MS = "the wire counts whole milliseconds, 0..2**31-1 (LENIENT rounds to the millisecond)"
-_CONTROL = "SignalWire addresses the operation by its control_id: give the one its start command used"
-_NO_REST = "SignalWire's REST API has no {what}: {instead}"
-
-CAPABILITIES: Mapping[type, Capability] = {
-    Dial: partial(
-        "dial with url or swml (the call-control script) and every parameter",
-        swml_url="SignalWire's dial needs the call-control script: give swml_url or swml",
-        channel="SignalWire dials phone numbers and SIP/WebRTC addresses; WhatsApp and Chirp channels cannot be said",
-        metadata="SignalWire has no call metadata: use custom_variables (string values)",
-    ),
-    Answer: unsupported(
-        _NO_REST.format(
-            what="answer",
-            instead="the SWML attached to the number answers inbound calls (the proxy acknowledges an app's "
-            "answer once it did: docs/proxy.md), or RELAY's calling.answer",
-        )
-    ),
-    Reject: emulated(
-        "calling.end with reason decline (busy for cause USER_BUSY)",
-        reason="calling.end carries a reason code, not a text reason",
-        cause="only USER_BUSY and CALL_REJECTED have a calling.end reason",
-    ),
-    Hangup: partial(
-        "calling.end; causes map to its reasons (hangup, cancel, busy, noAnswer, decline, error)",
-        cause="only NORMAL_CLEARING, ORIGINATOR_CANCEL, USER_BUSY, NO_ANSWER, CALL_REJECTED and "
-        "NORMAL_TEMPORARY_FAILURE have a calling.end reason",
-    ),
-    Cancel: emulated(
-        "calling.end with reason cancel (update status canceled needs a url or swml in the published schema)"
-    ),
-    Redirect: native("update with url or swml"),
-    ReturnToDialplan: unsupported("SignalWire has no dialplan: Redirect to new SWML instead"),
-    Unbridge: native("calling.disconnect"),
-    SendToVoicemail: unsupported(
-        _NO_REST.format(what="voicemail", instead="Play a greeting then Record, or Redirect to SWML that does")
-    ),
-    Transfer: partial(
-        "calling.transfer with dest: a phone number, SIP URI, SWML URL or inline SWML",
-        destination="SignalWire transfers to phone numbers, SIP URIs and identities, not WhatsApp or WebRTC channels",
-    ),
-    Refer: native("calling.refer"),
-    AddParticipant: unsupported(
-        _NO_REST.format(what="add-participant", instead="Redirect to SWML with connect, or RELAY calling.connect")
-    ),
-    RemoveParticipant: unsupported(
-        _NO_REST.format(what="remove-participant", instead="Unbridge (calling.disconnect) or end the other leg")
-    ),
-    JoinConference: unsupported(
-        "calling.join_conference left the REST API in 2026-07: Redirect to SWML with join_conference"
-    ),
-    LeaveConference: unsupported("no conference commands over REST: Redirect to SWML, or end the call's leg"),
-    Hold: unsupported(
-        _NO_REST.format(
-            what="media hold (calling.ai_hold holds an AI agent, not the call)",
-            instead="play hold music with Play, or RELAY calling.hold",
-        )
-    ),
-    Unhold: unsupported(_NO_REST.format(what="media unhold", instead="stop the music (StopPlayback) or RELAY")),
-    Mute: unsupported(_NO_REST.format(what="mute", instead="Redirect to SWML, or mute over RELAY")),
-    Unmute: unsupported(_NO_REST.format(what="unmute", instead="Redirect to SWML, or unmute over RELAY")),
-    SendDigits: unsupported(
-        _NO_REST.format(what="DTMF sending", instead="Dial's send_digits on a new call, or RELAY calling.send_digits")
-    ),
-    Play: partial(
-        "calling.play; a control_id is generated when absent",
-        offset="SignalWire plays from the start",
-    ),
-    PausePlayback: partial("calling.play.pause", control_id=_CONTROL),
-    ResumePlayback: partial("calling.play.resume", control_id=_CONTROL),
-    StopPlayback: partial("calling.play.stop", control_id=_CONTROL),
-    SetPlaybackVolume: partial("calling.play.volume", control_id=_CONTROL),
-    SeekPlayback: unsupported(_NO_REST.format(what="seek", instead="stop and Play again")),
-    Record: partial(
-        "calling.record with record.audio; a control_id is generated when absent",
-        format="SignalWire records mp3, wav or mp4",
-    ),
-    PauseRecording: partial("calling.record.pause", control_id=_CONTROL),
-    ResumeRecording: partial("calling.record.resume", control_id=_CONTROL),
-    StopRecording: partial("calling.record.stop", control_id=_CONTROL),
-    Collect: partial(
-        "calling.collect; a control_id is generated when absent",
-        prompt="calling.collect plays no prompt: Play it first",
-    ),
-    StopCollect: partial("calling.collect.stop", control_id=_CONTROL),
-    StartInputTimers: partial("calling.collect.start_input_timers", control_id=_CONTROL),
-    Detect: native("calling.detect; a control_id is generated when absent"),
-    StopDetect: partial("calling.detect.stop", control_id=_CONTROL),
-    Tap: native("calling.tap; a control_id is generated when absent"),
-    StopTap: partial("calling.tap.stop", control_id=_CONTROL),
-    Stream: native("calling.stream; a control_id is generated when absent"),
-    StopStream: partial("calling.stream.stop", control_id=_CONTROL),
-    Denoise: native("calling.denoise"),
-    StopDenoise: native("calling.denoise.stop"),
-    Transcribe: native("calling.transcribe; a control_id is generated when absent"),
-    StopTranscribe: partial("calling.transcribe.stop", control_id=_CONTROL),
-    LiveTranscribe: partial(
-        "calling.live_transcribe",
-        speech_timeout=_WHOLE_MS,
-        vad_silence=_WHOLE_MS,
-    ),
-    LiveTranslate: partial(
-        "calling.live_translate",
-        speech_timeout=_WHOLE_MS,
-        vad_silence=_WHOLE_MS,
-    ),
-    AiHold: partial("calling.ai_hold (an AI agent's hold)", timeout="the wire counts whole seconds"),
-    AiUnhold: partial("calling.ai_unhold", prompt="the published schema has no prompt for ai_unhold"),
-    AiMessage: native("calling.ai_message"),
-    AiStop: native("calling.ai.stop"),
-    StopFaxSend: partial("calling.send_fax.stop", control_id=_CONTROL),
-    StopFaxReceive: partial("calling.receive_fax.stop", control_id=_CONTROL),
-    UserEvent: native("calling.user_event"),
-}
 
 # ---------------------------------------------------------------- decode
 
@@ -479,57 +372,8 @@ def _dec_end(w: _EndParams, d: _Decoding) -> Hangup:
     return Hangup(cause=cause)
 
 
-def _control(cls: type) -> Callable[[Any, _Decoding], Any]:
-    return lambda w, d: cls(control_id=w.control_id)
-
-
-#: command -> (params wire class, decoder); ``dial`` and ``update`` have their own envelopes.
-DECODERS: Mapping[str, tuple[type, Callable[[Any, _Decoding], Command]]] = {
-    "dial": (_DialParams, _dec_dial),
-    "calling.end": (_EndParams, _dec_end),
-    "calling.transfer": (_TransferParams, _dec_transfer),
-    "calling.disconnect": (_Empty, lambda w, d: Unbridge()),
-    "calling.play": (_PlayParams, _dec_play),
-    "calling.play.pause": (_Control, _control(PausePlayback)),
-    "calling.play.resume": (_Control, _control(ResumePlayback)),
-    "calling.play.stop": (_Control, _control(StopPlayback)),
-    "calling.play.volume": (_VolumeParams, lambda w, d: SetPlaybackVolume(control_id=w.control_id, volume=w.volume)),
-    "calling.record": (_RecordParams, _dec_record),
-    "calling.record.pause": (
-        _RecordPauseParams,
-        lambda w, d: PauseRecording(
-            control_id=w.control_id, behavior=_enum(PauseBehavior, w.behavior, f"{P}.behavior")
-        ),
-    ),
-    "calling.record.resume": (_Control, _control(ResumeRecording)),
-    "calling.record.stop": (_Control, _control(StopRecording)),
-    "calling.collect": (_CollectParams, _dec_collect),
-    "calling.collect.stop": (_Control, _control(StopCollect)),
-    "calling.collect.start_input_timers": (_Control, _control(StartInputTimers)),
-    "calling.detect": (_DetectParams, _dec_detect),
-    "calling.detect.stop": (_Control, _control(StopDetect)),
-    "calling.tap": (_TapParams, _dec_tap),
-    "calling.tap.stop": (_Control, _control(StopTap)),
-    "calling.stream": (_StreamParams, _dec_stream),
-    "calling.stream.stop": (_Control, _control(StopStream)),
-    "calling.denoise": (_Empty, lambda w, d: Denoise()),
-    "calling.denoise.stop": (_Empty, lambda w, d: StopDenoise()),
-    "calling.transcribe": (
-        _TranscribeParams,
-        lambda w, d: Transcribe(status_url=w.status_url, control_id=d.control_id(w.control_id)),
-    ),
-    "calling.transcribe.stop": (_Control, _control(StopTranscribe)),
-    "calling.ai_hold": (_AiHoldParams, _dec_ai_hold),
-    "calling.ai_unhold": (_AiUnholdParams, _dec_ai_unhold),
-    "calling.ai_message": (_AiMessageParams, _dec_ai_message),
-    "calling.ai.stop": (_OptionalControl, lambda w, d: AiStop(control_id=w.control_id)),
-    "calling.live_transcribe": (_LiveParams, _dec_live_transcribe),
-    "calling.live_translate": (_LiveParams, _dec_live_translate),
-    "calling.send_fax.stop": (_Control, _control(StopFaxSend)),
-    "calling.receive_fax.stop": (_Control, _control(StopFaxReceive)),
-    "calling.refer": (_ReferParams, _dec_refer),
-    "calling.user_event": (_UserEventParams, lambda w, d: UserEvent(event=w.event)),
-}
+def _dec_record_pause(w: _RecordPauseParams, d: _Decoding) -> PauseRecording:
+    return PauseRecording(control_id=w.control_id, behavior=_enum(PauseBehavior, w.behavior, f"{P}.behavior"))
 
 
 def _decode_update(body: dict[str, Any], d: _Decoding) -> tuple[Command, str]:
@@ -577,128 +421,391 @@ def _redirect(w: _UpdateParams) -> Redirect:
 # ---------------------------------------------------------------- encode
 
 
-class _Encoder(_MediaEncoder):
-    """Per-dialect-instance encoders (the control id generator is injectable)."""
+def _enc_dial(c: Dial, ctx: Encoding, *_: Any) -> _DialParams:
+    if c.swml_url is None and c.swml is None:
+        ctx.lose("swml_url", droppable=False)
+    for end in (c.source, c.destination):
+        if end is not None and end.channel in (Channel.WHATSAPP, Channel.WEBRTC):
+            ctx.lose("channel", droppable=False)
+    return _DialParams(
+        from_=c.source.address,
+        to=None if c.destination is None else c.destination.address,
+        url=c.swml_url,
+        swml=None if c.swml is None else thaw_json(c.swml),
+        to_script=thaw_json(c.destination_script),
+        username=c.sip_username,
+        password=c.sip_password,
+        caller_id=c.caller_id,
+        fallback_url=c.fallback_url,
+        status_url=c.status_url,
+        status_events=None if c.status_events is None else [str(e) for e in c.status_events],
+        url_method=_str(c.url_method),
+        codecs=None if c.codecs is None else list(c.codecs),
+        timeout=c.timeout,
+        max_price_per_minute=c.max_price_per_minute,
+        send_digits=c.send_digits,
+        region=None if c.region is None else list(c.region),
+        custom_variables=None if c.custom_variables is None else thaw_json(c.custom_variables),
+    )
 
-    def dial(self, c: Dial, ctx: Encoding) -> dict[str, Any]:
-        if c.swml_url is None and c.swml is None:
-            ctx.lose("swml_url", droppable=False)
-        for end in (c.source, c.destination):
-            if end is not None and end.channel in (Channel.WHATSAPP, Channel.WEBRTC):
-                ctx.lose("channel", droppable=False)
-        if c.metadata is not None:
-            ctx.lose("metadata")
-        params = _DialParams(
-            from_=c.source.address,
-            to=None if c.destination is None else c.destination.address,
-            url=c.swml_url,
-            swml=None if c.swml is None else thaw_json(c.swml),
-            to_script=thaw_json(c.destination_script),
-            username=c.sip_username,
-            password=c.sip_password,
-            caller_id=c.caller_id,
-            fallback_url=c.fallback_url,
-            status_url=c.status_url,
-            status_events=None if c.status_events is None else [str(e) for e in c.status_events],
-            url_method=_str(c.url_method),
-            codecs=None if c.codecs is None else list(c.codecs),
-            timeout=c.timeout,
-            max_price_per_minute=c.max_price_per_minute,
-            send_digits=c.send_digits,
-            region=None if c.region is None else list(c.region),
-            custom_variables=None if c.custom_variables is None else thaw_json(c.custom_variables),
-        )
-        return {"command": "dial", "params": converter.unstructure(params)}
 
-    def commands(self) -> Mapping[type, Callable[[Any, Encoding], tuple[str, Any]]]:
-        return {
-            Reject: self.reject,
-            Hangup: self.hangup,
-            Cancel: lambda c, ctx: ("calling.end", {"reason": "cancel"}),
-            Unbridge: lambda c, ctx: ("calling.disconnect", {}),
-            Transfer: self.transfer,
-            Refer: self.refer,
-            Play: self.play,
-            PausePlayback: self.sub("calling.play.pause"),
-            ResumePlayback: self.sub("calling.play.resume"),
-            StopPlayback: self.sub("calling.play.stop"),
-            SetPlaybackVolume: self.sub("calling.play.volume", "volume"),
-            Record: self.record,
-            PauseRecording: self.sub("calling.record.pause", "behavior"),
-            ResumeRecording: self.sub("calling.record.resume"),
-            StopRecording: self.sub("calling.record.stop"),
-            Collect: self.collect,
-            StopCollect: self.sub("calling.collect.stop"),
-            StartInputTimers: self.sub("calling.collect.start_input_timers"),
-            Detect: self.detect,
-            StopDetect: self.sub("calling.detect.stop"),
-            Tap: self.tap,
-            StopTap: self.sub("calling.tap.stop"),
-            Stream: self.stream,
-            StopStream: self.sub("calling.stream.stop"),
-            Denoise: lambda c, ctx: ("calling.denoise", {}),
-            StopDenoise: lambda c, ctx: ("calling.denoise.stop", {}),
-            Transcribe: lambda c, ctx: (
-                "calling.transcribe",
-                _drop_none({"control_id": self.control_id(c, ctx), "status_url": c.status_url}),
-            ),
-            StopTranscribe: self.sub("calling.transcribe.stop"),
-            LiveTranscribe: _enc_live_transcribe,
-            LiveTranslate: _enc_live_translate,
-            AiHold: _enc_ai_hold,
-            AiUnhold: _enc_ai_unhold,
-            AiMessage: _enc_ai_message,
-            AiStop: lambda c, ctx: ("calling.ai.stop", _drop_none({"control_id": c.control_id})),
-            StopFaxSend: self.sub("calling.send_fax.stop"),
-            StopFaxReceive: self.sub("calling.receive_fax.stop"),
-            UserEvent: lambda c, ctx: ("calling.user_event", {"event": thaw_json(c.event)}),
-        }
+def _enc_reject(c: Reject, ctx: Encoding, *_: Any) -> dict[str, Any]:
+    if c.reason is not None:
+        ctx.lose("reason")  # decided here: reported before the cause, as the matrix lists them
+    reason = "decline"
+    if c.cause is HangupCause.USER_BUSY:
+        reason = "busy"
+    elif c.cause not in (None, HangupCause.CALL_REJECTED):
+        ctx.lose("cause")
+    return {"reason": reason}
 
-    def sub(self, name: str, *extra: str) -> Callable[[Any, Encoding], tuple[str, Any]]:
-        def encode(c: Any, ctx: Encoding) -> tuple[str, Any]:
-            if c.control_id is None:
-                ctx.lose("control_id", droppable=False)
-            params: dict[str, Any] = {"control_id": c.control_id}
-            for field in extra:
-                value = getattr(c, field)
-                if value is not None:
-                    params[field] = _wire_value(value)
-            return name, params
 
-        return encode
+def _enc_hangup(c: Hangup, ctx: Encoding, *_: Any) -> dict[str, Any]:
+    if c.cause is None:  # a normal hang-up: said as the spec's example and the SDK say it
+        return {"reason": "hangup"}
+    reason = REASON_FOR_CAUSE.get(c.cause)
+    if reason is None:
+        ctx.lose("cause")
+        reason = "hangup"  # without its cause it is a normal hang-up, said in its normal form
+    return {"reason": reason}
 
-    def reject(self, c: Reject, ctx: Encoding) -> tuple[str, Any]:
-        if c.reason is not None:
-            ctx.lose("reason")
-        reason = "decline"
-        if c.cause is HangupCause.USER_BUSY:
-            reason = "busy"
-        elif c.cause not in (None, HangupCause.CALL_REJECTED):
-            ctx.lose("cause")
-        return "calling.end", {"reason": reason}
 
-    def hangup(self, c: Hangup, ctx: Encoding) -> tuple[str, Any]:
-        if c.cause is None:  # a normal hang-up: said as the spec's example and the SDK say it
-            return "calling.end", {"reason": "hangup"}
-        reason = REASON_FOR_CAUSE.get(c.cause)
-        if reason is None:
-            ctx.lose("cause")
-            reason = "hangup"  # without its cause it is a normal hang-up, said in its normal form
-        return "calling.end", {"reason": reason}
+def _enc_redirect(c: Redirect, ctx: Encoding, *_: Any) -> dict[str, Any]:
+    """update's params but the call id, which the dialect puts first (update carries it in params)."""
+    return _drop_none(
+        {"url": c.url, "swml": thaw_json(c.swml), "fallback_url": c.fallback_url, "status_url": c.status_url}
+    )
 
-    def transfer(self, c: Transfer, ctx: Encoding) -> tuple[str, Any]:
-        if c.swml is not None:
-            return "calling.transfer", {"dest": thaw_json(c.swml)}
-        if c.swml_url is not None:
-            return "calling.transfer", {"dest": c.swml_url}
-        assert c.destination is not None
-        if c.destination.channel in (Channel.WHATSAPP, Channel.WEBRTC):
-            ctx.lose("destination", droppable=False)
-        return "calling.transfer", {"dest": c.destination.address}
 
-    def refer(self, c: Refer, ctx: Encoding) -> tuple[str, Any]:
-        sip = _drop_none({"to": c.to, "from": c.source, "username": c.username, "password": c.password})
-        return "calling.refer", _drop_none({"device": {"type": "sip", "params": sip}, "status_url": c.status_url})
+def _enc_transfer(c: Transfer, ctx: Encoding, *_: Any) -> dict[str, Any]:
+    if c.swml is not None:
+        return {"dest": thaw_json(c.swml)}
+    if c.swml_url is not None:
+        return {"dest": c.swml_url}
+    assert c.destination is not None
+    if c.destination.channel in (Channel.WHATSAPP, Channel.WEBRTC):
+        ctx.lose("destination", droppable=False)
+    return {"dest": c.destination.address}
+
+
+def _enc_refer(c: Refer, ctx: Encoding, *_: Any) -> dict[str, Any]:
+    sip = _drop_none({"to": c.to, "from": c.source, "username": c.username, "password": c.password})
+    return _drop_none({"device": {"type": "sip", "params": sip}, "status_url": c.status_url})
+
+
+def _enc_record_pause(c: PauseRecording, ctx: Encoding, *_: Any) -> dict[str, Any]:
+    params: dict[str, Any] = {"control_id": c.control_id}
+    if c.behavior is not None:
+        params["behavior"] = str(c.behavior)
+    return params
+
+
+def _enc_user_event(c: UserEvent, ctx: Encoding, *_: Any) -> dict[str, Any]:
+    return {"event": thaw_json(c.event)}
+
+
+# ---------------------------------------------------------------- the routes
+
+_WHOLE_MS = "the wire counts whole milliseconds, 0..2**31-1 (LENIENT rounds to the millisecond)"
+_CONTROL = "SignalWire addresses the operation by its control_id: give the one its start command used"
+_NO_REST = "SignalWire's REST API has no {what}: {instead}"
+_GENERATED = "a control_id is generated when absent"
+
+
+def _control(command: type, tag: str) -> Route:
+    """A command that acts on a running operation: its control_id alone, which the wire requires."""
+    return Route(
+        command=command,
+        tag=tag,
+        wire=_Control,
+        note=tag,
+        fields={"control_id": "control_id"},
+        lost={"control_id": _CONTROL},
+        required=("control_id",),
+    )
+
+
+ROUTES = RouteTable(
+    (
+        Route(
+            command=Dial,
+            tag="dial",  # its own envelope: no id (see SignalWireDialect)
+            wire=_DialParams,
+            note="dial with url or swml (the call-control script) and every parameter",
+            lost={
+                "swml_url": "SignalWire's dial needs the call-control script: give swml_url or swml",
+                "channel": "SignalWire dials phone numbers and SIP/WebRTC addresses; WhatsApp and Chirp channels "
+                "cannot be said",
+                "metadata": "SignalWire has no call metadata: use custom_variables (string values)",
+            },
+            decided=("swml_url", "channel"),
+            decode=_dec_dial,
+            encode=_enc_dial,
+        ),
+        Route(
+            command=Hangup,
+            tag="calling.end",  # decodes every reason, "cancel" and "decline" included, as Hangup with its cause
+            wire=_EndParams,
+            note="calling.end; causes map to its reasons (hangup, cancel, busy, noAnswer, decline, error)",
+            lost={
+                "cause": "only NORMAL_CLEARING, ORIGINATOR_CANCEL, USER_BUSY, NO_ANSWER, CALL_REJECTED and "
+                "NORMAL_TEMPORARY_FAILURE have a calling.end reason"
+            },
+            decided=("cause",),
+            decode=_dec_end,
+            encode=_enc_hangup,
+        ),
+        Route(
+            command=Reject,
+            tag="calling.end",
+            wire=_EndParams,
+            support=Support.EMULATED,
+            note="calling.end with reason decline (busy for cause USER_BUSY)",
+            lost={
+                "reason": "calling.end carries a reason code, not a text reason",
+                "cause": "only USER_BUSY and CALL_REJECTED have a calling.end reason",
+            },
+            decided=("reason", "cause"),
+            encode=_enc_reject,
+            decodes=False,
+        ),
+        Route(
+            command=Cancel,
+            tag="calling.end",
+            wire=_EndParams,
+            support=Support.EMULATED,
+            note="calling.end with reason cancel (update status canceled needs a url or swml in the published schema)",
+            encode=lambda c, ctx, *_: {"reason": "cancel"},
+            decodes=False,
+        ),
+        Route(
+            command=Redirect,
+            # update decodes to Redirect, Hangup or Cancel by its status (_decode_update, the envelope's own
+            # dispatch): no route decodes it.
+            tag="update",
+            wire=_UpdateParams,
+            note="update with url or swml",
+            encode=_enc_redirect,
+            decodes=False,
+        ),
+        Route(
+            command=Transfer,
+            tag="calling.transfer",
+            wire=_TransferParams,
+            note="calling.transfer with dest: a phone number, SIP URI, SWML URL or inline SWML",
+            lost={
+                "destination": "SignalWire transfers to phone numbers, SIP URIs and identities, not WhatsApp or "
+                "WebRTC channels"
+            },
+            decided=("destination",),
+            decode=_dec_transfer,
+            encode=_enc_transfer,
+        ),
+        Route(command=Unbridge, tag="calling.disconnect", wire=_Empty, note="calling.disconnect"),
+        Route(
+            command=Play,
+            tag="calling.play",
+            wire=_PlayParams,
+            note=f"calling.play; {_GENERATED}",
+            lost={"offset": "SignalWire plays from the start"},
+            decided=("offset",),
+            decode=_dec_play,
+            encode=_enc_play,
+        ),
+        _control(PausePlayback, "calling.play.pause"),
+        _control(ResumePlayback, "calling.play.resume"),
+        _control(StopPlayback, "calling.play.stop"),
+        Route(
+            command=SetPlaybackVolume,
+            tag="calling.play.volume",
+            wire=_VolumeParams,
+            note="calling.play.volume",
+            fields={"control_id": "control_id", "volume": "volume"},
+            lost={"control_id": _CONTROL},
+            required=("control_id",),
+        ),
+        Route(
+            command=Record,
+            tag="calling.record",
+            wire=_RecordParams,
+            note=f"calling.record with record.audio; {_GENERATED}",
+            lost={"format": "SignalWire records mp3, wav or mp4"},
+            decided=("format",),
+            decode=_dec_record,
+            encode=_enc_record,
+        ),
+        Route(
+            command=PauseRecording,
+            tag="calling.record.pause",
+            wire=_RecordPauseParams,
+            note="calling.record.pause",
+            lost={"control_id": _CONTROL},
+            required=("control_id",),
+            decode=_dec_record_pause,
+            encode=_enc_record_pause,
+        ),
+        _control(ResumeRecording, "calling.record.resume"),
+        _control(StopRecording, "calling.record.stop"),
+        Route(
+            command=Collect,
+            tag="calling.collect",
+            wire=_CollectParams,
+            note=f"calling.collect; {_GENERATED}",
+            lost={"prompt": "calling.collect plays no prompt: Play it first"},
+            decided=("prompt",),
+            decode=_dec_collect,
+            encode=_enc_collect,
+        ),
+        _control(StopCollect, "calling.collect.stop"),
+        _control(StartInputTimers, "calling.collect.start_input_timers"),
+        Route(
+            command=Detect,
+            tag="calling.detect",
+            wire=_DetectParams,
+            note=f"calling.detect; {_GENERATED}",
+            decode=_dec_detect,
+            encode=_enc_detect,
+        ),
+        _control(StopDetect, "calling.detect.stop"),
+        Route(
+            command=Tap,
+            tag="calling.tap",
+            wire=_TapParams,
+            note=f"calling.tap; {_GENERATED}",
+            decode=_dec_tap,
+            encode=_enc_tap,
+        ),
+        _control(StopTap, "calling.tap.stop"),
+        Route(
+            command=Stream,
+            tag="calling.stream",
+            wire=_StreamParams,
+            note=f"calling.stream; {_GENERATED}",
+            decode=_dec_stream,
+            encode=_enc_stream,
+        ),
+        _control(StopStream, "calling.stream.stop"),
+        Route(command=Denoise, tag="calling.denoise", wire=_Empty, note="calling.denoise"),
+        Route(command=StopDenoise, tag="calling.denoise.stop", wire=_Empty, note="calling.denoise.stop"),
+        Route(
+            command=Transcribe,
+            tag="calling.transcribe",
+            wire=_TranscribeParams,
+            note=f"calling.transcribe; {_GENERATED}",
+            decode=_dec_transcribe,
+            encode=_enc_transcribe,
+        ),
+        _control(StopTranscribe, "calling.transcribe.stop"),
+        Route(
+            command=AiHold,
+            tag="calling.ai_hold",
+            wire=_AiHoldParams,
+            note="calling.ai_hold (an AI agent's hold)",
+            lost={"timeout": "the wire counts whole seconds"},
+            decided=("timeout",),
+            decode=_dec_ai_hold,
+            encode=_enc_ai_hold,
+        ),
+        Route(
+            command=AiUnhold,
+            tag="calling.ai_unhold",
+            wire=_AiUnholdParams,
+            note="calling.ai_unhold",
+            lost={"prompt": "the published schema has no prompt for ai_unhold"},
+            decode=_dec_ai_unhold,  # a prompt sent (an SDK form) is checked, then dropped by a leniency rule
+        ),
+        Route(
+            command=AiMessage,
+            tag="calling.ai_message",
+            wire=_AiMessageParams,
+            note="calling.ai_message",
+            decode=_dec_ai_message,
+            encode=_enc_ai_message,
+        ),
+        Route(
+            command=AiStop,
+            tag="calling.ai.stop",
+            wire=_OptionalControl,
+            note="calling.ai.stop",
+            fields={"control_id": "control_id"},
+        ),
+        Route(
+            command=LiveTranscribe,
+            tag="calling.live_transcribe",
+            wire=_LiveParams,
+            note="calling.live_transcribe",
+            lost={"speech_timeout": _WHOLE_MS, "vad_silence": _WHOLE_MS},
+            decided=("speech_timeout", "vad_silence"),  # values of the action's start, converted there
+            decode=_dec_live_transcribe,
+            encode=_enc_live_transcribe,
+        ),
+        Route(
+            command=LiveTranslate,
+            tag="calling.live_translate",
+            wire=_LiveParams,
+            note="calling.live_translate",
+            lost={"speech_timeout": _WHOLE_MS, "vad_silence": _WHOLE_MS},
+            decided=("speech_timeout", "vad_silence"),
+            decode=_dec_live_translate,
+            encode=_enc_live_translate,
+        ),
+        _control(StopFaxSend, "calling.send_fax.stop"),
+        _control(StopFaxReceive, "calling.receive_fax.stop"),
+        Route(
+            command=Refer,
+            tag="calling.refer",
+            wire=_ReferParams,
+            note="calling.refer",
+            decode=_dec_refer,
+            encode=_enc_refer,
+        ),
+        Route(
+            command=UserEvent,
+            tag="calling.user_event",
+            wire=_UserEventParams,
+            note="calling.user_event",
+            fields={"event": "event"},
+            encode=_enc_user_event,
+        ),
+    ),
+    unsupported={
+        Answer: _NO_REST.format(
+            what="answer",
+            instead="the SWML attached to the number answers inbound calls (the proxy acknowledges an app's "
+            "answer once it did: docs/proxy.md), or RELAY's calling.answer",
+        ),
+        ReturnToDialplan: "SignalWire has no dialplan: Redirect to new SWML instead",
+        SendToVoicemail: _NO_REST.format(
+            what="voicemail", instead="Play a greeting then Record, or Redirect to SWML that does"
+        ),
+        AddParticipant: _NO_REST.format(
+            what="add-participant", instead="Redirect to SWML with connect, or RELAY calling.connect"
+        ),
+        RemoveParticipant: _NO_REST.format(
+            what="remove-participant", instead="Unbridge (calling.disconnect) or end the other leg"
+        ),
+        JoinConference: "calling.join_conference left the REST API in 2026-07: Redirect to SWML with join_conference",
+        LeaveConference: "no conference commands over REST: Redirect to SWML, or end the call's leg",
+        Hold: _NO_REST.format(
+            what="media hold (calling.ai_hold holds an AI agent, not the call)",
+            instead="play hold music with Play, or RELAY calling.hold",
+        ),
+        Unhold: _NO_REST.format(what="media unhold", instead="stop the music (StopPlayback) or RELAY"),
+        Mute: _NO_REST.format(what="mute", instead="Redirect to SWML, or mute over RELAY"),
+        Unmute: _NO_REST.format(what="unmute", instead="Redirect to SWML, or unmute over RELAY"),
+        SendDigits: _NO_REST.format(
+            what="DTMF sending", instead="Dial's send_digits on a new call, or RELAY calling.send_digits"
+        ),
+        SeekPlayback: _NO_REST.format(what="seek", instead="stop and Play again"),
+    },
+    wire_path=P,
+    dialect="signalwire",
+)
+CAPABILITIES: Mapping[type, Capability] = ROUTES.capabilities
+#: command -> (params wire class, decoder(params, decoding notes)); ``update`` has its own dispatch.
+DECODERS = ROUTES.decoders
+#: canonical command -> encoder(command, ctx, control_ids): the params, a wire shape or the dict a hook built.
+ENCODERS = ROUTES.encoders
 
 
 # ---------------------------------------------------------------- state rules of update (seed 003)

@@ -1,9 +1,11 @@
 """SignalWire's media commands: calling.play, record, collect, detect, tap, stream and transcribe.
 
-Their wire shapes, decoders and encoders (reference/dialects.md §1.1). Each starts an operation that
-later commands address by its ``control_id``: decoding keeps a missing one as None (leniency rule
-``missing-control-id``), encoding generates one when the canonical command has none. The commands
-that pause, resume or stop these operations carry only the control_id (see :mod:`.commands`).
+Their wire shapes and the decode and encode hooks their routes name (the route table is in
+:mod:`.commands`; reference/dialects.md §1.1), plus the params shapes of calling.play.volume and
+calling.record.pause. Each starts an operation that later commands address by its ``control_id``:
+decoding keeps a missing one as None (leniency rule ``missing-control-id``), encoding generates one
+from the dialect's source when the canonical command has none. The commands that pause, resume or
+stop these operations carry only the control_id (generic routes in :mod:`.commands`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from callglot.canonical import (
     Stream,
     StreamTrack,
     Tap,
+    Transcribe,
     Tts,
     WsDevice,
     thaw_json,
@@ -462,6 +465,10 @@ def _dec_stream(w: _StreamParams, d: _Decoding) -> Stream:
     )
 
 
+def _dec_transcribe(w: _TranscribeParams, d: _Decoding) -> Transcribe:
+    return Transcribe(status_url=w.status_url, control_id=d.control_id(w.control_id))
+
+
 # ---------------------------------------------------------------- encode
 
 
@@ -470,119 +477,128 @@ def _media_item(item: Any) -> dict[str, Any]:
     return {"type": MEDIA_TAGS[type(item)], "params": {k: _wire_value(v) for k, v in params.items()}}
 
 
-class _MediaEncoder:
-    """Encoders of the media commands; a control_id is generated when absent (the generator is injectable)."""
+#: Where a start command gets the control_id it generates: the dialect's source, passed to these hooks.
+ControlIds = Callable[[], str]
 
-    def __init__(self, control_ids: Callable[[], str]) -> None:
-        self._control_ids = control_ids
 
-    def control_id(self, command: Any, ctx: Encoding) -> str:
-        if command.control_id is not None:
-            return str(command.control_id)
-        ctx.generated("control_id", "SignalWire needs a control_id to address the operation later: one was generated")
-        return self._control_ids()
+def _control_id(command: Any, ctx: Encoding, control_ids: ControlIds) -> str:
+    """The command's control_id, or (reported) a generated one: SignalWire addresses the operation by it."""
+    if command.control_id is not None:
+        return str(command.control_id)
+    ctx.generated("control_id", "SignalWire needs a control_id to address the operation later: one was generated")
+    return control_ids()
 
-    def play(self, c: Play, ctx: Encoding) -> tuple[str, Any]:
-        if c.offset is not None:
-            ctx.lose("offset")
-        params = {
-            "control_id": self.control_id(c, ctx),
-            "play": [_media_item(item) for item in c.media],
-            "volume": c.volume,
+
+def _enc_play(c: Play, ctx: Encoding, control_ids: ControlIds) -> dict[str, Any]:
+    if c.offset is not None:
+        ctx.lose("offset")  # decided here: its loss is reported before the control_id generated
+    params = {
+        "control_id": _control_id(c, ctx, control_ids),
+        "play": [_media_item(item) for item in c.media],
+        "volume": c.volume,
+        "direction": _str(c.direction),
+        "loop": c.loop,
+        "language": c.language,
+        "voice": c.voice,
+        "gender": _str(c.gender),
+        "status_url": c.status_url,
+    }
+    return _drop_none(params)
+
+
+def _enc_record(c: Record, ctx: Encoding, control_ids: ControlIds) -> dict[str, Any]:
+    audio = _drop_none(
+        {
+            "beep": c.beep,
+            "format": _record_format(c.format, ctx),
+            "stereo": c.stereo,
             "direction": _str(c.direction),
-            "loop": c.loop,
-            "language": c.language,
-            "voice": c.voice,
-            "gender": _str(c.gender),
-            "status_url": c.status_url,
-        }
-        return "calling.play", _drop_none(params)
-
-    def record(self, c: Record, ctx: Encoding) -> tuple[str, Any]:
-        audio = _drop_none(
-            {
-                "beep": c.beep,
-                "format": _record_format(c.format, ctx),
-                "stereo": c.stereo,
-                "direction": _str(c.direction),
-                "initial_timeout": c.initial_timeout,
-                "end_silence_timeout": c.end_silence_timeout,
-                "max_length": c.max_length,
-                "terminators": c.terminators,
-                "input_sensitivity": c.input_sensitivity,
-            }
-        )
-        params = {"control_id": self.control_id(c, ctx), "record": {"audio": audio}, "status_url": c.status_url}
-        return "calling.record", _drop_none(params)
-
-    def collect(self, c: Collect, ctx: Encoding) -> tuple[str, Any]:
-        if c.prompt is not None:
-            ctx.lose("prompt")
-        params = {
-            "control_id": self.control_id(c, ctx),
             "initial_timeout": c.initial_timeout,
-            "digits": None if c.digits is None else _drop_none(attrs.asdict(c.digits)),
-            "speech": None
-            if c.speech is None
-            else _drop_none(
-                {
-                    "end_silence_timeout": c.speech.end_silence_timeout,
-                    "speech_timeout": c.speech.speech_timeout,
-                    "language": c.speech.language,
-                    "hints": None if c.speech.hints is None else list(c.speech.hints),
-                    "model": c.speech.model,
-                    "engine": _str(c.speech.engine),
-                }
-            ),
-            "continuous": c.continuous,
-            "partial_results": c.partial_results,
-            "send_start_of_input": c.send_start_of_input,
-            "start_input_timers": c.start_input_timers,
-            "status_url": c.status_url,
+            "end_silence_timeout": c.end_silence_timeout,
+            "max_length": c.max_length,
+            "terminators": c.terminators,
+            "input_sensitivity": c.input_sensitivity,
         }
-        return "calling.collect", _drop_none(params)
+    )
+    params = {"control_id": _control_id(c, ctx, control_ids), "record": {"audio": audio}, "status_url": c.status_url}
+    return _drop_none(params)
 
-    def detect(self, c: Detect, ctx: Encoding) -> tuple[str, Any]:
-        detector = c.detector
-        if isinstance(detector, MachineDetector):
-            spec: dict[str, Any] = {"type": "machine", "params": _drop_none(attrs.asdict(detector))}
-        elif isinstance(detector, FaxDetector):
-            spec = {"type": "fax", "params": _drop_none({"tone": _str(detector.tone)})}
-        else:
-            spec = {"type": "digit", "params": _drop_none({"digits": detector.digits})}
-        params = {
-            "control_id": self.control_id(c, ctx),
-            "detect": spec,
-            "timeout": c.timeout,
-            "status_url": c.status_url,
-        }
-        return "calling.detect", _drop_none(params)
 
-    def tap(self, c: Tap, ctx: Encoding) -> tuple[str, Any]:
-        device = c.device
-        if isinstance(device, RtpDevice):
-            rtp = {"addr": device.addr, "port": device.port, "codec": _str(device.codec), "ptime": device.ptime}
-            spec = {"type": "rtp", "params": _drop_none(rtp)}
-        else:
-            spec = {"type": "ws", "params": _drop_none({"uri": device.uri, "codec": _str(device.codec)})}
-        params = {
-            "control_id": self.control_id(c, ctx),
-            "tap": {"type": "audio", "params": {"direction": str(c.direction)}},
-            "device": spec,
-            "status_url": c.status_url,
-        }
-        return "calling.tap", _drop_none(params)
+def _enc_collect(c: Collect, ctx: Encoding, control_ids: ControlIds) -> dict[str, Any]:
+    if c.prompt is not None:
+        ctx.lose("prompt")  # decided here: its loss is reported before the control_id generated
+    params = {
+        "control_id": _control_id(c, ctx, control_ids),
+        "initial_timeout": c.initial_timeout,
+        "digits": None if c.digits is None else _drop_none(attrs.asdict(c.digits)),
+        "speech": None
+        if c.speech is None
+        else _drop_none(
+            {
+                "end_silence_timeout": c.speech.end_silence_timeout,
+                "speech_timeout": c.speech.speech_timeout,
+                "language": c.speech.language,
+                "hints": None if c.speech.hints is None else list(c.speech.hints),
+                "model": c.speech.model,
+                "engine": _str(c.speech.engine),
+            }
+        ),
+        "continuous": c.continuous,
+        "partial_results": c.partial_results,
+        "send_start_of_input": c.send_start_of_input,
+        "start_input_timers": c.start_input_timers,
+        "status_url": c.status_url,
+    }
+    return _drop_none(params)
 
-    def stream(self, c: Stream, ctx: Encoding) -> tuple[str, Any]:
-        params = {
-            "control_id": self.control_id(c, ctx),
-            "url": c.url,
-            "name": c.name,
-            "codec": c.codec,
-            "track": _str(c.track),
-            "authorization_bearer_token": c.authorization_bearer_token,
-            "custom_parameters": thaw_json(c.custom_parameters),
-            "status_url": c.status_url,
-            "status_url_method": _str(c.status_url_method),
-        }
-        return "calling.stream", _drop_none(params)
+
+def _enc_detect(c: Detect, ctx: Encoding, control_ids: ControlIds) -> dict[str, Any]:
+    detector = c.detector
+    if isinstance(detector, MachineDetector):
+        spec: dict[str, Any] = {"type": "machine", "params": _drop_none(attrs.asdict(detector))}
+    elif isinstance(detector, FaxDetector):
+        spec = {"type": "fax", "params": _drop_none({"tone": _str(detector.tone)})}
+    else:
+        spec = {"type": "digit", "params": _drop_none({"digits": detector.digits})}
+    params = {
+        "control_id": _control_id(c, ctx, control_ids),
+        "detect": spec,
+        "timeout": c.timeout,
+        "status_url": c.status_url,
+    }
+    return _drop_none(params)
+
+
+def _enc_tap(c: Tap, ctx: Encoding, control_ids: ControlIds) -> dict[str, Any]:
+    device = c.device
+    if isinstance(device, RtpDevice):
+        rtp = {"addr": device.addr, "port": device.port, "codec": _str(device.codec), "ptime": device.ptime}
+        spec = {"type": "rtp", "params": _drop_none(rtp)}
+    else:
+        spec = {"type": "ws", "params": _drop_none({"uri": device.uri, "codec": _str(device.codec)})}
+    params = {
+        "control_id": _control_id(c, ctx, control_ids),
+        "tap": {"type": "audio", "params": {"direction": str(c.direction)}},
+        "device": spec,
+        "status_url": c.status_url,
+    }
+    return _drop_none(params)
+
+
+def _enc_stream(c: Stream, ctx: Encoding, control_ids: ControlIds) -> dict[str, Any]:
+    params = {
+        "control_id": _control_id(c, ctx, control_ids),
+        "url": c.url,
+        "name": c.name,
+        "codec": c.codec,
+        "track": _str(c.track),
+        "authorization_bearer_token": c.authorization_bearer_token,
+        "custom_parameters": thaw_json(c.custom_parameters),
+        "status_url": c.status_url,
+        "status_url_method": _str(c.status_url_method),
+    }
+    return _drop_none(params)
+
+
+def _enc_transcribe(c: Transcribe, ctx: Encoding, control_ids: ControlIds) -> dict[str, Any]:
+    return _drop_none({"control_id": _control_id(c, ctx, control_ids), "status_url": c.status_url})
