@@ -38,7 +38,7 @@ from .types import (
     json_field_converter,
 )
 
-command = attrs.frozen(kw_only=True)
+command = frozen(kw_only=True)
 
 # ---------------------------------------------------------------- field helpers
 

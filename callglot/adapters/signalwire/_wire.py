@@ -12,8 +12,7 @@ import enum
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-import attrs
-
+from callglot._frozen import frozen
 from callglot.adapters import _base
 from callglot.adapters._base import Encoding, enum_value, register_wire
 from callglot.canonical import FrozenJson, HangupCause, RecordingFormat, freeze_json
@@ -24,24 +23,24 @@ converter = _base.make_converter()
 # ---------------------------------------------------------------- wire shapes of calling.tap (command and event)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _TapAudio:
     direction: str
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _TapSpec:
     type: str
     params: _TapAudio
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _DeviceSpec:
     type: str
     params: dict[str, Any]
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _RtpParams:
     addr: str
     port: int
@@ -49,7 +48,7 @@ class _RtpParams:
     ptime: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _WsParams:
     uri: str
     codec: str | None = None

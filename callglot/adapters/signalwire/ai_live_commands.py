@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from callglot._frozen import frozen
 from callglot.adapters import _base
 from callglot.adapters._base import Encoding, enum_value, register_wire, structure
 from callglot.canonical import (
@@ -39,25 +40,25 @@ from ._wire import P, _Decoding, _drop_none, _enum, _field_error, _json, _str, c
 # ---------------------------------------------------------------- wire shapes
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _AiHoldParams:
     timeout: Any = None
     prompt: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _AiUnholdParams:
     prompt: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _AiReset:
     full_reset: bool | None = None
     user_prompt: str | None = None
     system_prompt: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _AiMessageParams:
     role: str | None = None
     message_text: str | None = None
@@ -65,13 +66,13 @@ class _AiMessageParams:
     global_data: dict[str, Any] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _LiveParams:
     action: Any
     status_url: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _LiveTranscribeStart:
     lang: str | None = None
     language: str | None = None  # leniency "live-transcribe-language"
@@ -87,7 +88,7 @@ class _LiveTranscribeStart:
     debug_level: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _LiveTranslateStart:
     from_lang: str
     to_lang: str
@@ -107,13 +108,13 @@ class _LiveTranslateStart:
     debug_level: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _LiveSummarize:
     webhook: str | None = None
     prompt: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _LiveInject:
     message: str
     direction: str

@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from callglot._frozen import frozen
 from callglot.adapters._base import Encoding, register_wire, structure
 from callglot.canonical import Channel, HangupCause, freeze_json
 from callglot.canonical import events as ev
@@ -24,31 +25,31 @@ from ._wire import END_REASONS, EVENT_PATH, _drop_none, _make, _reverse, _wire_s
 # ---------------------------------------------------------------- wire shapes
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _PhoneEnds:
     from_number: str | None = None
     to_number: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _AddressEnds:
     from_: str | None = None
     to: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _CallDevice:
     type: str
     params: dict[str, Any] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Peer:
     call_id: str | None = None
     node_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _StateEvt:
     call_id: str  # routing: the call the event is about
     node_id: str | None = None
@@ -59,7 +60,7 @@ class _StateEvt:
     peer: _Peer | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _ReceiveEvt:
     call_id: str  # routing: the call the event is about
     node_id: str | None = None
@@ -72,7 +73,7 @@ class _ReceiveEvt:
     project_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _ConnectPeer:
     call_id: str | None = None
     node_id: str | None = None
@@ -82,7 +83,7 @@ class _ConnectPeer:
     queue_name: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _ConnectEvt:
     call_id: str  # routing: the call the event is about
     node_id: str | None = None
@@ -93,7 +94,7 @@ class _ConnectEvt:
     peer: _ConnectPeer | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _DialEvt:
     node_id: str | None = None
     tag: str | None = None
@@ -103,21 +104,21 @@ class _DialEvt:
     source: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _DenoiseEvt:
     call_id: str  # routing: the call the event is about
     node_id: str | None = None
     denoised: bool
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _HoldEvt:
     call_id: str  # routing: the call the event is about
     node_id: str | None = None
     state: str
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _ErrorEvt:
     call_id: str | None = None  # a call-level error names its call; the SDK's own tests also send none
     node_id: str | None = None
@@ -125,7 +126,7 @@ class _ErrorEvt:
     message: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _ConferenceEvt:
     call_id: str | None = None  # the participant's call
     node_id: str | None = None

@@ -26,6 +26,7 @@ from typing import Any
 
 import attrs
 
+from callglot._frozen import frozen
 from callglot.adapters import _base
 from callglot.adapters._base import Encoding, enum_value, register_wire, route_for, structure
 from callglot.adapters._routes import Route, RouteTable
@@ -156,7 +157,7 @@ _SDK_STATUS_EVENTS = {"queued": DialEvent.CREATED, "initiated": DialEvent.CREATE
 # ---------------------------------------------------------------- wire shapes (media, AI and live: in their modules)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _DialParams:
     from_: str
     to: str | None = None
@@ -178,7 +179,7 @@ class _DialParams:
     custom_variables: dict[str, Any] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _UpdateParams:
     id: str
     url: str | None = None
@@ -188,32 +189,32 @@ class _UpdateParams:
     status_url: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Empty:
     pass
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _EndParams:
     reason: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _TransferParams:
     dest: Any
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _Control:
     control_id: str
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _OptionalControl:
     control_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _SipParams:
     to: str
     from_: str | None = None
@@ -221,19 +222,19 @@ class _SipParams:
     password: str | None = attrs.field(default=None, repr=False)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _ReferDevice:
     type: str
     params: _SipParams
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _ReferParams:
     device: Any  # the spec's {type, params} or (leniency "refer-flat-device") the SDK's flat form
     status_url: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _UserEventParams:
     event: dict[str, Any]
 

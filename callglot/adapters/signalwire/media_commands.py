@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from callglot._frozen import frozen
 from callglot.adapters import _base
 from callglot.adapters._base import Encoding, enum_value, register_wire, route_for, structure
 from callglot.canonical import (
@@ -69,18 +70,18 @@ from ._wire import (
 # ---------------------------------------------------------------- wire shapes
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _MediaItem:
     type: str
     params: dict[str, Any]
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _AudioParams:
     url: str
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _TtsParams:
     text: str
     language: str | None = None
@@ -88,18 +89,18 @@ class _TtsParams:
     voice: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _SilenceParams:
     duration: float
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _RingtoneParams:
     name: str
     duration: float | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _PlayParams:
     control_id: str | None = None
     play: list[_MediaItem]
@@ -112,13 +113,13 @@ class _PlayParams:
     status_url: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _VolumeParams:
     control_id: str
     volume: float
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _RecordAudio:
     beep: bool | None = None
     format: str | None = None
@@ -131,12 +132,12 @@ class _RecordAudio:
     input_sensitivity: float | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _RecordSpec:
     audio: _RecordAudio
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _RecordParams:
     control_id: str | None = None
     record: _RecordSpec | None = None
@@ -144,20 +145,20 @@ class _RecordParams:
     status_url: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _RecordPauseParams:
     control_id: str
     behavior: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _DigitsSpec:
     max: int
     terminators: str | None = None
     digit_timeout: float | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _SpeechSpec:
     end_silence_timeout: float | None = None
     speech_timeout: float | None = None
@@ -167,7 +168,7 @@ class _SpeechSpec:
     engine: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _CollectParams:
     control_id: str | None = None
     initial_timeout: float | None = None
@@ -180,13 +181,13 @@ class _CollectParams:
     status_url: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _DetectSpec:
     type: str
     params: dict[str, Any] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _MachineParams:
     initial_timeout: float | None = None
     end_silence_timeout: float | None = None
@@ -197,17 +198,17 @@ class _MachineParams:
     detect_message_end: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _FaxParams:
     tone: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _DigitParams:
     digits: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _DetectParams:
     control_id: str | None = None
     detect: _DetectSpec
@@ -215,7 +216,7 @@ class _DetectParams:
     status_url: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _TapParams:
     control_id: str | None = None
     tap: Any  # the spec's {type, params} or (leniency "tap-flat-params") the SDK's flat form
@@ -223,7 +224,7 @@ class _TapParams:
     status_url: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _StreamParams:
     control_id: str | None = None
     url: str
@@ -236,7 +237,7 @@ class _StreamParams:
     status_url_method: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _TranscribeParams:
     control_id: str | None = None
     status_url: str | None = None

@@ -12,8 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import attrs
-
+from callglot._frozen import frozen
 from callglot.adapters import _base
 from callglot.adapters._base import Encoding, enum_value, register_wire, structure
 from callglot.canonical import Direction, RecordingFormat
@@ -39,7 +38,7 @@ from ._wire import (
 # ---------------------------------------------------------------- wire shapes
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _PlayEvt:
     control_id: str  # matching: the operation the event reports on
     call_id: str  # routing: the call the event is about
@@ -47,19 +46,19 @@ class _PlayEvt:
     state: str
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _RecordEvtAudio:
     format: str | None = None
     direction: str | None = None
     stereo: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _RecordEvtSpec:
     audio: _RecordEvtAudio
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _RecordEvt:
     control_id: str  # matching: the operation the event reports on
     call_id: str  # routing: the call the event is about
@@ -74,25 +73,25 @@ class _RecordEvt:
     record: _RecordEvtSpec | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _CollectOutcome:
     type: str
     params: dict[str, Any] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _DigitOutcome:
     digits: str | None = None
     terminator: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _SpeechOutcome:
     text: str | None = None
     confidence: float | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _CollectEvt:
     control_id: str  # matching: the operation the event reports on
     call_id: str  # routing: the call the event is about
@@ -102,19 +101,19 @@ class _CollectEvt:
     state: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _DetectFinding:
     event: str
     beep: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _DetectOutcome:
     type: str
     params: _DetectFinding
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _DetectEvt:
     control_id: str  # matching: the operation the event reports on
     call_id: str  # routing: the call the event is about
@@ -123,7 +122,7 @@ class _DetectEvt:
     detect: _DetectOutcome
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _TapEvt:
     control_id: str  # matching: the operation the event reports on
     call_id: str  # routing: the call the event is about
@@ -134,7 +133,7 @@ class _TapEvt:
     device: dict[str, Any] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _StreamEvt:
     control_id: str  # matching: the operation the event reports on
     call_id: str  # routing: the call the event is about
@@ -146,7 +145,7 @@ class _StreamEvt:
     name: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _TranscriptEvt:
     id: str
     call_id: str  # routing: the call the event is about
@@ -154,7 +153,7 @@ class _TranscriptEvt:
     text: Any = _base.ABSENT  # a whole call's transcript may pass the wire string bound: checked in _dec_transcript
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _TranscribeEvt:
     control_id: str  # matching: the operation the event reports on
     call_id: str  # routing: the call the event is about
@@ -166,7 +165,7 @@ class _TranscribeEvt:
     size: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _ReferEvt:
     control_id: str | None = None
     call_id: str  # routing: the call the event is about
@@ -177,19 +176,19 @@ class _ReferEvt:
     sip_notify_response_code: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _FaxOutcome:
     type: str
     params: dict[str, Any] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _FaxPage:
     direction: str | None = None
     number: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _FaxFinished:
     direction: str | None = None
     identity: str | None = None
@@ -202,12 +201,12 @@ class _FaxFinished:
     format: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _FaxError:
     description: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _FaxEvt:
     control_id: str  # matching: the operation the event reports on
     call_id: str  # routing: the call the event is about
@@ -215,7 +214,7 @@ class _FaxEvt:
     fax: _FaxOutcome
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _SendDigitsEvt:
     control_id: str  # matching: the operation the event reports on
     call_id: str  # routing: the call the event is about

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import attrs
-
+from callglot._frozen import frozen
 from callglot._wire import HttpResponse
 from callglot.adapters import _base
 from callglot.adapters._base import Encoding, register_wire, structure
@@ -56,7 +55,7 @@ RESPONSE_CAPABILITIES: Mapping[type, Capability] = {
 # ---------------------------------------------------------------- wire shapes
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class _RestError:
     type: str
     code: str
