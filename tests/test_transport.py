@@ -221,6 +221,29 @@ def test_base_url_keeps_its_path_prefix() -> None:
     assert str(vendor.requests[0].url) == f"http://127.0.0.1:8080/prefix/v1/calls/{CALL_IDS['chirp']}/commands"
 
 
+def test_each_call_gets_its_own_url_and_the_parsed_urls_kept_stay_bounded() -> None:
+    import callglot.transport._client as client_module
+
+    seen: list[str] = []
+
+    def vendor(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(
+            200, json={"callId": request.url.path.split("/")[3], "command": "hangup", "status": "accepted"}
+        )
+
+    count = client_module._MAX_URLS + 5
+    with Client(
+        "chirp", base_url=BASE, auth=auth_for("chirp"), http_client=httpx.Client(transport=httpx.MockTransport(vendor))
+    ) as client:
+        for _ in range(2):  # the second round from the parsed URLs kept (those the bound left)
+            for n in range(count):
+                client.send(Hangup(), call_id=f"call_{n}")
+        kept = len(client._core._urls)
+    assert seen == [f"{BASE.rstrip('/')}/v1/calls/call_{n}/commands" for _ in range(2) for n in range(count)]
+    assert 0 < kept <= client_module._MAX_URLS
+
+
 def test_another_vendors_credentials_are_refused() -> None:
     with pytest.raises(TypeError, match="chirp takes BearerAuth, not GatewayAuth"):
         Client("chirp", auth=auth_for("gateway"))

@@ -234,6 +234,8 @@ _TRANSIENT: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout
                      httpx.NetworkError, httpx.RemoteProtocolError)  # fmt: skip
 #: Statuses that say "not now" rather than "no": the command was not carried out.
 _TRY_LATER: Final = frozenset({429, 503})
+#: Parsed request URLs kept per client (one per path: per call id for dialects that put it in the path).
+_MAX_URLS: Final = 1024
 #: Headers whose values are credentials wherever they appear (httpx masks only the first two).
 _SECRET_HEADERS: Final = frozenset({"authorization", "proxy-authorization", "x-api-key", "cookie"})
 #: Body keys whose values are not logged even with ``log_bodies`` (a Dial's SIP password).
@@ -361,6 +363,7 @@ class _Core:
             raise TypeError(f"retry must be a Retry or None, not {type(retry).__name__}")
         self.retry = NO_RETRY if retry is None else retry
         self.timeout = httpx.Timeout(timeout) if not isinstance(timeout, httpx.Timeout) else timeout
+        self._urls: dict[str, httpx.URL] = {}
         if rate_limit is not None and not isinstance(rate_limit, RateLimit):
             raise TypeError(f"rate_limit must be a RateLimit or None, not {type(rate_limit).__name__}")
         self.rate_limit = rate_limit
@@ -387,7 +390,7 @@ class _Core:
         headers = {"Content-Type": "application/json", "Accept": "application/json", **wire.headers}
         content = b"" if wire.body is None else _ENCODER.encode(wire.body).encode("utf-8")
         request = http.build_request(
-            wire.method, self.base_url + wire.path, content=content, headers=headers, timeout=self.timeout
+            wire.method, self._url(wire.path), content=content, headers=headers, timeout=self.timeout
         )
         return _Send(
             command=type(command).__name__,
@@ -398,6 +401,15 @@ class _Core:
             request=request,
             started=self.clock(),
         )
+
+    def _url(self, path: str) -> httpx.URL:
+        """``base_url + path``, parsed once per path (httpx parses a string on every request: 20 µs)."""
+        url = self._urls.get(path)
+        if url is None:
+            if len(self._urls) >= _MAX_URLS:  # one entry per call id for some dialects: bounded
+                self._urls.clear()
+            url = self._urls[path] = httpx.URL(self.base_url + path)
+        return url
 
     def reserve(self) -> float:
         return 0.0 if self.window is None else self.window.reserve(self.clock())
