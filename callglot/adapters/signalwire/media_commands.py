@@ -473,9 +473,17 @@ def _dec_transcribe(w: _TranscribeParams, d: _Decoding) -> Transcribe:
 # ---------------------------------------------------------------- encode
 
 
+#: Each media class's field names, in order: what ``attrs.asdict`` would walk, read once (it costs 3 µs an item).
+_MEDIA_FIELDS: Mapping[type, tuple[str, ...]] = {cls: tuple(f.name for f in attrs.fields(cls)) for cls in MEDIA_TAGS}
+
+
 def _media_item(item: Any) -> dict[str, Any]:
-    params = _drop_none(attrs.asdict(item, recurse=False))
-    return {"type": MEDIA_TAGS[type(item)], "params": {k: _wire_value(v) for k, v in params.items()}}
+    params = {}
+    for name in _MEDIA_FIELDS[type(item)]:
+        value = getattr(item, name)
+        if value is not None:
+            params[name] = _wire_value(value)
+    return {"type": MEDIA_TAGS[type(item)], "params": params}
 
 
 #: Where a start command gets the control_id it generates: the dialect's source, passed to these hooks.
