@@ -7,6 +7,12 @@ derives from its routes what each dialect used to write by hand, each in its own
 table (wire tag -> wire shape and decoder), the encode table (canonical class -> encoder), the
 capability table (the matrix, the docs and the encode policy all read it), and the wire path of
 each carried field (for errors a canonical constructor raises).
+
+An :class:`EventRoute` says the same of one webhook event: one canonical event class as one wire
+event name. An :class:`EventRouteTable` derives from its routes the event decode table (wire name ->
+wire shape and decoder), the event encode table (canonical class -> encoder) and the event
+capability table. What the framed routes share around their wire shape (an envelope, a header) is
+declared once, as the table's :class:`EventFrame`.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from callglot.errors import InvalidMessage, InvalidValue
 
 from ._base import Encoding, join_path, wire_key
 
-__all__ = ["Route", "RouteTable"]
+__all__ = ["Codec", "EventFrame", "EventRoute", "EventRouteTable", "Route", "RouteTable"]
 
 #: ``decoder(wire value, *context)``, ``encoder(command, encoding, *context)``: the context is whatever
 #: the dialect passes its hooks (SignalWire: its decoding notes, its control-id source); generic
@@ -33,6 +39,10 @@ Encoder = Callable[..., Any]
 
 
 def _frozen_mapping(value: Mapping[str, str]) -> Mapping[str, str]:
+    return dict(value)
+
+
+def _any_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return dict(value)
 
 
@@ -190,5 +200,406 @@ def _encoder(route: Route, tag_field: str | None) -> Encoder:
             if getattr(command, name) is not None:
                 ctx.lose(name)
         return wire
+
+    return encode
+
+
+# ---------------------------------------------------------------- event routes
+
+#: ``decoder(wire value, base path, header)`` -> the event: ``header`` is what the dialect's frame
+#: decoded (``{"call_id": ..., "sequence": ...}``; empty for an unframed route), passed to the event
+#: class as it is. ``encoder(event, encoding)`` -> ``(wire name, wire value, header)``: the header is
+#: the frame's entries (wire key -> value, None left out), None for an unframed route.
+EventDecoder = Callable[[Any, str, Mapping[str, Any]], Any]
+EventEncoder = Callable[[Any, Encoding], tuple[str, Any, "dict[str, Any] | None"]]
+#: An event route's decode hook ``(wire value, base path) -> {canonical field: value}`` and encode hook
+#: ``(event, encoding, carried) -> {wire attribute: value}`` (``carried``: the wire attributes the
+#: generic part carried and converted so far; a frame's hook returns header entries).
+EventDecodeHook = Callable[[Any, str], Mapping[str, Any]]
+EventEncodeHook = Callable[[Any, Encoding, Mapping[str, Any]], "Mapping[str, Any] | None"]
+
+
+@frozen(kw_only=True)
+class Codec:
+    """How a carried field's value changes on the wire (milliseconds for seconds, a checked pattern).
+
+    ``decode(wire value, its JSON path)``: the canonical value, or InvalidMessage at that path.
+    ``encode(canonical value, canonical field, encoding)``: the wire value, or None once it called
+    ``encoding.lose(field, ...)`` (a field whose conversion can lose must be declared ``lost``). Neither
+    is called for None: an absent value stays absent.
+    """
+
+    decode: Callable[[Any, str], Any]
+    encode: Callable[[Any, str, Encoding], Any]
+
+
+def _walk_check(
+    owner: str,
+    cls: type,
+    lost: Mapping[str, str],
+    fields: Mapping[str, str],
+    convert: Mapping[str, Codec],
+    decided: tuple[str, ...],
+    required: tuple[str, ...],
+    order: tuple[str, ...],
+    after: tuple[str, ...],
+) -> None:
+    known = attrs.fields_dict(cls)
+    not_fields = [name for name in (*lost, *fields) if name not in known]
+    if not_fields:
+        raise AssertionError(f"{owner}: not fields of {cls.__name__}: {', '.join(not_fields)}")
+    undeclared = [name for name in (*decided, *required, *order, *after) if name not in lost]
+    if undeclared:
+        raise AssertionError(f"{owner}: decided, required or ordered but not declared lost: {', '.join(undeclared)}")
+    not_carried = [name for name in (*convert, *required) if name not in fields]
+    if not_carried:
+        raise AssertionError(f"{owner}: converted or required but not carried: {', '.join(not_carried)}")
+    twice = [name for name in order if name in after]
+    if twice or len(set(order)) != len(order) or len(set(after)) != len(after):
+        raise AssertionError(f"{owner}: walked twice: {', '.join(twice) or 'order or after repeats a field'}")
+
+
+@frozen(kw_only=True)
+class EventFrame:
+    """What a dialect's framed event routes share around their wire shape: an envelope or a header.
+
+    ``lost``: the frame's losses, in the matrix's order; they head the capability of every event class
+    routed framed (before the route's own ``lost``). ``fields``: canonical attribute -> header key,
+    carried as it is (``call_id`` -> ``session_uuid``); also where a canonical constructor's error on
+    that attribute is reported (``$.<key>``). ``convert``, ``required``, ``decided``, ``order``: as an
+    :class:`EventRoute`'s. ``encode``: the hook, run after the frame's own losses, returning header
+    entries of its own (``sequence``). Encoding runs the frame before the route (and before the
+    route is chosen); decoding the frame (which form, which header) is the dialect's: it passes the
+    header to the route's decoder.
+    """
+
+    lost: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
+    fields: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
+    convert: Mapping[str, Codec] = attrs.field(factory=dict, converter=_any_mapping, hash=False)
+    required: tuple[str, ...] = ()
+    decided: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()
+    encode: EventEncodeHook | None = None
+
+    def check(self, event: type) -> None:
+        _walk_check("frame", event, self.lost, self.fields, self.convert, self.decided, self.required, self.order, ())
+        if self.decided and self.encode is None:
+            raise AssertionError(f"frame: {', '.join(self.decided)} decided by an encode hook it lacks")
+
+
+@frozen(kw_only=True)
+class EventRoute:
+    """One canonical event class as one wire event (a webhook's ``event`` name and its shape).
+
+    ``event``: the canonical class; ``name``: the wire's name for it. ``wire``: the wire shape of the
+    route's part of the message (the envelope's data for a framed route, the whole message for an
+    unframed one), None when the name alone says it. ``framed``: the route sits in the table's
+    :class:`EventFrame` (every route of one class alike). ``note``: the class's capability note, given
+    on its first route (a later route of the class leaves it empty). ``lost``: what the class may
+    lose, in the order the matrix lists them; every route of a class declares the same (one
+    capability per class: share one mapping); each route carries some of them, drops the rest.
+
+    ``values``: canonical attribute -> the value this wire name implies (``state``: ``CREATED``).
+    Decoding sets them. Encoding picks the route by the first (the class's *selector*): the route
+    with the event's value, else the route that ``approximates`` it (writes it, the selector lost,
+    droppable), else the class's ``fallback`` route (the selector lost, not droppable, at its place
+    below), else the selector is refused (not droppable) before any route runs. An event whose other
+    ``values`` differ loses that field, not droppable.
+
+    ``fields``: canonical attribute -> wire attribute, carried both ways (an absent wire field is the
+    canonical default); ``convert``: a :class:`Codec` for those that change on the way (milliseconds,
+    a checked id). ``required``: carried fields the wire cannot do without: None is refused (not
+    droppable) at the field's place below.
+
+    Encoding walks the route's ``lost`` fields, ``order`` first (the order the dialect meets them
+    in, when not the matrix's), then the rest in ``lost`` order, except ``after``; then runs the
+    ``encode`` hook; then walks ``after``. At each: a ``decided`` field is the hook's; the selector
+    and ``values`` are checked as above; a carried field is converted (a Codec may lose it) or
+    refused if required and None; any other is dropped when set (refused under STRICT, reported
+    under LENIENT). The hook returns wire attributes to add to those carried (those not lost are
+    carried first); the wire shape is built from both (with the table's ``tag_field``, when the shape
+    has it). Decoding runs the ``decode`` hook first, then converts the carried fields in ``fields``
+    order, and builds the event from the frame's header, ``values``, carried fields and the hook's
+    (None left out); a canonical constructor's error is reported at the field's wire path.
+    ``decodes``/``encodes``: False for a wire form only one way; ``support``: declared for an
+    emulation, otherwise NATIVE without losses, PARTIAL with.
+    """
+
+    event: type
+    name: str
+    wire: type | None = None
+    framed: bool = True
+    note: str = ""
+    fields: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
+    convert: Mapping[str, Codec] = attrs.field(factory=dict, converter=_any_mapping, hash=False)
+    values: Mapping[str, Any] = attrs.field(factory=dict, converter=_any_mapping, hash=False)
+    approximates: tuple[Any, ...] = ()
+    fallback: bool = False
+    lost: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
+    decided: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    decode: EventDecodeHook | None = None
+    encode: EventEncodeHook | None = None
+    decodes: bool = True
+    encodes: bool = True
+    support: Support | None = None
+
+    def __attrs_post_init__(self) -> None:
+        owner = f"{self.event.__name__} {self.name}"
+        _walk_check(
+            owner, self.event, self.lost, self.fields, self.convert, self.decided, self.required, self.order, self.after
+        )
+        if self.decided and self.encode is None:
+            raise AssertionError(f"{owner}: {', '.join(self.decided)} decided by an encode hook it lacks")
+        unknown = [name for name in self.values if name not in attrs.fields_dict(self.event)]
+        if unknown:
+            raise AssertionError(f"{owner}: values of no field: {', '.join(unknown)}")
+        unchecked = [name for name in list(self.values)[1:] if name not in self.lost]
+        if unchecked:  # encoding checks a value where its field is walked: a lost field
+            raise AssertionError(f"{owner}: values beyond the selector not declared lost: {', '.join(unchecked)}")
+        if (self.approximates or self.fallback) and (not self.values or next(iter(self.values)) not in self.lost):
+            raise AssertionError(f"{owner}: approximates or falls back on a selector it does not declare lost")
+
+
+class EventRouteTable:
+    """A dialect's event routes and the tables derived from them.
+
+    ``unsupported``: canonical class -> the note naming the alternative, for every event class
+    (``callglot.canonical.events.EVENTS``) no route says. ``frame``: what the framed routes share.
+    ``tag_field``: the wire attribute holding the wire name in shapes that have it (an unframed
+    message's ``event``); encoding fills it. Refuses at construction a class both routed and
+    unsupported, a class neither, two routes decoding one name, a class whose routes disagree on
+    ``lost``, ``framed`` or the selector, and a class of several routes without a selector.
+
+    Derived: ``capabilities`` (every class in EVENTS order: the frame's losses then the route's, the
+    first route's note), ``decoders`` (wire name -> (wire shape, decoder)), ``encoders`` (class ->
+    encoder), ``by_name`` (wire name -> its decoding route).
+    """
+
+    def __init__(
+        self,
+        routes: Iterable[EventRoute],
+        *,
+        unsupported: Mapping[type, str],
+        frame: EventFrame | None = None,
+        tag_field: str | None = None,
+        dialect: str = "",
+    ) -> None:
+        from callglot.canonical.events import EVENTS
+
+        self.routes = tuple(routes)
+        self.frame = frame
+        by_class: dict[type, list[EventRoute]] = {}
+        decoding: dict[str, EventRoute] = {}
+        for route in self.routes:
+            if route.framed and frame is None:
+                raise AssertionError(f"{dialect}: {route.name} is framed but the table has no frame")
+            if route.decodes:
+                if route.name in decoding:
+                    raise AssertionError(f"{dialect}: two routes decode {route.name!r}")
+                decoding[route.name] = route
+            by_class.setdefault(route.event, []).append(route)
+        both = sorted(cls.__name__ for cls in by_class if cls in unsupported)
+        missing = sorted(cls.__name__ for cls in EVENTS if cls not in by_class and cls not in unsupported)
+        if both or missing:
+            raise AssertionError(f"{dialect}: routed and unsupported: {both}; neither: {missing}")
+        capabilities: dict[type, Capability] = {}
+        for cls, group in by_class.items():
+            first = group[0]
+            for route in group[1:]:
+                if list(route.lost.items()) != list(first.lost.items()) or route.framed != first.framed:
+                    raise AssertionError(f"{dialect}: the routes of {cls.__name__} disagree on lost or framed")
+                if route.note and route.note != first.note:
+                    raise AssertionError(f"{dialect}: {route.name}: the note of {cls.__name__} is its first route's")
+            encoding = [route for route in group if route.encodes]
+            selectors = {next(iter(route.values), None) for route in encoding}
+            if len(encoding) > 1 and (len(selectors) != 1 or None in selectors):
+                raise AssertionError(f"{dialect}: the routes of {cls.__name__} need one selector (values' first key)")
+            if frame is not None and first.framed:
+                frame.check(cls)
+                overlap = [name for name in first.lost if name in frame.lost]
+                if overlap:
+                    raise AssertionError(f"{dialect}: {cls.__name__} declares the frame's losses: {overlap}")
+            lost = {**(frame.lost if frame is not None and first.framed else {}), **first.lost}
+            support = next((route.support for route in group if route.support is not None), None)
+            capabilities[cls] = Capability(
+                support=support or (Support.PARTIAL if lost else Support.NATIVE), note=first.note, fields=lost
+            )
+        self.capabilities: Mapping[type, Capability] = {
+            cls: capabilities[cls]
+            if cls in capabilities
+            else Capability(support=Support.UNSUPPORTED, note=unsupported[cls])
+            for cls in EVENTS
+        }
+        frame_paths = {} if frame is None else {name: f"$.{key}" for name, key in frame.fields.items()}
+        #: wire name -> its decoding route.
+        self.by_name: Mapping[str, EventRoute] = decoding
+        #: wire name -> (wire shape, decoder).
+        self.decoders: Mapping[str, tuple[type | None, EventDecoder]] = {
+            name: (route.wire, _event_decoder(route, frame_paths if route.framed else {}))
+            for name, route in decoding.items()
+        }
+        #: canonical class -> encoder.
+        self.encoders: Mapping[type, EventEncoder] = {
+            cls: _event_encoder(
+                [route for route in group if route.encodes], frame if group[0].framed else None, tag_field
+            )
+            for cls, group in by_class.items()
+            if any(route.encodes for route in group)
+        }
+
+
+def _event_decoder(route: EventRoute, frame_paths: Mapping[str, str]) -> EventDecoder:
+    cls, hook, values, shape = route.event, route.decode, tuple(route.values.items()), route.wire
+    keys = {
+        name: (wire_key(shape, attribute) if shape is not None else None) or attribute
+        for name, attribute in route.fields.items()
+    }
+    carried = tuple((name, attribute, keys[name], route.convert.get(name)) for name, attribute in route.fields.items())
+
+    def decode(wire: Any, base: str, header: Mapping[str, Any]) -> Any:
+        made: dict[str, Any] = dict(values)
+        if hook is not None:
+            made.update(hook(wire, base))
+        for name, attribute, key, codec in carried:
+            value = getattr(wire, attribute)
+            if value is not None and codec is not None:
+                value = codec.decode(value, f"{base}.{key}")
+            made[name] = value
+        try:
+            return cls(**header, **{name: value for name, value in made.items() if value is not None})
+        except InvalidValue as exc:
+            head, _, rest = exc.field.partition("[")
+            where = frame_paths.get(head) or f"{base}.{keys.get(head, head)}"
+            raise InvalidMessage(where + (f"[{rest}" if rest else ""), exc.reason) from None
+
+    return decode
+
+
+_DROP, _CARRY, _VALUE, _SELECT = 0, 1, 2, 3  # the kinds of a walk's steps
+
+
+class _Walk:
+    """One route's (or the frame's) encode walk, compiled once: a step per field."""
+
+    def __init__(
+        self,
+        lost: Mapping[str, str],
+        fields: Mapping[str, str],
+        convert: Mapping[str, Codec],
+        decided: tuple[str, ...],
+        required: tuple[str, ...],
+        order: tuple[str, ...],
+        after: tuple[str, ...],
+        values: Mapping[str, Any],
+        selector: str | None,
+    ) -> None:
+        def step(name: str) -> tuple[int, str, Any, Any]:
+            if name == selector:
+                return (_SELECT, name, None, None)
+            if name in values:
+                return (_VALUE, name, values[name], None)
+            if name in fields:
+                return (_CARRY, name, fields[name], convert.get(name))
+            return (_DROP, name, None, None)
+
+        walked = [*order, *(name for name in lost if name not in order and name not in after)]
+        self.before = tuple(step(name) for name in walked if name not in decided)  # a decided field is the hook's
+        self.after = tuple(step(name) for name in after if name not in decided)
+        self.plain = tuple(
+            (name, attribute, convert.get(name)) for name, attribute in fields.items() if name not in lost
+        )
+        self.required = frozenset(required)
+
+    def run(
+        self,
+        steps: tuple[tuple[int, str, Any, Any], ...],
+        event: Any,
+        ctx: Encoding,
+        carried: dict[str, Any],
+        route: EventRoute | None,
+    ) -> None:
+        for kind, name, extra, codec in steps:
+            value = getattr(event, name)
+            if kind is _DROP:
+                if value is not None:
+                    ctx.lose(name)
+            elif kind is _CARRY:
+                if value is None:
+                    if name in self.required:
+                        ctx.lose(name, droppable=False)
+                elif codec is not None:
+                    value = codec.encode(value, name, ctx)
+                carried[extra] = value
+            elif kind is _VALUE:
+                if value != extra:
+                    ctx.lose(name, droppable=False)
+            else:  # the selector: the route was picked by it (or approximates it, or falls back)
+                assert route is not None
+                if value != route.values[name]:
+                    ctx.lose(name, droppable=value in route.approximates)
+
+    def carry_plain(self, event: Any, ctx: Encoding, carried: dict[str, Any]) -> None:
+        for name, attribute, codec in self.plain:
+            value = getattr(event, name)
+            carried[attribute] = value if value is None or codec is None else codec.encode(value, name, ctx)
+
+
+def _event_encoder(routes: list[EventRoute], frame: EventFrame | None, tag_field: str | None) -> EventEncoder:
+    selector = next(iter(routes[0].values), None)
+    frame_walk = None
+    if frame is not None:
+        frame_walk = _Walk(
+            frame.lost, frame.fields, frame.convert, frame.decided, frame.required, frame.order, (), {}, None
+        )
+    compiled = []
+    for route in routes:
+        tagged = tag_field is not None and route.wire is not None and tag_field in attrs.fields_dict(route.wire)
+        tag: dict[str, str] = {tag_field: route.name} if tagged and tag_field is not None else {}
+        walk = _Walk(
+            route.lost,
+            route.fields,
+            route.convert,
+            route.decided,
+            route.required,
+            route.order,
+            route.after,
+            route.values,
+            selector,
+        )
+        compiled.append((route, walk, tag))
+    exact = {entry[0].values[selector]: entry for entry in compiled} if selector is not None else {}
+    approximate = {value: entry for entry in compiled for value in entry[0].approximates}
+    fallback = next((entry for entry in compiled if entry[0].fallback), None)
+    frame_hook = None if frame is None else frame.encode
+
+    def encode(event: Any, ctx: Encoding) -> tuple[str, Any, dict[str, Any] | None]:
+        header: dict[str, Any] | None = None
+        if frame_walk is not None:
+            found: dict[str, Any] = {}
+            frame_walk.carry_plain(event, ctx, found)
+            frame_walk.run(frame_walk.before, event, ctx, found, None)
+            if frame_hook is not None:
+                found.update(frame_hook(event, ctx, found) or {})
+            header = {key: value for key, value in found.items() if value is not None}
+        if selector is None:
+            entry = compiled[0]
+        else:
+            value = getattr(event, selector)
+            entry = exact.get(value) or approximate.get(value) or fallback  # type: ignore[assignment]
+            if entry is None:
+                ctx.lose(selector, droppable=False)
+                raise AssertionError("unreachable")  # pragma: no cover
+        route, walk, tag = entry
+        carried: dict[str, Any] = {}
+        walk.carry_plain(event, ctx, carried)
+        walk.run(walk.before, event, ctx, carried, route)
+        if route.encode is not None:
+            carried.update(route.encode(event, ctx, carried) or {})
+        walk.run(walk.after, event, ctx, carried, route)
+        wire = None if route.wire is None else route.wire(**tag, **carried)
+        return route.name, wire, header
 
     return encode

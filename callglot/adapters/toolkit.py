@@ -6,6 +6,10 @@ A dialect is a :class:`Dialect` subclass, registered by name (:func:`register_di
 - its command routes in a :class:`RouteTable` of :class:`Route` values (each command once: the wire's
   tag, the wire shape, the fields carried as they are, the fields it cannot say and why, hooks for
   the rest), which gives it the decode, encode and capability tables;
+- its webhook events, likewise, in an :class:`EventRouteTable` of :class:`EventRoute` values (each
+  event class and wire event name once; an :class:`EventFrame` for the envelope the routes share, a
+  :class:`Codec` for a field that changes on the way), which gives it the event decode, encode and
+  capability tables;
 - its wire shapes as attrs classes, structured strictly by a converter from :func:`make_converter`
   (wrong JSON types and unknown keys are errors with a JSON path) after :func:`register_wire`;
 - its schemas, in a package named by ``Dialect.schema_package`` (``<name>.schema.json`` and
@@ -52,17 +56,21 @@ from ._base import (
     wrong_path,
 )
 from ._base import _json_type as json_type
-from ._routes import Route, RouteTable
+from ._routes import Codec, EventFrame, EventRoute, EventRouteTable, Route, RouteTable
 from .testing import TestProfile
 
 __all__ = [
     "ABSENT",
     "CALL_ID",
+    "Codec",
     "MAX_STRING",
     "Capability",
     "Decoded",
     "Dialect",
     "Encoding",
+    "EventFrame",
+    "EventRoute",
+    "EventRouteTable",
     "InvalidMessage",
     "InvalidValue",
     "Route",

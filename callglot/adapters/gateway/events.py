@@ -1,4 +1,8 @@
-"""The gateway's webhooks: their wire shapes, event capabilities, decoders and encoders (reference §3.4).
+"""The gateway's webhooks: their wire shapes and their event routes (reference §3.4).
+
+``ROUTES`` declares each event once (an :class:`~callglot.adapters._routes.EventRoute` per event class
+and webhook name, the envelope as the table's frame); the event capability, decode and encode tables
+derive from it.
 
 Webhooks come in two shapes, both decoded:
 
@@ -44,12 +48,15 @@ Milliseconds map to seconds (÷ 1000); encoding back needs whole milliseconds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
+
+import attrs
 
 from callglot._frozen import frozen
 from callglot.adapters import _base
-from callglot.adapters._base import Encoding, lose_set, register_wire, require_object, route_for
+from callglot.adapters._base import Encoding, register_wire, require_object, route_for
+from callglot.adapters._routes import Codec, EventFrame, EventRoute, EventRouteTable
 from callglot.canonical.events import (
     AnyEvent,
     CallDirection,
@@ -79,12 +86,11 @@ from callglot.canonical.events import (
     VoicemailReceived,
 )
 from callglot.canonical.types import thaw_json
-from callglot.capabilities import Capability, partial, unsupported
-from callglot.errors import InvalidMessage, InvalidValue
+from callglot.capabilities import Capability
+from callglot.errors import InvalidMessage
 
 from ._wire import (
     COMMAND_UID_RE,
-    check_command_uid,
     check_detail,
     converter,
     hangup_cause,
@@ -205,7 +211,7 @@ for _wire_cls in _EVENT_WIRE:
 for _wire_cls in (_Playback, _PlaybackStopped):
     _base.limit_arrays(converter, _wire_cls, urls=_base.max_items(PlaybackEvent, "urls"))
 
-# ---------------------------------------------------------------- webhooks: capabilities
+# ---------------------------------------------------------------- webhooks: notes and conversions
 
 _NO_EVENT_ID = "the gateway's webhooks carry no event id (order and dedupe by sequence)"
 _NO_TIMESTAMP = "the gateway's webhooks carry no timestamp"
@@ -218,121 +224,62 @@ _COMMAND_UID_NOTE = (
 )
 
 
-def _envelope_fields(*, command_uid: bool) -> dict[str, str]:
-    fields = {
+def _lose_bad_session(value: str, field: str, ctx: Encoding) -> str | None:
+    """A session's webhook names it by session_uuid: a call id of one path segment, or it cannot be written."""
+    if _base.CALL_ID.fullmatch(value) is None:
+        ctx.lose(field, droppable=False)
+    return value
+
+
+def _decode_uid(value: str, path: str) -> str:
+    if COMMAND_UID_RE.fullmatch(value) is None:
+        raise InvalidMessage(path, "must be 1..128 characters of letters, digits and ._-")
+    return value
+
+
+def _encode_uid(value: str, field: str, ctx: Encoding) -> str | None:
+    if COMMAND_UID_RE.fullmatch(value) is None:
+        ctx.lose(field)
+        return None
+    return value
+
+
+_SESSION_UUID = Codec(decode=lambda value, path: _base.check_call_id(value, path), encode=_lose_bad_session)
+_COMMAND_UID = Codec(decode=_decode_uid, encode=_encode_uid)
+_MILLISECONDS = Codec(decode=ms_to_seconds, encode=seconds_to_ms)
+_CAUSE = Codec(decode=hangup_cause, encode=lambda value, field, ctx: str(value))
+
+# ---------------------------------------------------------------- webhooks: the envelope
+
+
+def _enc_envelope(e: Event, ctx: Encoding, carried: Mapping[str, Any]) -> dict[str, Any]:
+    if e.origin is not None:  # the gateway keeps no origin (an empty one included: it reads back as none)
+        ctx.drop_origin()
+    if e.sequence == 0:
+        ctx.lose("sequence")
+        return {"sequence": None}
+    return {"sequence": e.sequence}
+
+
+ENVELOPE = EventFrame(
+    lost={
         "call_id": _SESSION,
         "event_id": _NO_EVENT_ID,
         "timestamp": _NO_TIMESTAMP,
         "control_id": _NO_CONTROL_ID,
         "sequence": _SEQUENCE,
-        "command_id": _COMMAND_UID_NOTE if command_uid else "this gateway event carries no command_uid",
-    }
-    return fields
+    },
+    fields={"call_id": "session_uuid", "sequence": "sequence"},
+    convert={"call_id": _SESSION_UUID},
+    required=("call_id",),
+    decided=("sequence",),
+    encode=_enc_envelope,
+)
+
+# ---------------------------------------------------------------- webhooks: hooks
 
 
-EVENT_CAPABILITIES: Mapping[type, Capability] = {
-    CallStateChanged: partial(
-        "call.new (created, inbound: caller_id, did), call.answered, call.hangup (cause: Q.850 name)",
-        **_envelope_fields(command_uid=True),
-        state="the gateway reports only created (call.new), answered and ended (call.hangup); "
-        "failed is sent as call.hangup under LENIENT; ringing and ending have no event",
-        direction="call.new is an inbound call; no other event carries a direction",
-        source="only call.new carries the caller (caller_id)",
-        destination="only call.new carries the called number (did)",
-        cause="only call.hangup carries a cause",
-        source_channel="the gateway's call events carry no channel",
-        destination_channel="the gateway's call events carry no channel",
-        peer_call_id="the gateway's call events name no peer",
-        metadata="the gateway's call events carry no metadata",
-    ),
-    PlaybackEvent: partial(
-        "playback.started, playback.stopped (finished or stopped: offset_ms, duration_ms), "
-        "playback.file_not_found (error); file_path is written as the comma-joined urls",
-        **_envelope_fields(command_uid=True),
-        state="the gateway has no paused or no-input playback event",
-        offset="offset_ms is whole milliseconds (LENIENT rounds), on playback.stopped only",
-        duration="duration_ms is whole milliseconds (LENIENT rounds), on playback.stopped only",
-    ),
-    RecordingEvent: partial(
-        "recording.completed (url, duration_ms; field names decided by callglot: not published)",
-        **_envelope_fields(command_uid=True),
-        state="the gateway reports only a completed recording",
-        duration="duration_ms is whole milliseconds (LENIENT rounds)",
-        size="recording.completed carries no size",
-        format="recording format is server configuration",
-        recording_id="recording.completed carries no recording id",
-        direction="recording.completed carries no direction",
-        stereo="recording.completed carries no channel layout",
-        started_at="recording.completed carries no start time",
-        ended_at="recording.completed carries no end time",
-    ),
-    CollectResult: unsupported(
-        "play_and_get_digits results are not published; digits arrive one by one as dtmf (DtmfReceived)"
-    ),
-    DetectEvent: unsupported("the gateway has no detectors"),
-    TapEvent: unsupported("the gateway has no media tap"),
-    StreamEvent: unsupported("the gateway has no media streaming"),
-    TranscriptionEvent: unsupported("the gateway has no transcription"),
-    ReferEvent: unsupported("the gateway has no SIP REFER"),
-    CommandResult: partial(
-        "command.result {command_uid, success, detail} (detail decided by callglot: the field list is not published)",
-        **{
-            **_envelope_fields(command_uid=True),
-            "command_id": "a command.result names its command by command_uid (1..128 of letters, digits, ._-) or "
-            "operation_id: one of them is required",
-        },
-    ),
-    DtmfReceived: partial(
-        "dtmf, one per digit (field name digit decided by callglot)", **_envelope_fields(command_uid=False)
-    ),
-    VoicemailReceived: unsupported("the gateway has no voicemail: record in the dialplan"),
-    ConnectEvent: unsupported("the gateway's webhooks report no bridging progress"),
-    DialStateChanged: unsupported(
-        "the gateway reports a call's progress as call.new, call.answered and call.hangup: CallStateChanged"
-    ),
-    HoldEvent: unsupported("the gateway's webhooks report no hold"),
-    DenoiseEvent: unsupported("the gateway has no noise reduction"),
-    SendDigitsEvent: unsupported("the gateway reports a command's completion as command.result: CommandResult"),
-    FaxEvent: unsupported("the gateway has no fax"),
-    ErrorEvent: unsupported(
-        "the gateway reports failures per command (command.result with success false) or per playback "
-        "(playback.file_not_found)"
-    ),
-    ConferenceEvent: partial(
-        "conference.created (room_id, name, app_id), conference.destroyed (room_id, app_id), "
-        "conference.member.joined (session_uuid, room_id, caller_id) and conference.member.left (session_uuid, "
-        "room_id, reason), flat as the gateway's conference pages show them; app_id is kept in origin",
-        state="the gateway reports only a room created or destroyed and a member joining or leaving",
-        conference_id="every conference event names its room (room_id)",
-        call_id="a member event belongs to the member's session (session_uuid, required); a room event to none",
-        name="only conference.created carries the room's name",
-        source="only conference.member.joined carries the member's caller id",
-        reason="only conference.member.left carries a reason",
-        size="the gateway's conference events carry no participant count",
-        recording_url="the gateway's conference events carry no recording",
-        recording_duration="the gateway's conference events carry no recording",
-        recording_size="the gateway's conference events carry no recording",
-        event_id=_NO_EVENT_ID,
-        timestamp=_NO_TIMESTAMP,
-        control_id=_NO_CONTROL_ID,
-        sequence="the gateway's conference events carry no sequence",
-        command_id="the gateway's conference events carry no command_uid",
-    ),
-}
-
-# ---------------------------------------------------------------- webhooks: decode
-
-#: canonical field -> wire key (for errors a canonical constructor raises)
-_FIELD_KEYS = {
-    "source": "caller_id",
-    "destination": "did",
-    "command_id": "command_uid",
-    "offset": "offset_ms",
-    "duration": "duration_ms",
-}
-
-
-def _urls(w: _Playback | _PlaybackStopped, base: str) -> tuple[str, ...] | None:
+def _urls(w: _Playback | _PlaybackStopped, base: str) -> dict[str, Any]:
     if w.file_path is not None:
         if w.urls is None:
             raise InvalidMessage(
@@ -340,91 +287,318 @@ def _urls(w: _Playback | _PlaybackStopped, base: str) -> tuple[str, ...] | None:
             )
         if w.file_path != ",".join(w.urls):
             raise InvalidMessage(f"{base}.file_path", "must be the urls joined with commas (its deprecated form)")
-    return None if w.urls is None else tuple(w.urls)
+    return {"urls": None if w.urls is None else tuple(w.urls)}
 
 
-def _ev_call_new(w: _CallNew, base: str) -> tuple[type, dict[str, Any]]:
-    return CallStateChanged, {
-        "state": CallState.CREATED,
-        "direction": CallDirection.INBOUND,
-        "source": w.caller_id,
-        "destination": w.did,
-    }
+def _enc_urls(e: PlaybackEvent, ctx: Encoding, carried: Mapping[str, Any]) -> dict[str, Any]:
+    urls = None if e.urls is None else list(e.urls)
+    return {"urls": urls, "file_path": None if urls is None else ",".join(urls)}
 
 
-def _ev_call_answered(w: _CallAnswered, base: str) -> tuple[type, dict[str, Any]]:
+def _dec_answered(w: _CallAnswered, base: str) -> dict[str, Any]:
     if w.success is False:
         raise InvalidMessage(f"{base}.success", "call.answered reports an answer: a failed answer is a command.result")
     if w.success is not None and w.command_uid is None:
         raise InvalidMessage(f"{base}.success", "success comes only with command_uid (an answer a command asked for)")
-    return CallStateChanged, {"state": CallState.ANSWERED, "command_id": check_command_uid(w.command_uid, base)}
+    return {}
 
 
-def _ev_call_hangup(w: _CallHangup, base: str) -> tuple[type, dict[str, Any]]:
-    cause = hangup_cause(w.cause, f"{base}.cause")
-    return CallStateChanged, {
-        "state": CallState.ENDED,
-        "cause": cause,
-        "command_id": check_command_uid(w.command_uid, base),
-    }
-
-
-def _ev_playback(state: OperationState) -> Callable[[Any, str], tuple[type, dict[str, Any]]]:
-    def decode(w: _Playback, base: str) -> tuple[type, dict[str, Any]]:
-        return PlaybackEvent, {
-            "state": state,
-            "urls": _urls(w, base),
-            "command_id": check_command_uid(w.command_uid, base),
-        }
-
-    return decode
-
-
-def _ev_playback_stopped(w: _PlaybackStopped, base: str) -> tuple[type, dict[str, Any]]:
-    return PlaybackEvent, {
-        "state": OperationState.FINISHED,
-        "urls": _urls(w, base),
-        "offset": ms_to_seconds(w.offset_ms, f"{base}.offset_ms"),
-        "duration": ms_to_seconds(w.duration_ms, f"{base}.duration_ms"),
-        "command_id": check_command_uid(w.command_uid, base),
-    }
-
-
-def _ev_recording(w: _RecordingCompleted, base: str) -> tuple[type, dict[str, Any]]:
-    return RecordingEvent, {
-        "state": OperationState.FINISHED,
-        "url": w.url,
-        "duration": ms_to_seconds(w.duration_ms, f"{base}.duration_ms"),
-        "command_id": check_command_uid(w.command_uid, base),
-    }
-
-
-def _ev_command_result(w: _CommandResult, base: str) -> tuple[type, dict[str, Any]]:
+def _dec_command_result(w: _CommandResult, base: str) -> dict[str, Any]:
     if w.command_uid is None and w.operation_id is None:  # nothing could match it to its command
         raise InvalidMessage(f"{base}.command_uid", "required field missing (or operation_id: what names the command)")
-    detail = check_detail(w.detail, f"{base}.detail")
-    return CommandResult, {
-        "success": w.success,
-        "detail": detail,
-        "command_id": check_command_uid(w.command_uid, base),
-        "operation_id": w.operation_id,
-    }
+    return {"detail": check_detail(w.detail, f"{base}.detail")}
 
 
-#: gateway event name -> (data wire class, decoder(data, base path) -> (event class, fields))
-EVENT_DECODERS: Mapping[str, tuple[type, Callable[[Any, str], tuple[type, dict[str, Any]]]]] = {
-    "call.new": (_CallNew, _ev_call_new),
-    "call.answered": (_CallAnswered, _ev_call_answered),
-    "call.hangup": (_CallHangup, _ev_call_hangup),
-    "dtmf": (_Dtmf, lambda w, base: (DtmfReceived, {"digit": w.digit})),
-    "playback.started": (_Playback, _ev_playback(OperationState.STARTED)),
-    "playback.stopped": (_PlaybackStopped, _ev_playback_stopped),
-    "playback.file_not_found": (_Playback, _ev_playback(OperationState.ERROR)),
-    "recording.completed": (_RecordingCompleted, _ev_recording),
-    "command.result": (_CommandResult, _ev_command_result),
+def _enc_command_result(e: CommandResult, ctx: Encoding, carried: Mapping[str, Any]) -> dict[str, Any]:
+    if carried["command_uid"] is None and e.operation_id is None:
+        ctx.lose("command_id", droppable=False)
+    return {"detail": _base.ABSENT if e.detail is None else thaw_json(e.detail)}
+
+
+def _dec_room(w: _ConferenceCreated | _ConferenceDestroyed, base: str) -> dict[str, Any]:
+    return {"origin": None if w.app_id is None else {"app_id": w.app_id}}
+
+
+def _enc_room(e: ConferenceEvent, ctx: Encoding, carried: Mapping[str, Any]) -> dict[str, Any]:
+    """A room event keeps an origin of exactly ``{"app_id": <string>}`` as its app_id; drops any other."""
+    origin = e.origin
+    if origin is None:
+        return {}
+    if set(origin) == {"app_id"} and type(origin["app_id"]) is str:
+        return {"app_id": origin["app_id"]}
+    ctx.drop_origin()
+    return {}
+
+
+def _enc_member(e: ConferenceEvent, ctx: Encoding, carried: Mapping[str, Any]) -> None:
+    if e.origin is not None:
+        ctx.drop_origin()
+
+
+# ---------------------------------------------------------------- webhooks: the routes
+
+_CALL_LOST = {
+    "command_id": _COMMAND_UID_NOTE,
+    "state": "the gateway reports only created (call.new), answered and ended (call.hangup); "
+    "failed is sent as call.hangup under LENIENT; ringing and ending have no event",
+    "direction": "call.new is an inbound call; no other event carries a direction",
+    "source": "only call.new carries the caller (caller_id)",
+    "destination": "only call.new carries the called number (did)",
+    "cause": "only call.hangup carries a cause",
+    "source_channel": "the gateway's call events carry no channel",
+    "destination_channel": "the gateway's call events carry no channel",
+    "peer_call_id": "the gateway's call events name no peer",
+    "metadata": "the gateway's call events carry no metadata",
 }
+_CALL_EXTRAS = ("source_channel", "destination_channel", "peer_call_id", "metadata")  # dropped first
+_PLAYBACK_LOST = {
+    "command_id": _COMMAND_UID_NOTE,
+    "state": "the gateway has no paused or no-input playback event",
+    "offset": "offset_ms is whole milliseconds (LENIENT rounds), on playback.stopped only",
+    "duration": "duration_ms is whole milliseconds (LENIENT rounds), on playback.stopped only",
+}
+_PLAYBACK_NOTE = (
+    "playback.started, playback.stopped (finished or stopped: offset_ms, duration_ms), "
+    "playback.file_not_found (error); file_path is written as the comma-joined urls"
+)
+_CONFERENCE_LOST = {
+    "state": "the gateway reports only a room created or destroyed and a member joining or leaving",
+    "conference_id": "every conference event names its room (room_id)",
+    "call_id": "a member event belongs to the member's session (session_uuid, required); a room event to none",
+    "name": "only conference.created carries the room's name",
+    "source": "only conference.member.joined carries the member's caller id",
+    "reason": "only conference.member.left carries a reason",
+    "size": "the gateway's conference events carry no participant count",
+    "recording_url": "the gateway's conference events carry no recording",
+    "recording_duration": "the gateway's conference events carry no recording",
+    "recording_size": "the gateway's conference events carry no recording",
+    "event_id": _NO_EVENT_ID,
+    "timestamp": _NO_TIMESTAMP,
+    "control_id": _NO_CONTROL_ID,
+    "sequence": "the gateway's conference events carry no sequence",
+    "command_id": "the gateway's conference events carry no command_uid",
+}
+#: what a conference event cannot carry at all, dropped first; then its room and its member
+_CONFERENCE_ORDER = (
+    "event_id", "timestamp", "control_id", "sequence", "command_id", "size", "recording_url", "recording_duration",
+    "recording_size", "conference_id", "call_id",
+)  # fmt: skip
+
+
+def _conference(name: str, wire: type, state: ConferenceState, **route: Any) -> EventRoute:
+    """A conference page's event: flat (no envelope, no sequence); its fields other events own are dropped last."""
+    owned = {"name": ConferenceState.STARTED, "source": ConferenceState.PARTICIPANT_JOINED,
+             "reason": ConferenceState.PARTICIPANT_LEFT}  # fmt: skip
+    return EventRoute(
+        event=ConferenceEvent,
+        name=name,
+        wire=wire,
+        framed=False,
+        values={"state": state},
+        lost=_CONFERENCE_LOST,
+        order=_CONFERENCE_ORDER,
+        after=tuple(field for field, owner in owned.items() if owner is not state),
+        **route,
+    )
+
+
+ROUTES = EventRouteTable(
+    (
+        EventRoute(
+            event=CallStateChanged,
+            name="call.new",
+            wire=_CallNew,
+            note="call.new (created, inbound: caller_id, did), call.answered, call.hangup (cause: Q.850 name)",
+            values={"state": CallState.CREATED, "direction": CallDirection.INBOUND},
+            fields={"source": "caller_id", "destination": "did"},
+            lost=_CALL_LOST,
+            order=(*_CALL_EXTRAS, "direction", "cause", "command_id"),
+        ),
+        EventRoute(
+            event=CallStateChanged,
+            name="call.answered",
+            wire=_CallAnswered,
+            values={"state": CallState.ANSWERED},
+            fields={"command_id": "command_uid"},
+            convert={"command_id": _COMMAND_UID},
+            lost=_CALL_LOST,
+            order=(*_CALL_EXTRAS, "direction", "source", "destination", "cause", "command_id"),
+            decode=_dec_answered,
+            encode=lambda e, ctx, carried: {"success": None if carried["command_uid"] is None else True},
+        ),
+        EventRoute(
+            event=CallStateChanged,
+            name="call.hangup",
+            wire=_CallHangup,
+            values={"state": CallState.ENDED},
+            approximates=(CallState.FAILED,),
+            fallback=True,
+            fields={"cause": "cause", "command_id": "command_uid"},
+            convert={"cause": _CAUSE, "command_id": _COMMAND_UID},
+            lost=_CALL_LOST,
+            order=(*_CALL_EXTRAS, "direction", "source", "destination", "state", "cause", "command_id"),
+        ),
+        EventRoute(
+            event=DtmfReceived,
+            name="dtmf",
+            wire=_Dtmf,
+            note="dtmf, one per digit (field name digit decided by callglot)",
+            fields={"digit": "digit"},
+            lost={"command_id": "this gateway event carries no command_uid"},
+        ),
+        EventRoute(
+            event=PlaybackEvent,
+            name="playback.started",
+            wire=_Playback,
+            note=_PLAYBACK_NOTE,
+            values={"state": OperationState.STARTED},
+            fields={"command_id": "command_uid"},
+            convert={"command_id": _COMMAND_UID},
+            lost=_PLAYBACK_LOST,
+            decode=_urls,
+            encode=_enc_urls,
+        ),
+        EventRoute(
+            event=PlaybackEvent,
+            name="playback.stopped",
+            wire=_PlaybackStopped,
+            values={"state": OperationState.FINISHED},
+            fields={"offset": "offset_ms", "duration": "duration_ms", "command_id": "command_uid"},
+            convert={"offset": _MILLISECONDS, "duration": _MILLISECONDS, "command_id": _COMMAND_UID},
+            lost=_PLAYBACK_LOST,
+            decode=_urls,
+            encode=_enc_urls,
+        ),
+        EventRoute(
+            event=PlaybackEvent,
+            name="playback.file_not_found",
+            wire=_Playback,
+            values={"state": OperationState.ERROR},
+            fields={"command_id": "command_uid"},
+            convert={"command_id": _COMMAND_UID},
+            lost=_PLAYBACK_LOST,
+            decode=_urls,
+            encode=_enc_urls,
+        ),
+        EventRoute(
+            event=RecordingEvent,
+            name="recording.completed",
+            wire=_RecordingCompleted,
+            note="recording.completed (url, duration_ms; field names decided by callglot: not published)",
+            values={"state": OperationState.FINISHED},
+            fields={"url": "url", "duration": "duration_ms", "command_id": "command_uid"},
+            convert={"duration": _MILLISECONDS, "command_id": _COMMAND_UID},
+            lost={
+                "command_id": _COMMAND_UID_NOTE,
+                "state": "the gateway reports only a completed recording",
+                "duration": "duration_ms is whole milliseconds (LENIENT rounds)",
+                "size": "recording.completed carries no size",
+                "format": "recording format is server configuration",
+                "recording_id": "recording.completed carries no recording id",
+                "direction": "recording.completed carries no direction",
+                "stereo": "recording.completed carries no channel layout",
+                "started_at": "recording.completed carries no start time",
+                "ended_at": "recording.completed carries no end time",
+            },
+            order=("size", "format", "recording_id", "direction", "stereo", "started_at", "ended_at", "duration"),
+        ),
+        EventRoute(
+            event=CommandResult,
+            name="command.result",
+            wire=_CommandResult,
+            note="command.result {command_uid, success, detail} (detail decided by callglot: the field list is not "
+            "published)",
+            fields={"command_id": "command_uid", "operation_id": "operation_id", "success": "success"},
+            convert={"command_id": _COMMAND_UID},
+            lost={
+                "command_id": "a command.result names its command by command_uid (1..128 of letters, digits, ._-) "
+                "or operation_id: one of them is required"
+            },
+            decode=_dec_command_result,
+            encode=_enc_command_result,
+        ),
+        _conference(
+            "conference.created",
+            _ConferenceCreated,
+            ConferenceState.STARTED,
+            note="conference.created (room_id, name, app_id), conference.destroyed (room_id, app_id), "
+            "conference.member.joined (session_uuid, room_id, caller_id) and conference.member.left (session_uuid, "
+            "room_id, reason), flat as the gateway's conference pages show them; app_id is kept in origin",
+            fields={"conference_id": "room_id", "name": "name"},
+            required=("conference_id",),
+            decode=_dec_room,
+            encode=_enc_room,
+        ),
+        _conference(
+            "conference.destroyed",
+            _ConferenceDestroyed,
+            ConferenceState.ENDED,
+            fields={"conference_id": "room_id"},
+            required=("conference_id",),
+            decode=_dec_room,
+            encode=_enc_room,
+        ),
+        _conference(
+            "conference.member.joined",
+            _MemberJoined,
+            ConferenceState.PARTICIPANT_JOINED,
+            fields={"call_id": "session_uuid", "conference_id": "room_id", "source": "caller_id"},
+            convert={"call_id": _SESSION_UUID},
+            required=("conference_id", "call_id"),
+            encode=_enc_member,
+        ),
+        _conference(
+            "conference.member.left",
+            _MemberLeft,
+            ConferenceState.PARTICIPANT_LEFT,
+            fields={"call_id": "session_uuid", "conference_id": "room_id", "reason": "reason"},
+            convert={"call_id": _SESSION_UUID},
+            required=("conference_id", "call_id"),
+            encode=_enc_member,
+        ),
+    ),
+    unsupported={
+        CollectResult: "play_and_get_digits results are not published; digits arrive one by one as dtmf (DtmfReceived)",
+        DetectEvent: "the gateway has no detectors",
+        TapEvent: "the gateway has no media tap",
+        StreamEvent: "the gateway has no media streaming",
+        TranscriptionEvent: "the gateway has no transcription",
+        ReferEvent: "the gateway has no SIP REFER",
+        VoicemailReceived: "the gateway has no voicemail: record in the dialplan",
+        ConnectEvent: "the gateway's webhooks report no bridging progress",
+        DialStateChanged: "the gateway reports a call's progress as call.new, call.answered and call.hangup: "
+        "CallStateChanged",
+        HoldEvent: "the gateway's webhooks report no hold",
+        DenoiseEvent: "the gateway has no noise reduction",
+        SendDigitsEvent: "the gateway reports a command's completion as command.result: CommandResult",
+        FaxEvent: "the gateway has no fax",
+        ErrorEvent: "the gateway reports failures per command (command.result with success false) or per playback "
+        "(playback.file_not_found)",
+    },
+    frame=ENVELOPE,
+    tag_field="event",
+    dialect="gateway",
+)
+EVENT_CAPABILITIES: Mapping[type, Capability] = ROUTES.capabilities
+#: gateway event name -> (data wire class, decoder): the events in the envelope (or its flat form)
+EVENT_DECODERS: Mapping[str, tuple[type | None, Any]] = {
+    name: decoder for name, decoder in ROUTES.decoders.items() if ROUTES.by_name[name].framed
+}
+#: The conference pages' events (flat, no data, no sequence): name -> (wire class, state).
+CONFERENCE_EVENTS: Mapping[str, tuple[type | None, ConferenceState]] = {
+    name: (route.wire, route.values["state"]) for name, route in ROUTES.by_name.items() if not route.framed
+}
+EVENT_ENCODERS = ROUTES.encoders
+
+# ---------------------------------------------------------------- webhooks: decode and encode
 
 _HEADER_KEYS = ("event", "session_uuid", "sequence")
+#: an unframed wire shape's keys in its attribute order (the converter writes required ones first)
+_KEY_ORDER = {
+    route.wire: tuple(attribute.name for attribute in attrs.fields(route.wire))
+    for route in ROUTES.routes
+    if not route.framed and route.wire is not None
+}
 
 
 def decode_webhook(body: Any) -> AnyEvent:
@@ -432,8 +606,11 @@ def decode_webhook(body: Any) -> AnyEvent:
     if "event" not in body:
         raise InvalidMessage("$.event", "required field missing")
     name = body["event"]
-    if type(name) is str and name in CONFERENCE_EVENTS:
-        return _decode_conference(body, name)
+    if type(name) is str and name in CONFERENCE_EVENTS:  # flat, as the conference pages show them
+        wire_cls, decode = ROUTES.decoders[name]
+        assert wire_cls is not None
+        event: Event = decode(structure_closed(body, wire_cls, "$"), "$", {})
+        return event
     if type(name) is str and name not in EVENT_DECODERS:
         return _base.unknown_event("gateway", body, name, "$.event", body.get("session_uuid"))
     data_cls, decoder = route_for(EVENT_DECODERS, name, "$.event", "gateway event")
@@ -448,201 +625,13 @@ def decode_webhook(body: Any) -> AnyEvent:
     call_id = _base.check_call_id(header.session_uuid, "$.session_uuid")
     if header.sequence is not None and header.sequence < 1:
         raise InvalidMessage("$.sequence", "must be >= 1 (sequences start at 1 per session)")
-    cls, fields = decoder(data, base)
-    fields = {key: value for key, value in fields.items() if value is not None}
-    try:
-        event: Event = cls(call_id=call_id, sequence=header.sequence, **fields)
-    except InvalidValue as exc:
-        head, _, rest = exc.field.partition("[")
-        key = _FIELD_KEYS.get(head, head)
-        where = "$.session_uuid" if head == "call_id" else "$.sequence" if head == "sequence" else f"{base}.{key}"
-        raise InvalidMessage(where + (f"[{rest}" if rest else ""), exc.reason) from None
+    event = decoder(data, base, {"call_id": call_id, "sequence": header.sequence})
     return event
 
 
-#: The conference pages' events (flat, no data, no sequence): name -> (wire class, state).
-CONFERENCE_EVENTS: Mapping[str, tuple[type, ConferenceState]] = {
-    "conference.created": (_ConferenceCreated, ConferenceState.STARTED),
-    "conference.destroyed": (_ConferenceDestroyed, ConferenceState.ENDED),
-    "conference.member.joined": (_MemberJoined, ConferenceState.PARTICIPANT_JOINED),
-    "conference.member.left": (_MemberLeft, ConferenceState.PARTICIPANT_LEFT),
-}
-_CONFERENCE_NAMES: Mapping[ConferenceState, str] = {state: name for name, (_, state) in CONFERENCE_EVENTS.items()}
-_CONFERENCE_PATHS = {"call_id": "$.session_uuid", "conference_id": "$.room_id", "source": "$.caller_id"}
-
-
-def _decode_conference(body: dict[str, Any], name: str) -> ConferenceEvent:
-    wire_cls, state = CONFERENCE_EVENTS[name]
-    w = structure_closed(body, wire_cls, "$")
-    session = getattr(w, "session_uuid", None)
-    call_id = None if session is None else _base.check_call_id(session, "$.session_uuid")
-    app_id = getattr(w, "app_id", None)
-    fields = {
-        "call_id": call_id,
-        "origin": None if app_id is None else {"app_id": app_id},
-        "state": state,
-        "conference_id": w.room_id,
-        "name": getattr(w, "name", None),
-        "source": getattr(w, "caller_id", None),
-        "reason": getattr(w, "reason", None),
-    }
-    try:
-        return ConferenceEvent(**fields)
-    except InvalidValue as exc:
-        head = exc.field.split(".")[0]
-        raise InvalidMessage(_CONFERENCE_PATHS.get(head, f"$.{head}"), exc.reason) from None
-
-
-def _encode_conference(e: ConferenceEvent, ctx: Encoding) -> dict[str, Any]:
-    name = _CONFERENCE_NAMES.get(e.state)
-    if name is None:
-        ctx.lose("state", droppable=False)
-    assert name is not None
-    lose_set(e, ("event_id", "timestamp", "control_id", "sequence", "command_id", "size", "recording_url",
-                      "recording_duration", "recording_size"), ctx)  # fmt: skip
-    if e.conference_id is None:
-        ctx.lose("conference_id", droppable=False)
-    member = e.state in (ConferenceState.PARTICIPANT_JOINED, ConferenceState.PARTICIPANT_LEFT)
-    body: dict[str, Any] = {"event": name}
-    if member:
-        _need_session(e, ctx)
-        body["session_uuid"] = e.call_id
-    elif e.call_id is not None:
-        ctx.lose("call_id")
-    origin = e.origin
-    app_id = None
-    if origin is not None:
-        if not member and set(origin) == {"app_id"} and type(origin["app_id"]) is str:
-            app_id = origin["app_id"]
-        else:
-            ctx.drop_origin()
-    if app_id is not None:
-        body["app_id"] = app_id
-    body["room_id"] = e.conference_id
-    for field, key, owner in (
-        ("name", "name", ConferenceState.STARTED),
-        ("source", "caller_id", ConferenceState.PARTICIPANT_JOINED),
-        ("reason", "reason", ConferenceState.PARTICIPANT_LEFT),
-    ):
-        value = getattr(e, field)
-        if value is None:
-            continue
-        if e.state is owner:
-            body[key] = value
-        else:
-            ctx.lose(field)
-    return body
-
-
-# ---------------------------------------------------------------- webhooks: encode
-
-
-def _need_session(event: Event, ctx: Encoding) -> None:
-    """A session's webhook names it by session_uuid: a call id of one path segment, or it cannot be written."""
-    if event.call_id is None or _base.CALL_ID.fullmatch(event.call_id) is None:
-        ctx.lose("call_id", droppable=False)
-
-
-def _command_uid(event: Event, ctx: Encoding) -> str | None:
-    if event.command_id is None:
-        return None
-    if COMMAND_UID_RE.fullmatch(event.command_id) is None:
-        ctx.lose("command_id")
-        return None
-    return event.command_id
-
-
-def _enc_call_state(e: CallStateChanged, ctx: Encoding) -> tuple[str, Any]:
-    lose_set(e, ("source_channel", "destination_channel", "peer_call_id", "metadata"), ctx)
-    if e.state is CallState.CREATED:
-        if e.direction is not CallDirection.INBOUND:
-            ctx.lose("direction", droppable=False)
-        lose_set(e, ("cause", "command_id"), ctx)
-        return "call.new", _CallNew(caller_id=e.source, did=e.destination)
-    lose_set(e, ("direction", "source", "destination"), ctx)
-    if e.state is CallState.ANSWERED:
-        lose_set(e, ("cause",), ctx)
-        uid = _command_uid(e, ctx)
-        return "call.answered", _CallAnswered(command_uid=uid, success=None if uid is None else True)
-    if e.state is CallState.FAILED:
-        ctx.lose("state")  # LENIENT: a failed call is an ended one
-    elif e.state is not CallState.ENDED:
-        ctx.lose("state", droppable=False)
-    cause = None if e.cause is None else str(e.cause)
-    return "call.hangup", _CallHangup(cause=cause, command_uid=_command_uid(e, ctx))
-
-
-_PLAYBACK_EVENTS = {
-    OperationState.STARTED: "playback.started",
-    OperationState.FINISHED: "playback.stopped",
-    OperationState.ERROR: "playback.file_not_found",
-}
-
-
-def _enc_playback(e: PlaybackEvent, ctx: Encoding) -> tuple[str, Any]:
-    name = _PLAYBACK_EVENTS.get(e.state)
-    if name is None:
-        ctx.lose("state", droppable=False)
-        raise AssertionError("unreachable")  # pragma: no cover
-    urls = None if e.urls is None else list(e.urls)
-    file_path = None if urls is None else ",".join(urls)
-    uid = _command_uid(e, ctx)
-    if e.state is not OperationState.FINISHED:
-        lose_set(e, ("offset", "duration"), ctx)
-        return name, _Playback(command_uid=uid, urls=urls, file_path=file_path)
-    offset = None if e.offset is None else seconds_to_ms(e.offset, "offset", ctx)
-    duration = None if e.duration is None else seconds_to_ms(e.duration, "duration", ctx)
-    return name, _PlaybackStopped(
-        command_uid=uid, urls=urls, file_path=file_path, offset_ms=offset, duration_ms=duration
-    )
-
-
-def _enc_recording(e: RecordingEvent, ctx: Encoding) -> tuple[str, Any]:
-    if e.state is not OperationState.FINISHED:
-        ctx.lose("state", droppable=False)
-    lose_set(e, ("size", "format", "recording_id", "direction", "stereo", "started_at", "ended_at"), ctx)
-    duration = None if e.duration is None else seconds_to_ms(e.duration, "duration", ctx)
-    return "recording.completed", _RecordingCompleted(command_uid=_command_uid(e, ctx), url=e.url, duration_ms=duration)
-
-
-def _enc_command_result(e: CommandResult, ctx: Encoding) -> tuple[str, Any]:
-    detail = _base.ABSENT if e.detail is None else thaw_json(e.detail)
-    uid = _command_uid(e, ctx)
-    if uid is None and e.operation_id is None:
-        ctx.lose("command_id", droppable=False)
-    return "command.result", _CommandResult(
-        command_uid=uid, operation_id=e.operation_id, success=e.success, detail=detail
-    )
-
-
-def _enc_dtmf(e: DtmfReceived, ctx: Encoding) -> tuple[str, Any]:
-    lose_set(e, ("command_id",), ctx)
-    return "dtmf", _Dtmf(digit=e.digit)
-
-
-EVENT_ENCODERS: Mapping[type, Callable[[Any, Encoding], tuple[str, Any]]] = {
-    CallStateChanged: _enc_call_state,
-    PlaybackEvent: _enc_playback,
-    RecordingEvent: _enc_recording,
-    CommandResult: _enc_command_result,
-    DtmfReceived: _enc_dtmf,
-}
-
-
 def encode_webhook(event: Event, ctx: Encoding) -> dict[str, Any]:
-    if isinstance(event, ConferenceEvent):
-        return _encode_conference(event, ctx)
-    _need_session(event, ctx)
-    lose_set(event, ("event_id", "timestamp", "control_id"), ctx)
-    if event.origin is not None:  # the gateway keeps no origin (an empty one included: it reads back as none)
-        ctx.drop_origin()
-    sequence = event.sequence
-    if sequence == 0:
-        ctx.lose("sequence")
-        sequence = None
-    name, data = EVENT_ENCODERS[type(event)](event, ctx)
-    body: dict[str, Any] = {"event": name, "session_uuid": event.call_id}
-    if sequence is not None:
-        body["sequence"] = sequence
-    body["data"] = converter.unstructure(data)
-    return body
+    name, data, header = EVENT_ENCODERS[type(event)](event, ctx)
+    if header is None:  # a conference page's event: the wire shape is the body, keys in its order
+        body: dict[str, Any] = converter.unstructure(data)
+        return {key: body[key] for key in _KEY_ORDER[type(data)] if key in body}
+    return {"event": name, **header, "data": converter.unstructure(data)}
