@@ -341,8 +341,7 @@ def structure(conv: cattrs.Converter, data: Any, cls: type[Any], path: str = "$"
 
 def structure_reference(conv: cattrs.Converter, data: Any, cls: type[Any], path: str = "$") -> Any:
     """:func:`structure` without the fused path: cattrs and the strict hooks, errors at JSON paths."""
-    if not isinstance(data, dict):
-        raise InvalidMessage(path, f"expected a JSON object, got {_json_type(data)}")
+    require_object(data, path)
     try:
         return conv.structure(data, cls)
     except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as exc:

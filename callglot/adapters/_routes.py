@@ -27,7 +27,7 @@ from callglot.canonical import COMMANDS, Command
 from callglot.capabilities import Capability, Support
 from callglot.errors import InvalidMessage, InvalidValue
 
-from ._base import Encoding, join_path, wire_key
+from ._base import Encoding, join_path, lose_set, wire_key
 
 __all__ = ["Codec", "EventFrame", "EventRoute", "EventRouteTable", "Route", "RouteTable"]
 
@@ -196,9 +196,7 @@ def _encoder(route: Route, tag_field: str | None) -> Encoder:
             wire = None
         else:
             wire = shape(**tag, **{attribute: getattr(command, name) for name, attribute in pairs})
-        for name in dropped:
-            if getattr(command, name) is not None:
-                ctx.lose(name)
+        lose_set(command, dropped, ctx)
         return wire
 
     return encode

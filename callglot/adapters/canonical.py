@@ -337,8 +337,7 @@ class CanonicalDialect(Dialect):
         if request.method.upper() != "POST":
             raise _base.wrong_method("commands", request.method)
         body = request.body
-        if not isinstance(body, dict):
-            raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")
+        _base.require_object(body)
         if "command" not in body:
             raise InvalidMessage("$.command", "required field missing")
         cls = route_for(BY_TAG, body["command"], "$.command", "command")
@@ -366,8 +365,7 @@ class CanonicalDialect(Dialect):
         if type(request.method) is not str or request.method.upper() != "POST":
             raise InvalidMessage("$", "webhooks are POSTed", part="method")
         body = request.body
-        if not isinstance(body, dict):
-            raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")
+        _base.require_object(body)
         if "event" not in body:
             raise InvalidMessage("$.event", "required field missing")
         tag = body["event"]

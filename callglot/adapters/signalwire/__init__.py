@@ -177,8 +177,7 @@ class SignalWireDialect(Dialect):
         if request.path != PATH:
             raise _base.wrong_path(PATH)
         body = request.body
-        if not isinstance(body, dict):
-            raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")
+        _base.require_object(body)
         if "command" not in body:
             raise InvalidMessage("$.command", "required field missing")
         name = body["command"]

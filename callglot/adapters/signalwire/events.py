@@ -354,8 +354,7 @@ _ENVELOPE_KEYS = frozenset({"event_type", "event_channel", "timestamp", "project
 
 def decode_webhook(body: Any) -> ev.AnyEvent:
     """A status callback body (the envelope with ``params``) as a canonical event."""
-    if not isinstance(body, dict):
-        raise InvalidMessage("$", f"expected a JSON object, got {_base._json_type(body)}")
+    _base.require_object(body)
     if "event_type" not in body:
         raise InvalidMessage(
             "$.event_type", "required field missing (a bare params object cannot say which operation it reports on)"
