@@ -25,6 +25,10 @@ VENDOR_KEY = "vendor-signing-key-1"
 APP_KEY = "app-signing-key-1"
 
 
+#: The SWML a SignalWire number runs to answer its inbound calls (its REST API has no answer).
+ANSWERING_SWML = {"version": "1.0.0", "sections": {"main": [{"answer": {}}]}}
+
+
 def config_data(app: str, vendor: str, **top: Any) -> dict[str, Any]:
     return {
         "public_url": PUBLIC,

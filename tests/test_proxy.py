@@ -14,7 +14,7 @@ import anyio
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from proxy_harness import APP_HOOKS, APP_KEY, PUBLIC, config_data, environment, wired
+from proxy_harness import ANSWERING_SWML, APP_HOOKS, APP_KEY, PUBLIC, config_data, environment, wired
 from strategies import any_json
 
 import callglot
@@ -274,9 +274,6 @@ def test_scripted_far_ends_reach_the_app_through_the_proxy() -> None:
             assert (last.state, last.cause) == (ev.CallState.ENDED, callglot.canonical.HangupCause.USER_BUSY)
 
     run(main)
-
-
-ANSWERING_SWML = {"version": "1.0.0", "sections": {"main": [{"answer": {}}]}}
 
 
 @pytest.mark.parametrize("app", ["chirp", "gateway", "canonical"])

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from loopback import listening_socket, serve, url_of
-from proxy_harness import APP_KEY, VENDOR_KEY, config_data, environment
+from proxy_harness import ANSWERING_SWML, APP_KEY, VENDOR_KEY, config_data, environment
 from sim_harness import AUTH, CREDENTIALS, Receiver
 
 from callglot.canonical import Answer, Destination, Dial, Hangup
@@ -83,8 +83,8 @@ def run_flow(app: str, vendor: str, sim: Simulator, vendor_url: str, proxy_url: 
             advance(1)
         else:
             if vendor == "signalwire":  # its REST API has no answer: the SWML attached to the number answers
-                swml = {"version": "1.0.0", "sections": {"main": [{"answer": {}}]}}
-                assert control.post("/_sim/numbers", json={"number": "+15550002222", "swml": swml}).status_code == 200
+                answering = {"number": "+15550002222", "swml": ANSWERING_SWML}
+                assert control.post("/_sim/numbers", json=answering).status_code == 200
             placed = control.post("/_sim/calls", json={"from": "+15550001111", "to": "+15550002222"})
             assert placed.status_code == 201
             advance(0)
