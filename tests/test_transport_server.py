@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import anyio
+import httpx
 import pytest
 from vendor_server import CREDENTIALS, NEW_CALL_IDS, closed_port, serve
 
@@ -79,6 +80,64 @@ def test_every_dialect_round_trips_over_loopback(mode: str, dialect: str) -> Non
     assert (decoded.command, decoded.call_id) == (Hangup(), CALL_IDS[dialect])
     for name, value in CREDENTIALS[dialect].items():
         assert received["headers"][name] == value
+
+
+class _CountingAuth(httpx.Auth):
+    """A user's auth (not one of callglot's): its flow must run through httpx's own send."""
+
+    def __init__(self) -> None:
+        self.flows = 0
+
+    def auth_flow(self, request: httpx.Request) -> Any:
+        self.flows += 1
+        request.headers["Authorization"] = "Bearer sk_test_app_local1"
+        yield request
+
+
+@MODES
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_client_of_its_own_sends_what_httpx_client_send_sends(mode: str, dialect: str) -> None:
+    # A client that made its own httpx client calls the pool's transport directly (no
+    # httpx.Client.send); one given an httpx client goes through its send. The vendor must see the
+    # same request from both: method, path, body and every header (the auth's included).
+    call_id, settings = CALL_IDS[dialect], {"auth": AUTH[dialect](), **FAST}
+    key = "k1" if callglot.get_dialect(dialect).carries_command_id else None  # the same key on both
+
+    def sync_pair(url: str) -> tuple[Sent, Sent]:
+        with (
+            httpx.Client() as given,
+            Client(dialect, base_url=url, **settings) as own,
+            Client(dialect, base_url=url, http_client=given, **settings) as through,
+        ):
+            return own.send(Hangup(), call_id=call_id, command_id=key), through.send(
+                Hangup(), call_id=call_id, command_id=key
+            )
+
+    async def async_pair(url: str) -> tuple[Sent, Sent]:
+        async with (
+            httpx.AsyncClient() as given,
+            AsyncClient(dialect, base_url=url, **settings) as own,
+            AsyncClient(dialect, base_url=url, http_client=given, **settings) as through,
+        ):
+            return await own.send(Hangup(), call_id=call_id, command_id=key), await through.send(
+                Hangup(), call_id=call_id, command_id=key
+            )
+
+    with serve(dialect) as (url, vendor):
+        own, through_httpx = sync_pair(url) if mode == "sync" else anyio.run(async_pair, url)
+    direct, via_send = vendor.received
+    assert direct == via_send
+    assert own.request == through_httpx.request
+    assert (own.receipt, own.status) == (through_httpx.receipt, through_httpx.status)
+
+
+@MODES
+def test_an_auth_that_is_not_callglots_runs_through_httpx(mode: str) -> None:
+    auth = _CountingAuth()
+    with serve("chirp") as (url, vendor):
+        sent = send(mode, "chirp", url, Hangup(), auth=auth)
+    assert (sent.attempts, auth.flows) == (1, 1)
+    assert vendor.received[0]["headers"]["authorization"] == "Bearer sk_test_app_local1"
 
 
 @MODES

@@ -65,6 +65,14 @@ def _starlette() -> Any:
     return load_starlette("the proxy")
 
 
+def _path(request: Any) -> str:
+    """``request.url.path`` without building the URL (about 20 µs: it parses the whole URL back)."""
+    path: str = request.scope["path"]
+    if "?" in path or "#" in path or "\\" in path:  # escaped as Starlette's URL escapes them
+        return str(request.url.path)
+    return path
+
+
 class _Metrics:
     """The proxy's Prometheus metrics, in a registry of its own (two apps in one process do not clash)."""
 
@@ -254,7 +262,7 @@ class Proxy:
             body = json.loads(raw) if raw else None
         except (ValueError, UnicodeDecodeError):
             return self._app_error(400, "the body is not JSON", code="invalid_json")
-        wire = HttpRequest(method=request.method, path=request.url.path, body=body, headers=dict(request.headers))
+        wire = HttpRequest(method=request.method, path=_path(request), body=body, headers=dict(request.headers))
         try:
             with url_policy(self.config.url_policy):
                 decoded = self.app_dialect.decode(wire)
@@ -503,7 +511,7 @@ class Proxy:
         except (ValueError, UnicodeDecodeError):
             return self._plain(400, "the body is not JSON")
         try:
-            event = self.vendor_dialect.decode_event(HttpRequest(method="POST", path=request.url.path, body=body))
+            event = self.vendor_dialect.decode_event(HttpRequest(method="POST", path=_path(request), body=body))
         except DecodeError as exc:
             return self._plain(400, f"{exc.path}: {exc.reason}")
         translated, url = await self._for_app(event)
