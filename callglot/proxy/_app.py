@@ -162,7 +162,14 @@ class Proxy:
         return self._sender
 
     async def start(self) -> None:
-        """Start the delivery worker (Redis mode): it delivers queued webhooks from any instance."""
+        """Load now what the first requests would otherwise load: the HTTP clients (httpx with them,
+        about 100 ms) and both dialects' webhook and reply codecs. ``callglot proxy`` then freezes the
+        heap with them in it (:func:`callglot._server.freeze_heap`). In Redis mode, also start the
+        delivery worker: it delivers queued webhooks from any instance."""
+        self._vendor_client()
+        self._webhook_sender()
+        for dialect in (self.app_dialect, self.vendor_dialect):
+            dialect.event_capabilities, dialect.response_capabilities  # noqa: B018 (loads them)
         if self.queue is None or self._workers:
             return
         stop = asyncio.Event()
