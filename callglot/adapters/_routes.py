@@ -17,6 +17,7 @@ declared once, as the table's :class:`EventFrame`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -262,13 +263,14 @@ class EventFrame:
     """What a dialect's framed event routes share around their wire shape: an envelope or a header.
 
     ``lost``: the frame's losses, in the matrix's order; they head the capability of every event class
-    routed framed (before the route's own ``lost``). ``fields``: canonical attribute -> header key,
-    carried as it is (``call_id`` -> ``session_uuid``); also where a canonical constructor's error on
-    that attribute is reported (``$.<key>``). ``convert``, ``required``, ``decided``, ``order``: as an
-    :class:`EventRoute`'s. ``encode``: the hook, run after the frame's own losses, returning header
-    entries of its own (``sequence``). Encoding runs the frame before the route (and before the
-    route is chosen); decoding the frame (which form, which header) is the dialect's: it passes the
-    header to the route's decoder.
+    routed framed (before the route's own ``lost``; after it with ``lost_last``). ``fields``: canonical
+    attribute -> header key, carried as it is (``call_id`` -> ``session_uuid``); also where a canonical
+    constructor's error on that attribute is reported (``$.<key>``); ``paths``: that JSON path for
+    other header attributes (Chirp's ``origin``). ``convert``, ``required``, ``decided``, ``order``,
+    ``after``: as an :class:`EventRoute`'s. ``encode``: the hook, run after the frame's own losses,
+    returning header entries of its own (``sequence``). Encoding runs the frame before the route (and
+    before the route is chosen), its ``after`` fields once the route ran; decoding the frame (which
+    form, which header) is the dialect's: it passes the header to the route's decoder.
     """
 
     lost: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
@@ -277,10 +279,15 @@ class EventFrame:
     required: tuple[str, ...] = ()
     decided: tuple[str, ...] = ()
     order: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
     encode: EventEncodeHook | None = None
+    paths: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
+    lost_last: bool = False
 
     def check(self, event: type) -> None:
-        _walk_check("frame", event, self.lost, self.fields, self.convert, self.decided, self.required, self.order, ())
+        _walk_check(
+            "frame", event, self.lost, self.fields, self.convert, self.decided, self.required, self.order, self.after
+        )
         if self.decided and self.encode is None:
             raise AssertionError(f"frame: {', '.join(self.decided)} decided by an encode hook it lacks")
 
@@ -299,7 +306,8 @@ class EventRoute:
 
     ``values``: canonical attribute -> the value this wire name implies (``state``: ``CREATED``).
     Decoding sets them. Encoding picks the route by the first (the class's *selector*): the route
-    with the event's value, else the route that ``approximates`` it (writes it, the selector lost,
+    with the event's value (of several, the first with the most ``values`` that the event has all of,
+    else the one with the fewest), else the route that ``approximates`` it (writes it, the selector lost,
     droppable), else the class's ``fallback`` route (the selector lost, not droppable, at its place
     below), else the selector is refused (not droppable) before any route runs. An event whose other
     ``values`` differ loses that field, not droppable.
@@ -367,9 +375,11 @@ class EventRouteTable:
     ``unsupported``: canonical class -> the note naming the alternative, for every event class
     (``callglot.canonical.events.EVENTS``) no route says. ``frame``: what the framed routes share.
     ``tag_field``: the wire attribute holding the wire name in shapes that have it (an unframed
-    message's ``event``); encoding fills it. Refuses at construction a class both routed and
-    unsupported, a class neither, two routes decoding one name, a class whose routes disagree on
-    ``lost``, ``framed`` or the selector, and a class of several routes without a selector.
+    message's ``event``); encoding fills it. ``member_paths``: False reports a constructor's error on
+    a member of a field (``metadata.a``, ``urls[3]``) at the field's path (Chirp). Refuses at
+    construction a class both routed and unsupported, a class neither, two routes decoding one name, a
+    class whose routes disagree on ``lost``, ``framed`` or the selector, and a class of several routes
+    without a selector.
 
     Derived: ``capabilities`` (every class in EVENTS order: the frame's losses then the route's, the
     first route's note), ``decoders`` (wire name -> (wire shape, decoder)), ``encoders`` (class ->
@@ -384,6 +394,7 @@ class EventRouteTable:
         frame: EventFrame | None = None,
         tag_field: str | None = None,
         dialect: str = "",
+        member_paths: bool = True,
     ) -> None:
         from callglot.canonical.events import EVENTS
 
@@ -420,7 +431,8 @@ class EventRouteTable:
                 overlap = [name for name in first.lost if name in frame.lost]
                 if overlap:
                     raise AssertionError(f"{dialect}: {cls.__name__} declares the frame's losses: {overlap}")
-            lost = {**(frame.lost if frame is not None and first.framed else {}), **first.lost}
+            framing = frame.lost if frame is not None and first.framed else {}
+            lost = {**first.lost, **framing} if frame is not None and frame.lost_last else {**framing, **first.lost}
             support = next((route.support for route in group if route.support is not None), None)
             capabilities[cls] = Capability(
                 support=support or (Support.PARTIAL if lost else Support.NATIVE), note=first.note, fields=lost
@@ -431,12 +443,14 @@ class EventRouteTable:
             else Capability(support=Support.UNSUPPORTED, note=unsupported[cls])
             for cls in EVENTS
         }
-        frame_paths = {} if frame is None else {name: f"$.{key}" for name, key in frame.fields.items()}
+        frame_paths = (
+            {} if frame is None else {**{name: f"$.{key}" for name, key in frame.fields.items()}, **frame.paths}
+        )
         #: wire name -> its decoding route.
         self.by_name: Mapping[str, EventRoute] = decoding
         #: wire name -> (wire shape, decoder).
         self.decoders: Mapping[str, tuple[type | None, EventDecoder]] = {
-            name: (route.wire, _event_decoder(route, frame_paths if route.framed else {}))
+            name: (route.wire, _event_decoder(route, frame_paths if route.framed else {}, member_paths))
             for name, route in decoding.items()
         }
         #: canonical class -> encoder.
@@ -449,7 +463,7 @@ class EventRouteTable:
         }
 
 
-def _event_decoder(route: EventRoute, frame_paths: Mapping[str, str]) -> EventDecoder:
+def _event_decoder(route: EventRoute, frame_paths: Mapping[str, str], members: bool = True) -> EventDecoder:
     cls, hook, values, shape = route.event, route.decode, tuple(route.values.items()), route.wire
     keys = {
         name: (wire_key(shape, attribute) if shape is not None else None) or attribute
@@ -469,13 +483,14 @@ def _event_decoder(route: EventRoute, frame_paths: Mapping[str, str]) -> EventDe
         try:
             return cls(**header, **{name: value for name, value in made.items() if value is not None})
         except InvalidValue as exc:
-            head, _, rest = exc.field.partition("[")
+            head, _, rest = (exc.field if members else _FIELD_END.split(exc.field, maxsplit=1)[0]).partition("[")
             where = frame_paths.get(head) or f"{base}.{keys.get(head, head)}"
             raise InvalidMessage(where + (f"[{rest}" if rest else ""), exc.reason) from None
 
     return decode
 
 
+_FIELD_END = re.compile(r"[.\[]")
 _DROP, _CARRY, _VALUE, _SELECT = 0, 1, 2, 3  # the kinds of a walk's steps
 
 
@@ -545,12 +560,16 @@ class _Walk:
             carried[attribute] = value if value is None or codec is None else codec.encode(value, name, ctx)
 
 
+def _has_values(event: Any, route: EventRoute) -> bool:
+    return all(getattr(event, name) == value for name, value in route.values.items())
+
+
 def _event_encoder(routes: list[EventRoute], frame: EventFrame | None, tag_field: str | None) -> EventEncoder:
     selector = next(iter(routes[0].values), None)
     frame_walk = None
     if frame is not None:
         frame_walk = _Walk(
-            frame.lost, frame.fields, frame.convert, frame.decided, frame.required, frame.order, (), {}, None
+            frame.lost, frame.fields, frame.convert, frame.decided, frame.required, frame.order, frame.after, {}, None
         )
     compiled = []
     for route in routes:
@@ -568,25 +587,30 @@ def _event_encoder(routes: list[EventRoute], frame: EventFrame | None, tag_field
             selector,
         )
         compiled.append((route, walk, tag))
-    exact = {entry[0].values[selector]: entry for entry in compiled} if selector is not None else {}
+    exact: dict[Any, list[Any]] = {}  # selector value -> its routes, the most values first
+    if selector is not None:
+        for entry in sorted(compiled, key=lambda entry: -len(entry[0].values)):
+            exact.setdefault(entry[0].values[selector], []).append(entry)
     approximate = {value: entry for entry in compiled for value in entry[0].approximates}
     fallback = next((entry for entry in compiled if entry[0].fallback), None)
     frame_hook = None if frame is None else frame.encode
 
     def encode(event: Any, ctx: Encoding) -> tuple[str, Any, dict[str, Any] | None]:
-        header: dict[str, Any] | None = None
+        found: dict[str, Any] = {}
         if frame_walk is not None:
-            found: dict[str, Any] = {}
             frame_walk.carry_plain(event, ctx, found)
             frame_walk.run(frame_walk.before, event, ctx, found, None)
             if frame_hook is not None:
                 found.update(frame_hook(event, ctx, found) or {})
-            header = {key: value for key, value in found.items() if value is not None}
         if selector is None:
             entry = compiled[0]
         else:
             value = getattr(event, selector)
-            entry = exact.get(value) or approximate.get(value) or fallback  # type: ignore[assignment]
+            options = exact.get(value)
+            if options:
+                entry = next((option for option in options[:-1] if _has_values(event, option[0])), options[-1])
+            else:
+                entry = approximate.get(value) or fallback  # type: ignore[assignment]
             if entry is None:
                 ctx.lose(selector, droppable=False)
                 raise AssertionError("unreachable")  # pragma: no cover
@@ -598,6 +622,9 @@ def _event_encoder(routes: list[EventRoute], frame: EventFrame | None, tag_field
             carried.update(route.encode(event, ctx, carried) or {})
         walk.run(walk.after, event, ctx, carried, route)
         wire = None if route.wire is None else route.wire(**tag, **carried)
-        return route.name, wire, header
+        if frame_walk is None:
+            return route.name, wire, None
+        frame_walk.run(frame_walk.after, event, ctx, found, None)
+        return route.name, wire, {key: value for key, value in found.items() if value is not None}
 
     return encode

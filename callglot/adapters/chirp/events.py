@@ -1,19 +1,24 @@
-"""Chirp's webhooks (reference/dialects.md §2.5, §2.6): their wire shapes, event capabilities, decode and encode.
+"""Chirp's webhooks (reference/dialects.md §2.5, §2.6): their wire shapes and their event routes.
+
+``ROUTES`` declares each event once (an :class:`~callglot.adapters._routes.EventRoute` per wire event
+name, the webhook's envelope as the table's frame); the event capability, decode and encode tables
+derive from it.
 
 A webhook is ``{"event", "eventId", "timestamp", "data": {"call", "app"}}``;
 ``calls.recording.completed`` carries the recording object (§2.6) in ``data.recording`` and
 ``calls.voicemail.received`` the voicemail object in ``data.voicemail`` (callglot's decision: the
-reference names the objects, not where they sit). What the canonical event cannot hold but Chirp needs
-to re-encode identically goes to ``origin``, by wire position: ``origin.app`` (data.app),
-``origin.call`` (data.call fields the event class has no place for: livekitRoomName, and for recording
-and voicemail events the call's direction, from, to, channels and metadata), ``origin.recording``
-(createdAt; startedAt and endedAt are the event's started_at and ended_at) and ``origin.voicemail``
-(callerChannel, isRead, createdAt).
+reference names the objects, not where they sit). A route's wire shape is the object of ``data`` its
+event's fields come from (``call``, ``recording`` or ``voicemail``). What the canonical event cannot
+hold but Chirp needs to re-encode identically goes to ``origin``, by wire position: ``origin.app``
+(data.app), ``origin.call`` (data.call fields the event class has no place for: livekitRoomName, and
+for recording and voicemail events the call's direction, from, to, channels and metadata),
+``origin.recording`` (createdAt; startedAt and endedAt are the event's started_at and ended_at) and
+``origin.voicemail`` (callerChannel, isRead, createdAt).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -21,8 +26,9 @@ import attrs
 
 from callglot._frozen import frozen
 from callglot.adapters import _base
-from callglot.adapters._base import Encoding, at, enum_value, lose_set, require_object, route_for, structure
-from callglot.canonical import Channel, HangupCause, thaw_json
+from callglot.adapters._base import Encoding, at, enum_value, require_object, route_for, structure
+from callglot.adapters._routes import Codec, EventFrame, EventRoute, EventRouteTable
+from callglot.canonical import HangupCause, thaw_json
 from callglot.canonical.events import (
     AnyEvent,
     CallDirection,
@@ -50,8 +56,8 @@ from callglot.canonical.events import (
     TranscriptionEvent,
     VoicemailReceived,
 )
-from callglot.capabilities import Capability, partial, unsupported
-from callglot.errors import DecodeError, InvalidMessage, InvalidValue
+from callglot.capabilities import Capability
+from callglot.errors import DecodeError, InvalidMessage
 
 from ._wire import (
     CHANNELS,
@@ -62,7 +68,6 @@ from ._wire import (
     decode_channel,
     decode_format,
     encode_choice,
-    invalid_at,
     register,
     time_problem,
 )
@@ -135,102 +140,6 @@ class _Webhook:
 
 # Nested classes first: a container's generated hooks capture its members' hooks.
 register(_WhCall, _WhApp, _WhRecording, _WhVoicemail, _WhData, _Webhook)
-
-STATE_EVENTS: Mapping[str, CallState] = {
-    "calls.initiated": CallState.CREATED,
-    "calls.ringing": CallState.RINGING,  # [I] named by pattern (reference §2.5)
-    "calls.answered": CallState.ANSWERED,
-    "calls.completed": CallState.ENDED,
-    "calls.failed": CallState.FAILED,
-    "calls.no_answer": CallState.ENDED,  # [I] named by pattern; cause NO_ANSWER
-}
-_STATE_NAMES: Mapping[CallState, str] = {
-    CallState.CREATED: "calls.initiated", CallState.RINGING: "calls.ringing", CallState.ANSWERED: "calls.answered",
-    CallState.ENDED: "calls.completed", CallState.FAILED: "calls.failed",
-}  # fmt: skip
-RECORDING_EVENT = "calls.recording.completed"
-VOICEMAIL_EVENT = "calls.voicemail.received"
-EVENT_NAMES: Mapping[str, str] = {name: name for name in (*STATE_EVENTS, RECORDING_EVENT, VOICEMAIL_EVENT)}
-
-_ENVELOPE_PATHS = {"call_id": "$.data.call.id", "event_id": "$.eventId", "timestamp": "$.timestamp", "origin": "$.data"}
-_EVENT_PATHS: Mapping[type, Mapping[str, str]] = {
-    CallStateChanged: {"source": "$.data.call.from", "destination": "$.data.call.to",
-                       "metadata": "$.data.call.metadata"},
-    RecordingEvent: {"url": "$.data.recording.fileUrl", "duration": "$.data.recording.duration",
-                     "size": "$.data.recording.fileSize", "recording_id": "$.data.recording.id",
-                     "started_at": "$.data.recording.startedAt", "ended_at": "$.data.recording.endedAt"},
-    VoicemailReceived: {"voicemail_id": "$.data.voicemail.id", "source": "$.data.voicemail.callerNumber",
-                        "duration": "$.data.voicemail.duration", "transcription": "$.data.voicemail.transcription",
-                        "recording_id": "$.data.voicemail.recordingId"},
-}  # fmt: skip
-#: Both, per event class (its own paths first), for errors raised by the event's constructor.
-_BUILD_PATHS: Mapping[type, Mapping[str, str]] = {
-    cls: {**_ENVELOPE_PATHS, **paths} for cls, paths in _EVENT_PATHS.items()
-}
-
-# ---------------------------------------------------------------- capabilities
-
-_TIME_LOSS = "Chirp times are ISO-8601 UTC to the microsecond (1970..9999): finer parts are rounded off"
-_ENVELOPE_LOSSES = {
-    "call_id": "every Chirp webhook names its call (data.call.id)",
-    "timestamp": _TIME_LOSS,
-    "sequence": "Chirp webhooks have no sequence number: order them by timestamp",
-    "command_id": "Chirp has no idempotency key",
-    "control_id": OP_IDS,
-}
-_NO_EVENTS = "Chirp sends no webhook for it"
-
-EVENT_CAPABILITIES: Mapping[type, Capability] = {
-    CallStateChanged: partial(
-        "calls.initiated, calls.ringing, calls.answered, calls.completed, calls.failed, calls.no_answer "
-        "(ringing and no_answer are named by pattern, not seen verbatim)",
-        state="Chirp has no event for a call that is ending",
-        cause="Chirp's call events carry no cause; only NO_ANSWER on an ended call is said (calls.no_answer)",
-        peer_call_id="Chirp's call events name no peer call",
-        source_channel="Chirp channels are pstn, whatsapp and webrtc",
-        destination_channel="Chirp channels are pstn, whatsapp and webrtc",
-        **_ENVELOPE_LOSSES,
-    ),
-    PlaybackEvent: unsupported(f"{_NO_EVENTS}: play_audio is fire-and-forget"),
-    RecordingEvent: partial(
-        "calls.recording.completed with the recording object in data.recording",
-        state="Chirp reports finished recordings only (calls.recording.completed)",
-        format="Chirp records mp4, ogg or webm",
-        direction="Chirp records the whole call",
-        stereo="Chirp has no stereo option",
-        started_at=_TIME_LOSS,
-        ended_at=_TIME_LOSS,
-        **_ENVELOPE_LOSSES,
-    ),
-    CollectResult: unsupported("Chirp collects no input"),
-    DetectEvent: unsupported("Chirp has no detectors"),
-    TapEvent: unsupported("Chirp has no media tap"),
-    StreamEvent: unsupported("Chirp has no media streaming"),
-    TranscriptionEvent: unsupported("Chirp transcribes voicemails only: see calls.voicemail.received"),
-    ReferEvent: unsupported("Chirp has no SIP REFER"),
-    CommandResult: unsupported("Chirp answers commands synchronously (accepted or queued); no result webhook"),
-    DtmfReceived: unsupported("no DTMF webhook is documented for Chirp"),
-    VoicemailReceived: partial(
-        "calls.voicemail.received with the voicemail object in data.voicemail", **_ENVELOPE_LOSSES
-    ),
-    ConnectEvent: unsupported("Chirp's webhooks report no bridging of the call to another party"),
-    DialStateChanged: unsupported(
-        "Chirp reports an outbound call's progress as call events (calls.initiated, calls.ringing, "
-        "calls.answered, calls.failed): CallStateChanged"
-    ),
-    HoldEvent: unsupported("Chirp's webhooks report no hold"),
-    DenoiseEvent: unsupported("Chirp has no noise reduction"),
-    SendDigitsEvent: unsupported("Chirp's send_dtmf reports no completion"),
-    FaxEvent: unsupported("Chirp has no fax"),
-    ErrorEvent: unsupported(
-        "Chirp reports a call that failed as calls.failed (CallStateChanged), and no other call error"
-    ),
-    ConferenceEvent: unsupported(
-        "Chirp's calls have participants, not conference rooms; its participant join/leave webhooks are named "
-        "in its docs but their event names and payloads are not published, so they decode as UnknownEvent"
-    ),
-}
-
 # ---------------------------------------------------------------- times
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -293,7 +202,7 @@ def format_time(timestamp: float, ctx: Encoding, field: str = "timestamp") -> st
     return f"{_EPOCH + timedelta(seconds=seconds):%Y-%m-%dT%H:%M:%S}.{fraction}Z"
 
 
-# ---------------------------------------------------------------- decode
+# ---------------------------------------------------------------- checks and conversions
 
 #: The rule a call's ``from``/``to`` obey in every Chirp webhook: a state event makes them CallStateChanged's
 #: source/destination, and a recording or voicemail event keeps them in ``origin``, where nothing else checks them.
@@ -312,15 +221,212 @@ def _check_call(call: _WhCall, path: str) -> None:
         decode_channel(call.to_channel, f"{path}.toChannel")
 
 
-def _channel(value: str | None) -> Channel | None:
-    return None if value is None else Channel(value)
+def _check_time(text: str | None, path: str, *example: str) -> None:
+    problem = None if text is None else time_problem(text, *example)
+    if problem is not None:
+        raise InvalidMessage(path, problem)
 
 
-def _build(cls: type, fields: dict[str, Any], envelope: dict[str, Any]) -> Any:
-    try:
-        return cls(**fields, **envelope)
-    except InvalidValue as exc:
-        raise invalid_at(exc, _BUILD_PATHS[cls]) from None
+def _as_is(value: Any, path: str) -> Any:
+    return value
+
+
+def _nullable(kind: str) -> Codec:
+    """A voicemail field that is a ``kind`` or null (absent and null both decode as None)."""
+
+    def decode(value: Any, path: str) -> Any:
+        if value is ABSENT:
+            return None
+        if kind == "string":
+            if type(value) is not str:  # transcriptions may exceed MAX_STRING: the event class bounds them
+                raise InvalidMessage(path, f"expected a string or null, got {_base._json_type(value)}")
+            return value
+        if type(value) not in (int, float):
+            raise InvalidMessage(path, f"expected a number or null, got {_base._json_type(value)}")
+        return value
+
+    return Codec(decode=decode, encode=lambda value, field, ctx: value)
+
+
+_TIME = Codec(decode=parse_time, encode=lambda value, field, ctx: format_time(value, ctx, field))
+_CHANNEL = Codec(decode=_as_is, encode=lambda value, field, ctx: encode_choice(value, CHANNELS, field, ctx))
+_TEXT = Codec(decode=_as_is, encode=lambda value, field, ctx: str(value))  # the enum's wire string
+_JSON = Codec(decode=_as_is, encode=lambda value, field, ctx: thaw_json(value))
+_NUMBER_OR_NULL, _TEXT_OR_NULL = _nullable("number"), _nullable("string")
+
+# ---------------------------------------------------------------- hooks
+
+
+def _dec_recording(w: _WhRecording, base: str) -> dict[str, Any]:
+    if w.status is not None and w.status != "completed":
+        raise InvalidMessage(f"{base}.status", "calls.recording.completed reports a completed recording")
+    fmt = None if w.format is None else decode_format(w.format, f"{base}.format")
+    _check_time(w.created_at, f"{base}.createdAt")
+    return {"format": fmt}
+
+
+def _enc_recording(e: RecordingEvent, ctx: Encoding, carried: Mapping[str, Any]) -> dict[str, Any]:
+    return {"call_id": e.call_id, "status": "completed", "format": encode_choice(e.format, FORMATS, "format", ctx)}
+
+
+def _dec_voicemail(w: _WhVoicemail, base: str) -> dict[str, Any]:
+    if w.caller_channel is not None:
+        decode_channel(w.caller_channel, f"{base}.callerChannel")
+    _check_time(w.created_at, f"{base}.createdAt", "2026-01-15T10:35:00Z")  # the voicemail object's own example
+    return {}
+
+
+# ---------------------------------------------------------------- the routes
+
+_TIME_LOSS = "Chirp times are ISO-8601 UTC to the microsecond (1970..9999): finer parts are rounded off"
+_NO_EVENTS = "Chirp sends no webhook for it"
+
+ENVELOPE = EventFrame(
+    lost={
+        "call_id": "every Chirp webhook names its call (data.call.id)",
+        "timestamp": _TIME_LOSS,
+        "sequence": "Chirp webhooks have no sequence number: order them by timestamp",
+        "command_id": "Chirp has no idempotency key",
+        "control_id": OP_IDS,
+    },
+    fields={"call_id": "data.call.id", "event_id": "eventId", "timestamp": "timestamp"},
+    convert={"timestamp": _TIME},
+    required=("call_id",),
+    order=("sequence", "command_id", "control_id"),
+    after=("timestamp",),  # written last, once the event's own fields are
+    encode=lambda e, ctx, found: {"origin": _origin(e, e.call_id, ctx)},
+    paths={"origin": "$.data"},
+    lost_last=True,
+)
+
+_CALL_LOST = {
+    "state": "Chirp has no event for a call that is ending",
+    "cause": "Chirp's call events carry no cause; only NO_ANSWER on an ended call is said (calls.no_answer)",
+    "peer_call_id": "Chirp's call events name no peer call",
+    "source_channel": "Chirp channels are pstn, whatsapp and webrtc",
+    "destination_channel": "Chirp channels are pstn, whatsapp and webrtc",
+}
+
+
+#: canonical attribute -> wire attribute of the object of data each route reads
+_CALL_FIELDS = {"direction": "direction", "source": "from_", "destination": "to", "source_channel": "from_channel",
+                "destination_channel": "to_channel", "metadata": "metadata"}  # fmt: skip
+_RECORDING_FIELDS = {"url": "file_url", "duration": "duration", "size": "file_size", "recording_id": "id",
+                     "started_at": "started_at", "ended_at": "ended_at"}  # fmt: skip
+_VOICEMAIL_FIELDS = {"voicemail_id": "id", "source": "caller_number", "duration": "duration",
+                     "transcription": "transcription", "recording_id": "recording_id"}  # fmt: skip
+
+
+def _call(name: str, state: CallState, cause: HangupCause | None = None, **route: Any) -> EventRoute:
+    """A call state event: the call object's fields (``calls.no_answer`` also implies its cause)."""
+    return EventRoute(
+        event=CallStateChanged,
+        name=name,
+        wire=_WhCall,
+        values={"state": state} if cause is None else {"state": state, "cause": cause},
+        fields=_CALL_FIELDS,
+        convert={"direction": _TEXT, "source_channel": _CHANNEL, "destination_channel": _CHANNEL, "metadata": _JSON},
+        lost=_CALL_LOST,
+        encode=lambda e, ctx, carried: {"id": e.call_id},
+        **route,
+    )
+
+
+ROUTES = EventRouteTable(
+    (
+        _call(
+            "calls.initiated",
+            CallState.CREATED,
+            note="calls.initiated, calls.ringing, calls.answered, calls.completed, calls.failed, calls.no_answer "
+            "(ringing and no_answer are named by pattern, not seen verbatim)",
+        ),
+        _call("calls.ringing", CallState.RINGING),  # [I] named by pattern (reference §2.5)
+        _call("calls.answered", CallState.ANSWERED),
+        _call("calls.completed", CallState.ENDED, fallback=True),  # the fallback: an ending call is refused here
+        _call("calls.failed", CallState.FAILED),
+        _call("calls.no_answer", CallState.ENDED, cause=HangupCause.NO_ANSWER),  # [I] named by pattern
+        EventRoute(
+            event=RecordingEvent,
+            name="calls.recording.completed",
+            wire=_WhRecording,
+            note="calls.recording.completed with the recording object in data.recording",
+            values={"state": OperationState.FINISHED},
+            fallback=True,
+            fields=_RECORDING_FIELDS,
+            convert={"started_at": _TIME, "ended_at": _TIME},
+            lost={
+                "state": "Chirp reports finished recordings only (calls.recording.completed)",
+                "format": "Chirp records mp4, ogg or webm",
+                "direction": "Chirp records the whole call",
+                "stereo": "Chirp has no stereo option",
+                "started_at": _TIME_LOSS,
+                "ended_at": _TIME_LOSS,
+            },
+            decided=("format",),
+            after=("direction", "stereo", "started_at", "ended_at"),
+            decode=_dec_recording,
+            encode=_enc_recording,
+        ),
+        EventRoute(
+            event=VoicemailReceived,
+            name="calls.voicemail.received",
+            wire=_WhVoicemail,
+            note="calls.voicemail.received with the voicemail object in data.voicemail",
+            fields=_VOICEMAIL_FIELDS,
+            convert={"duration": _NUMBER_OR_NULL, "transcription": _TEXT_OR_NULL, "recording_id": _TEXT_OR_NULL},
+            decode=_dec_voicemail,
+            encode=lambda e, ctx, carried: {"call_id": e.call_id},
+        ),
+    ),
+    unsupported={
+        PlaybackEvent: f"{_NO_EVENTS}: play_audio is fire-and-forget",
+        CollectResult: "Chirp collects no input",
+        DetectEvent: "Chirp has no detectors",
+        TapEvent: "Chirp has no media tap",
+        StreamEvent: "Chirp has no media streaming",
+        TranscriptionEvent: "Chirp transcribes voicemails only: see calls.voicemail.received",
+        ReferEvent: "Chirp has no SIP REFER",
+        CommandResult: "Chirp answers commands synchronously (accepted or queued); no result webhook",
+        DtmfReceived: "no DTMF webhook is documented for Chirp",
+        ConnectEvent: "Chirp's webhooks report no bridging of the call to another party",
+        DialStateChanged: "Chirp reports an outbound call's progress as call events (calls.initiated, calls.ringing, "
+        "calls.answered, calls.failed): CallStateChanged",
+        HoldEvent: "Chirp's webhooks report no hold",
+        DenoiseEvent: "Chirp has no noise reduction",
+        SendDigitsEvent: "Chirp's send_dtmf reports no completion",
+        FaxEvent: "Chirp has no fax",
+        ErrorEvent: "Chirp reports a call that failed as calls.failed (CallStateChanged), and no other call error",
+        ConferenceEvent: "Chirp's calls have participants, not conference rooms; its participant join/leave webhooks "
+        "are named in its docs but their event names and payloads are not published, so they decode as UnknownEvent",
+    },
+    frame=ENVELOPE,
+    dialect="chirp",
+    member_paths=False,
+)
+EVENT_CAPABILITIES: Mapping[type, Capability] = ROUTES.capabilities
+EVENT_NAMES: Mapping[str, str] = {name: name for name in ROUTES.decoders}
+#: A route's wire shape -> where it sits in ``data``; the objects only one event carries -> that event.
+_SECTIONS: Mapping[type, str] = {_WhCall: "call", _WhRecording: "recording", _WhVoicemail: "voicemail"}
+_OWNERS = {"recording": "calls.recording.completed", "voicemail": "calls.voicemail.received"}
+#: What ``origin`` keeps of each object of ``data`` (wire keys), per event class (``app`` whole).
+_CALL_REST = frozenset({"direction", "from", "to", "fromChannel", "toChannel", "livekitRoomName", "metadata"})
+_ORIGIN_KEYS: Mapping[type, Mapping[str, frozenset[str]]] = {
+    CallStateChanged: {"call": frozenset({"livekitRoomName"})},
+    RecordingEvent: {"call": _CALL_REST, "recording": frozenset({"createdAt"})},
+    VoicemailReceived: {"call": _CALL_REST, "voicemail": frozenset({"callerChannel", "isRead", "createdAt"})},
+}
+
+# ---------------------------------------------------------------- decode
+
+
+def _kept(cls: type, data: _WhData) -> dict[str, Any] | None:
+    """The ``origin`` of an event of ``cls`` from ``data``: what of it the event has no place for."""
+    origin = {} if data.app is None else {"app": converter.unstructure(data.app)}
+    for key, keys in _ORIGIN_KEYS[cls].items():
+        kept = {k: v for k, v in converter.unstructure(getattr(data, key)).items() if k in keys}
+        if kept:
+            origin[key] = kept
+    return origin or None
 
 
 def decode_webhook(body: Any) -> AnyEvent:
@@ -333,137 +439,35 @@ def decode_webhook(body: Any) -> AnyEvent:
         data = body.get("data")
         call = data.get("call") if isinstance(data, dict) else None
         return _base.unknown_event("chirp", body, name, "$.event", call.get("id") if isinstance(call, dict) else None)
-    name = route_for(EVENT_NAMES, name, "$.event", "Chirp event")
+    shape, decode = route_for(ROUTES.decoders, name, "$.event", "Chirp event")
     data_in = body.get("data")
     if isinstance(data_in, dict):  # the optional objects first: their errors then name wire keys
         for key, cls in (("app", _WhApp), ("recording", _WhRecording), ("voicemail", _WhVoicemail)):
             if key in data_in:
                 structure(converter, data_in[key], cls, f"$.data.{key}")
     wire: _Webhook = structure(converter, body, _Webhook)
-    data = wire.data
-    for key, owner in (("recording", RECORDING_EVENT), ("voicemail", VOICEMAIL_EVENT)):
+    data, section = wire.data, _SECTIONS[shape]
+    for key, owner in _OWNERS.items():
         present = getattr(data, key) is not None
-        if name == owner and not present:
+        if key == section and not present:
             raise InvalidMessage(f"$.data.{key}", "required field missing")
-        if name != owner and present:
+        if key != section and present:
             raise InvalidMessage("$.data", f"unexpected field(s): {key} (only {owner} carries it)")
-    call = data.call
-    _check_call(call, "$.data.call")
-    origin: dict[str, Any] = {}
-    if data.app is not None:
-        origin["app"] = converter.unstructure(data.app)
-    envelope: dict[str, Any] = {
-        "call_id": call.id,
+    _check_call(data.call, "$.data.call")
+    header = {
+        "call_id": data.call.id,
         "event_id": wire.event_id,
         "timestamp": None if wire.timestamp is None else parse_time(wire.timestamp, "$.timestamp"),
+        "origin": _kept(ROUTES.by_name[name].event, data),
     }
-    if name in STATE_EVENTS:
-        if call.livekit_room_name is not None:
-            origin["call"] = {"livekitRoomName": call.livekit_room_name}
-        envelope["origin"] = origin or None
-        fields = {
-            "state": STATE_EVENTS[name],
-            "cause": HangupCause.NO_ANSWER if name == "calls.no_answer" else None,
-            "direction": None if call.direction is None else CallDirection(call.direction),
-            "source": call.from_,
-            "destination": call.to,
-            "source_channel": _channel(call.from_channel),
-            "destination_channel": _channel(call.to_channel),
-            "metadata": call.metadata,
-        }
-        return _build(CallStateChanged, fields, envelope)  # type: ignore[no-any-return]
-    call_rest = converter.unstructure(call)
-    del call_rest["id"]
-    if call_rest:
-        origin["call"] = call_rest
-    if name == RECORDING_EVENT:
-        return _decode_recording(data, envelope, origin)
-    return _decode_voicemail(data, envelope, origin)
+    part = getattr(data, section)
+    if section != "call" and part.call_id is not None and part.call_id != data.call.id:
+        raise InvalidMessage(f"$.data.{section}.callId", "must be the call of $.data.call.id")
+    event: AnyEvent = decode(part, f"$.data.{section}", header)
+    return event
 
 
-def _check_call_id(value: str | None, call_id: str, path: str) -> None:
-    if value is not None and value != call_id:
-        raise InvalidMessage(path, "must be the call of $.data.call.id")
-
-
-def _decode_recording(data: _WhData, envelope: dict[str, Any], origin: dict[str, Any]) -> RecordingEvent:
-    rec = data.recording
-    assert rec is not None
-    _check_call_id(rec.call_id, data.call.id, "$.data.recording.callId")
-    if rec.status is not None and rec.status != "completed":
-        raise InvalidMessage("$.data.recording.status", f"{RECORDING_EVENT} reports a completed recording")
-    fmt = None if rec.format is None else decode_format(rec.format, "$.data.recording.format")
-    if rec.created_at is not None:
-        problem = time_problem(rec.created_at)
-        if problem is not None:
-            raise InvalidMessage("$.data.recording.createdAt", problem)
-        origin["recording"] = {"createdAt": rec.created_at}
-    envelope["origin"] = origin or None
-    fields = {
-        "state": OperationState.FINISHED,
-        "url": rec.file_url,
-        "duration": rec.duration,
-        "size": rec.file_size,
-        "format": fmt,
-        "recording_id": rec.id,
-        "started_at": None if rec.started_at is None else parse_time(rec.started_at, "$.data.recording.startedAt"),
-        "ended_at": None if rec.ended_at is None else parse_time(rec.ended_at, "$.data.recording.endedAt"),
-    }
-    return _build(RecordingEvent, fields, envelope)  # type: ignore[no-any-return]
-
-
-def _nullable(value: Any, kind: str, path: str) -> Any:
-    if value is ABSENT or value is None:
-        return None
-    if kind == "string":
-        if type(value) is not str:  # transcriptions may exceed MAX_STRING: the event class bounds them
-            raise InvalidMessage(path, f"expected a string or null, got {_base._json_type(value)}")
-        return value
-    if type(value) not in (int, float):
-        raise InvalidMessage(path, f"expected a number or null, got {_base._json_type(value)}")
-    return value
-
-
-def _decode_voicemail(data: _WhData, envelope: dict[str, Any], origin: dict[str, Any]) -> VoicemailReceived:
-    vm = data.voicemail
-    assert vm is not None
-    _check_call_id(vm.call_id, data.call.id, "$.data.voicemail.callId")
-    extra: dict[str, Any] = {}
-    if vm.caller_channel is not None:
-        decode_channel(vm.caller_channel, "$.data.voicemail.callerChannel")
-        extra["callerChannel"] = vm.caller_channel
-    if vm.is_read is not None:
-        extra["isRead"] = vm.is_read
-    if vm.created_at is not None:
-        problem = time_problem(vm.created_at, "2026-01-15T10:35:00Z")  # the voicemail object's own example
-        if problem is not None:
-            raise InvalidMessage("$.data.voicemail.createdAt", problem)
-        extra["createdAt"] = vm.created_at
-    if extra:
-        origin["voicemail"] = extra
-    envelope["origin"] = origin or None
-    fields = {
-        "voicemail_id": vm.id,
-        "source": vm.caller_number,
-        "duration": _nullable(vm.duration, "number", "$.data.voicemail.duration"),
-        "transcription": _nullable(vm.transcription, "string", "$.data.voicemail.transcription"),
-        "recording_id": _nullable(vm.recording_id, "string", "$.data.voicemail.recordingId"),
-    }
-    return _build(VoicemailReceived, fields, envelope)  # type: ignore[no-any-return]
-
-
-_ORIGIN_CALL_KEYS: Mapping[type, frozenset[str]] = {
-    CallStateChanged: frozenset({"livekitRoomName"}),
-    RecordingEvent: frozenset({"direction", "from", "to", "fromChannel", "toChannel", "livekitRoomName", "metadata"}),
-    VoicemailReceived: frozenset(
-        {"direction", "from", "to", "fromChannel", "toChannel", "livekitRoomName", "metadata"}
-    ),
-}
-_ORIGIN_SECTIONS: Mapping[type, Mapping[str, frozenset[str]]] = {
-    CallStateChanged: {},
-    RecordingEvent: {"recording": frozenset({"createdAt"})},
-    VoicemailReceived: {"voicemail": frozenset({"callerChannel", "isRead", "createdAt"})},
-}
+# ---------------------------------------------------------------- encode
 
 
 @frozen(kw_only=True)
@@ -485,8 +489,7 @@ def _origin(event: Any, call_id: str, ctx: Encoding) -> _Origin:
         ctx.drop_origin()
         return bare
     raw = thaw_json(event.origin)
-    cls = type(event)
-    sections = {"app": None, "call": _ORIGIN_CALL_KEYS[cls], **_ORIGIN_SECTIONS[cls]}
+    sections = {"app": None, **_ORIGIN_KEYS[type(event)]}
     try:
         for key, value in raw.items():
             if key not in sections or type(value) is not dict or not value:  # an empty section reads back as none
@@ -510,86 +513,20 @@ def _origin(event: Any, call_id: str, ctx: Encoding) -> _Origin:
     return _Origin(app=app, call=call, recording=recording, voicemail=voicemail)
 
 
-def _enc_state_event(event: CallStateChanged, ctx: Encoding, origin: _Origin) -> tuple[str, _WhData]:
-    state, cause = event.state, event.cause
-    if state is CallState.ENDING:
-        ctx.lose("state", droppable=False)
-    if state is CallState.ENDED and cause is HangupCause.NO_ANSWER:
-        name = "calls.no_answer"
-    else:
-        if cause is not None:
-            ctx.lose("cause")
-        name = _STATE_NAMES[state]
-    if event.peer_call_id is not None:
-        ctx.lose("peer_call_id")
-    assert event.call_id is not None
-    call = _WhCall(
-        id=event.call_id,
-        direction=None if event.direction is None else str(event.direction),
-        from_=event.source,
-        to=event.destination,
-        from_channel=encode_choice(event.source_channel, CHANNELS, "source_channel", ctx),
-        to_channel=encode_choice(event.destination_channel, CHANNELS, "destination_channel", ctx),
-        livekit_room_name=origin.call.livekit_room_name,
-        metadata=None if event.metadata is None else thaw_json(event.metadata),
-    )
-    return name, _WhData(call=call, app=origin.app)
-
-
-def _enc_recording_event(event: RecordingEvent, ctx: Encoding, origin: _Origin) -> tuple[str, _WhData]:
-    if event.state is not OperationState.FINISHED:
-        ctx.lose("state", droppable=False)
-    fmt = encode_choice(event.format, FORMATS, "format", ctx)
-    lose_set(event, ("direction", "stereo"), ctx)
-    extra = origin.recording
-    recording = _WhRecording(
-        id=event.recording_id,
-        call_id=event.call_id,
-        status="completed",
-        format=fmt,
-        duration=event.duration,
-        file_url=event.url,
-        file_size=event.size,
-        started_at=None if event.started_at is None else format_time(event.started_at, ctx, "started_at"),
-        ended_at=None if event.ended_at is None else format_time(event.ended_at, ctx, "ended_at"),
-        created_at=extra.created_at,
-    )
-    return RECORDING_EVENT, _WhData(call=origin.call, app=origin.app, recording=recording)
-
-
-def _enc_voicemail_event(event: VoicemailReceived, ctx: Encoding, origin: _Origin) -> tuple[str, _WhData]:
-    extra = origin.voicemail
-    voicemail = _WhVoicemail(
-        id=event.voicemail_id,
-        call_id=event.call_id,
-        caller_number=event.source,
-        caller_channel=extra.caller_channel,
-        duration=event.duration,
-        is_read=extra.is_read,
-        transcription=event.transcription,
-        recording_id=event.recording_id,
-        created_at=extra.created_at,
-    )
-    return VOICEMAIL_EVENT, _WhData(call=origin.call, app=origin.app, voicemail=voicemail)
-
-
-_EVENT_ENCODERS: Mapping[type, Callable[[Any, Encoding, _Origin], tuple[str, _WhData]]] = {
-    CallStateChanged: _enc_state_event,
-    RecordingEvent: _enc_recording_event,
-    VoicemailReceived: _enc_voicemail_event,
-}
+def _with_kept(part: Any, kept: Any) -> Any:
+    """The route's object of ``data`` with what ``origin`` kept in the same object (its values set)."""
+    return attrs.evolve(part, **{a.name: getattr(kept, a.name) for a in attrs.fields(type(kept))
+                                 if getattr(kept, a.name) is not a.default})  # fmt: skip
 
 
 def encode_webhook(event: Event, ctx: Encoding) -> dict[str, Any]:
     """A canonical event as Chirp's webhook body."""
-    lose_set(event, ("sequence", "command_id", "control_id"), ctx)
-    if event.call_id is None:
-        ctx.lose("call_id", droppable=False)
-    assert event.call_id is not None
-    origin = _origin(event, event.call_id, ctx)
-    name, data = _EVENT_ENCODERS[type(event)](event, ctx, origin)
-    timestamp = None if event.timestamp is None else format_time(event.timestamp, ctx)
+    name, part, header = ROUTES.encoders[type(event)](event, ctx)
+    assert header is not None
+    origin: _Origin = header["origin"]
+    section = _SECTIONS[type(part)]
+    data = _WhData(app=origin.app, **{"call": origin.call, section: _with_kept(part, getattr(origin, section))})
     body: dict[str, Any] = converter.unstructure(
-        _Webhook(event=name, event_id=event.event_id, timestamp=timestamp, data=data)
+        _Webhook(event=name, event_id=header.get("eventId"), timestamp=header.get("timestamp"), data=data)
     )
     return body
