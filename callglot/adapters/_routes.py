@@ -205,17 +205,19 @@ def _encoder(route: Route, tag_field: str | None) -> Encoder:
 
 # ---------------------------------------------------------------- event routes
 
-#: ``decoder(wire value, base path, header)`` -> the event: ``header`` is what the dialect's frame
-#: decoded (``{"call_id": ..., "sequence": ...}``; empty for an unframed route), passed to the event
-#: class as it is. ``encoder(event, encoding)`` -> ``(wire name, wire value, header)``: the header is
-#: the frame's entries (wire key -> value, None left out), None for an unframed route.
-EventDecoder = Callable[[Any, str, Mapping[str, Any]], Any]
-EventEncoder = Callable[[Any, Encoding], tuple[str, Any, "dict[str, Any] | None"]]
-#: An event route's decode hook ``(wire value, base path) -> {canonical field: value}`` and encode hook
-#: ``(event, encoding, carried) -> {wire attribute: value}`` (``carried``: the wire attributes the
-#: generic part carried and converted so far; a frame's hook returns header entries).
-EventDecodeHook = Callable[[Any, str], Mapping[str, Any]]
-EventEncodeHook = Callable[[Any, Encoding, Mapping[str, Any]], "Mapping[str, Any] | None"]
+#: ``decoder(wire value, base path, header, *context)`` -> the event: ``header`` is what the dialect's
+#: frame decoded (``{"call_id": ..., "sequence": ...}``; empty for an unframed route), passed to the
+#: event class as it is. ``encoder(event, encoding, *context)`` -> ``(wire name, wire value, header)``:
+#: the header is the frame's entries (wire key -> value, None left out), None for an unframed route.
+#: The context is whatever the dialect passes its hooks (SignalWire: the envelope's origin); the
+#: gateway passes none.
+EventDecoder = Callable[..., Any]
+EventEncoder = Callable[..., tuple[str, Any, "dict[str, Any] | None"]]
+#: An event route's decode hook ``(wire value, base path, *context) -> {canonical field: value}`` and
+#: encode hook ``(event, encoding, carried, *context) -> {wire attribute: value}`` (``carried``: the wire
+#: attributes the generic part carried and converted so far; a frame's hook returns header entries).
+EventDecodeHook = Callable[..., Mapping[str, Any]]
+EventEncodeHook = Callable[..., "Mapping[str, Any] | None"]
 
 
 @frozen(kw_only=True)
@@ -326,9 +328,10 @@ class EventRoute:
     carried first); the wire shape is built from both (with the table's ``tag_field``, when the shape
     has it). Decoding runs the ``decode`` hook first, then converts the carried fields in ``fields``
     order, and builds the event from the frame's header, ``values``, carried fields and the hook's
-    (None left out); a canonical constructor's error is reported at the field's wire path.
-    ``decodes``/``encodes``: False for a wire form only one way; ``support``: declared for an
-    emulation, otherwise NATIVE without losses, PARTIAL with.
+    (None left out); a canonical constructor's error is reported at the field's wire path (``paths``:
+    canonical attribute -> that path below the base, or a function of the wire value giving it, for a
+    value the hook gives). ``decodes``/``encodes``: False for a wire form only one way; ``support``:
+    declared for an emulation, otherwise NATIVE without losses, PARTIAL with.
     """
 
     event: type
@@ -348,6 +351,7 @@ class EventRoute:
     after: tuple[str, ...] = ()
     decode: EventDecodeHook | None = None
     encode: EventEncodeHook | None = None
+    paths: Mapping[str, Any] = attrs.field(factory=dict, converter=_any_mapping, hash=False)
     decodes: bool = True
     encodes: bool = True
     support: Support | None = None
@@ -359,9 +363,9 @@ class EventRoute:
         )
         if self.decided and self.encode is None:
             raise AssertionError(f"{owner}: {', '.join(self.decided)} decided by an encode hook it lacks")
-        unknown = [name for name in self.values if name not in attrs.fields_dict(self.event)]
+        unknown = [name for name in (*self.values, *self.paths) if name not in attrs.fields_dict(self.event)]
         if unknown:
-            raise AssertionError(f"{owner}: values of no field: {', '.join(unknown)}")
+            raise AssertionError(f"{owner}: values or paths of no field: {', '.join(unknown)}")
         unchecked = [name for name in list(self.values)[1:] if name not in self.lost]
         if unchecked:  # encoding checks a value where its field is walked: a lost field
             raise AssertionError(f"{owner}: values beyond the selector not declared lost: {', '.join(unchecked)}")
@@ -375,15 +379,18 @@ class EventRouteTable:
     ``unsupported``: canonical class -> the note naming the alternative, for every event class
     (``callglot.canonical.events.EVENTS``) no route says. ``frame``: what the framed routes share.
     ``tag_field``: the wire attribute holding the wire name in shapes that have it (an unframed
-    message's ``event``); encoding fills it. ``member_paths``: False reports a constructor's error on
-    a member of a field (``metadata.a``, ``urls[3]``) at the field's path (Chirp). Refuses at
-    construction a class both routed and unsupported, a class neither, two routes decoding one name, a
-    class whose routes disagree on ``lost``, ``framed`` or the selector, and a class of several routes
-    without a selector.
+    message's ``event``); encoding fills it. ``pick``: canonical class -> a function naming the route
+    (its wire name) that encodes an event, for a class whose routes no selector tells apart.
+    ``member_paths``: False reports a constructor's error on a member of a field (``metadata.a``,
+    ``urls[3]``) at the field's path (Chirp). Refuses at construction a class both routed and
+    unsupported, a class neither, two routes decoding one name, a class whose routes disagree on
+    ``lost``, ``framed`` or the selector, and a class of several routes without a selector or a
+    ``pick``.
 
     Derived: ``capabilities`` (every class in EVENTS order: the frame's losses then the route's, the
-    first route's note), ``decoders`` (wire name -> (wire shape, decoder)), ``encoders`` (class ->
-    encoder), ``by_name`` (wire name -> its decoding route).
+    first route's note; a class whose routes list the frame's losses, all of them with the frame's
+    notes, has them where its routes place them), ``decoders`` (wire name -> (wire shape, decoder)),
+    ``encoders`` (class -> encoder), ``by_name`` (wire name -> its decoding route).
     """
 
     def __init__(
@@ -393,11 +400,13 @@ class EventRouteTable:
         unsupported: Mapping[type, str],
         frame: EventFrame | None = None,
         tag_field: str | None = None,
+        pick: Mapping[type, Callable[[Any], str]] | None = None,
         dialect: str = "",
         member_paths: bool = True,
     ) -> None:
         from callglot.canonical.events import EVENTS
 
+        pick = pick or {}
         self.routes = tuple(routes)
         self.frame = frame
         by_class: dict[type, list[EventRoute]] = {}
@@ -424,14 +433,15 @@ class EventRouteTable:
                     raise AssertionError(f"{dialect}: {route.name}: the note of {cls.__name__} is its first route's")
             encoding = [route for route in group if route.encodes]
             selectors = {next(iter(route.values), None) for route in encoding}
-            if len(encoding) > 1 and (len(selectors) != 1 or None in selectors):
+            if len(encoding) > 1 and cls not in pick and (len(selectors) != 1 or None in selectors):
                 raise AssertionError(f"{dialect}: the routes of {cls.__name__} need one selector (values' first key)")
             if frame is not None and first.framed:
                 frame.check(cls)
-                overlap = [name for name in first.lost if name in frame.lost]
-                if overlap:
-                    raise AssertionError(f"{dialect}: {cls.__name__} declares the frame's losses: {overlap}")
-            framing = frame.lost if frame is not None and first.framed else {}
+                overlap = {name: note for name, note in first.lost.items() if name in frame.lost}
+                if overlap and overlap != dict(frame.lost):
+                    raise AssertionError(f"{dialect}: {cls.__name__} declares some of the frame's losses: {overlap}")
+            framed = frame is not None and first.framed and not any(name in first.lost for name in frame.lost)
+            framing = frame.lost if framed and frame is not None else {}
             lost = {**first.lost, **framing} if frame is not None and frame.lost_last else {**framing, **first.lost}
             support = next((route.support for route in group if route.support is not None), None)
             capabilities[cls] = Capability(
@@ -458,9 +468,20 @@ class EventRouteTable:
             cls: _event_encoder(
                 [route for route in group if route.encodes], frame if group[0].framed else None, tag_field
             )
+            if cls not in pick
+            else _picked(
+                pick[cls], {r.name: _event_encoder([r], frame if r.framed else None, tag_field) for r in group}
+            )
             for cls, group in by_class.items()
             if any(route.encodes for route in group)
         }
+
+
+def _picked(pick: Callable[[Any], str], encoders: Mapping[str, EventEncoder]) -> EventEncoder:
+    def encode(event: Any, ctx: Encoding, *context: Any) -> tuple[str, Any, dict[str, Any] | None]:
+        return encoders[pick(event)](event, ctx, *context)
+
+    return encode
 
 
 def _event_decoder(route: EventRoute, frame_paths: Mapping[str, str], members: bool = True) -> EventDecoder:
@@ -470,11 +491,12 @@ def _event_decoder(route: EventRoute, frame_paths: Mapping[str, str], members: b
         for name, attribute in route.fields.items()
     }
     carried = tuple((name, attribute, keys[name], route.convert.get(name)) for name, attribute in route.fields.items())
+    paths = route.paths
 
-    def decode(wire: Any, base: str, header: Mapping[str, Any]) -> Any:
+    def decode(wire: Any, base: str, header: Mapping[str, Any], *context: Any) -> Any:
         made: dict[str, Any] = dict(values)
         if hook is not None:
-            made.update(hook(wire, base))
+            made.update(hook(wire, base, *context))
         for name, attribute, key, codec in carried:
             value = getattr(wire, attribute)
             if value is not None and codec is not None:
@@ -484,7 +506,10 @@ def _event_decoder(route: EventRoute, frame_paths: Mapping[str, str], members: b
             return cls(**header, **{name: value for name, value in made.items() if value is not None})
         except InvalidValue as exc:
             head, _, rest = (exc.field if members else _FIELD_END.split(exc.field, maxsplit=1)[0]).partition("[")
-            where = frame_paths.get(head) or f"{base}.{keys.get(head, head)}"
+            path = paths.get(head)
+            if callable(path):
+                path = path(wire)
+            where = frame_paths.get(head) or f"{base}.{path or keys.get(head, head)}"
             raise InvalidMessage(where + (f"[{rest}" if rest else ""), exc.reason) from None
 
     return decode
@@ -576,7 +601,7 @@ def _event_encoder(routes: list[EventRoute], frame: EventFrame | None, tag_field
         tagged = tag_field is not None and route.wire is not None and tag_field in attrs.fields_dict(route.wire)
         tag: dict[str, str] = {tag_field: route.name} if tagged and tag_field is not None else {}
         walk = _Walk(
-            route.lost,
+            {name: note for name, note in route.lost.items() if frame is None or name not in frame.lost},
             route.fields,
             route.convert,
             route.decided,
@@ -595,13 +620,13 @@ def _event_encoder(routes: list[EventRoute], frame: EventFrame | None, tag_field
     fallback = next((entry for entry in compiled if entry[0].fallback), None)
     frame_hook = None if frame is None else frame.encode
 
-    def encode(event: Any, ctx: Encoding) -> tuple[str, Any, dict[str, Any] | None]:
+    def encode(event: Any, ctx: Encoding, *context: Any) -> tuple[str, Any, dict[str, Any] | None]:
         found: dict[str, Any] = {}
         if frame_walk is not None:
             frame_walk.carry_plain(event, ctx, found)
             frame_walk.run(frame_walk.before, event, ctx, found, None)
             if frame_hook is not None:
-                found.update(frame_hook(event, ctx, found) or {})
+                found.update(frame_hook(event, ctx, found, *context) or {})
         if selector is None:
             entry = compiled[0]
         else:
@@ -619,7 +644,7 @@ def _event_encoder(routes: list[EventRoute], frame: EventFrame | None, tag_field
         walk.carry_plain(event, ctx, carried)
         walk.run(walk.before, event, ctx, carried, route)
         if route.encode is not None:
-            carried.update(route.encode(event, ctx, carried) or {})
+            carried.update(route.encode(event, ctx, carried, *context) or {})
         walk.run(walk.after, event, ctx, carried, route)
         wire = None if route.wire is None else route.wire(**tag, **carried)
         if frame_walk is None:

@@ -73,7 +73,7 @@ _LAZY = {
     "EVENT_END_REASONS": f"{__name__}.call_events",
     "EVENT_REASON_FOR_CAUSE": f"{__name__}.call_events",
     "EVENT_DECODERS": f"{__name__}.events",
-    "OPERATION_EVENTS": f"{__name__}._webhook",
+    "OPERATION_EVENTS": f"{__name__}.events",
 }
 
 

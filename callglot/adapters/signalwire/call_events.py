@@ -1,17 +1,16 @@
 """SignalWire webhooks that report on the call itself (reference/dialects.md §1.7).
 
 calling.call.state (and calling.call.receive, a new inbound call's state), connect, dial, denoise,
-hold, calling.error and calling.conference: their wire shapes, value maps, decoders and encoders.
-They carry no ``control_id``; a dial before it is answered, an error and a conference's events need
-not name their call.
+hold, calling.error and calling.conference: their wire shapes, value maps and the hooks of their routes
+(declared in :mod:`.events`) for what a field map cannot say. They carry no ``control_id``; a dial
+before it is answered, an error and a conference's events need not name their call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from operator import attrgetter
 from typing import Any
-
-import attrs
 
 from callglot._frozen import frozen
 from callglot.adapters._base import Encoding, register_wire, structure
@@ -19,8 +18,8 @@ from callglot.canonical import Channel, HangupCause, freeze_json
 from callglot.canonical import events as ev
 from callglot.errors import InvalidMessage, InvalidValue
 
-from ._webhook import _ENVELOPE_PATHS, _ORIGIN_PLACED, _common_params, _EventEnvelope, _state_of, _wire_state
-from ._wire import END_REASONS, EVENT_PATH, _drop_none, _make, _reverse, _wire_str, converter
+from ._webhook import _state_of, states
+from ._wire import END_REASONS, _drop_none, _reverse, _str, _wire_str, converter
 
 # ---------------------------------------------------------------- wire shapes
 
@@ -193,186 +192,79 @@ CONFERENCE_STATES: Mapping[str, ev.ConferenceState] = {
     "record-resume": ev.ConferenceState.RECORDING_RESUMED, "record-stop": ev.ConferenceState.RECORDING_STOPPED,
 }  # fmt: skip
 
-# ---------------------------------------------------------------- decode
+HOLD = states(HOLD_STATES)
+
+# ---------------------------------------------------------------- hooks: what the routes' field maps cannot say
 
 
-def _dec_state_event(w: _StateEvt, env: _EventEnvelope) -> ev.CallStateChanged:
-    p = EVENT_PATH
-    state = _state_of(CALL_STATES, w.call_state, f"{p}.call_state")
+def _dec_state(w: _StateEvt, base: str) -> dict[str, Any]:
+    state = _state_of(CALL_STATES, w.call_state, f"{base}.call_state")
     direction = None
     if w.direction is not None:
-        direction = _state_of({d.value: d for d in ev.CallDirection}, w.direction, f"{p}.direction")
-    source, destination, channel, device_paths = _device_ends(w.device, f"{p}.device")
+        direction = _state_of({d.value: d for d in ev.CallDirection}, w.direction, f"{base}.direction")
+    source, destination, channel = _device_ends(w.device, f"{base}.device")
     cause = None
     if w.end_reason is not None:
-        cause = _state_of(EVENT_END_REASONS, w.end_reason, f"{p}.end_reason")
+        cause = _state_of(EVENT_END_REASONS, w.end_reason, f"{base}.end_reason")
     peer_call = peer_node = None
     if w.peer is not None:
         peer_call, peer_node = w.peer.call_id, w.peer.node_id
         if peer_call is None and peer_node is None:  # {} would not re-encode: not a normal form
-            raise InvalidMessage(f"{p}.peer", "a peer names its call_id or node_id")
-    paths = {**_ENVELOPE_PATHS, **device_paths, "peer_call_id": f"{p}.peer.call_id"}
-    return _make(
-        ev.CallStateChanged,
-        paths,
-        **env.common(w, node_id=w.node_id, peer_node_id=peer_node),
-        state=state,
-        direction=direction,
-        source=source,
-        destination=destination,
-        source_channel=channel if source is not None else None,
-        destination_channel=channel if destination is not None else None,
-        cause=cause,
-        peer_call_id=peer_call,
-    )
+            raise InvalidMessage(f"{base}.peer", "a peer names its call_id or node_id")
+    return {
+        "state": state,
+        "direction": direction,
+        "source": source,
+        "destination": destination,
+        "source_channel": channel if source is not None else None,
+        "destination_channel": channel if destination is not None else None,
+        "cause": cause,
+        "peer_call_id": peer_call,
+        "origin": {"peer_node_id": peer_node},
+    }
 
 
-def _device_ends(
-    device: _CallDevice | None, path: str
-) -> tuple[str | None, str | None, Channel | None, dict[str, str]]:
-    """(from, to, channel, wire paths) of a device: phone numbers or sip/webrtc addresses."""
+def _device_ends(device: _CallDevice | None, path: str) -> tuple[str | None, str | None, Channel | None]:
+    """(from, to, channel) of a device: phone numbers or sip/webrtc addresses."""
     if device is None:
-        return None, None, None, {}
+        return None, None, None
     channel = _state_of(DEVICE_CHANNELS, device.type, f"{path}.type")
     params = {} if device.params is None else device.params
     if channel is Channel.PSTN:
         phone = structure(converter, params, _PhoneEnds, f"{path}.params")
         ends = phone.from_number, phone.to_number
-        paths = {"source": f"{path}.params.from_number", "destination": f"{path}.params.to_number"}
     else:
         address = structure(converter, params, _AddressEnds, f"{path}.params")
         ends = address.from_, address.to
-        paths = {"source": f"{path}.params.from", "destination": f"{path}.params.to"}
     if ends == (None, None):  # the device type alone has no place in the event
         raise InvalidMessage(f"{path}.params", "a device names its from and/or to (its type alone is not kept)")
-    return ends[0], ends[1], channel, paths
+    return ends[0], ends[1], channel
 
 
-def _dec_receive_event(w: _ReceiveEvt, env: _EventEnvelope) -> ev.CallStateChanged:
+def _ends(at: str, source: str, destination: str) -> dict[str, Callable[[Any], str]]:
+    """The wire paths (below params) of the ends of the device at ``at``: a phone's are from_number, to_number."""
+    device = attrgetter(at)
+
+    def end(key: str) -> Callable[[Any], str]:
+        return lambda w: f"{at}.params.{key}_number" if device(w).type == "phone" else f"{at}.params.{key}"
+
+    return {source: end("from"), destination: end("to")}
+
+
+STATE_PATHS = {**_ends("device", "source", "destination"), "peer_call_id": "peer.call_id"}
+
+
+def _dec_receive(w: _ReceiveEvt, base: str) -> dict[str, Any]:
     state = _StateEvt(
         call_id=w.call_id, node_id=w.node_id, call_state=w.call_state, direction=w.direction, device=w.device
     )
     receive = _drop_none({"context": w.context, "tag": w.tag, "segment_id": w.segment_id, "project_id": w.project_id})
-    event = _dec_state_event(state, env)
-    return attrs.evolve(event, origin={**(event.origin or {}), "receive": receive})
+    return {**_dec_state(state, base), "origin": {"receive": receive}}
 
 
-def _dec_connect_event(w: _ConnectEvt, env: _EventEnvelope) -> ev.ConnectEvent:
-    p = EVENT_PATH
-    state = _state_of(CONNECT_STATES, w.connect_state, f"{p}.connect_state")
-    peer = w.peer
-    if w.failed_reason is not None and state is not ev.ConnectState.FAILED:
-        raise InvalidMessage(f"{p}.failed_reason", "only a failed connect has a failed_reason")
-    source = destination = channel = None
-    paths: dict[str, str] = {**_ENVELOPE_PATHS, "reason": f"{p}.failed_reason", "peer_call_id": f"{p}.peer.call_id"}
-    extra: dict[str, Any] = {}
-    if peer is not None:
-        source, destination, channel, ends = _device_ends(peer.device, f"{p}.peer.device")
-        paths.update({f"peer_{key}": path for key, path in ends.items()})
-        extra = {"peer_node_id": peer.node_id, "peer_tag": peer.tag, "peer_queue_id": peer.queue_id,
-                 "peer_queue_name": peer.queue_name}  # fmt: skip
-        if peer.call_id is None and source is None and destination is None and not _drop_none(extra):
-            raise InvalidMessage(f"{p}.peer", "a peer names its call_id, node_id or device")  # {} would not re-encode
-    return _make(
-        ev.ConnectEvent,
-        paths,
-        **env.common(w, node_id=w.node_id, segment_id=w.segment_id, tag=w.tag, **extra),
-        state=state,
-        peer_call_id=None if peer is None else peer.call_id,
-        peer_source=source,
-        peer_destination=destination,
-        peer_channel=channel,
-        reason=w.failed_reason,
-    )
-
-
-def _dec_dial_event(w: _DialEvt, env: _EventEnvelope) -> ev.DialStateChanged:
-    p = EVENT_PATH
-    state = _state_of(DIAL_STATES, w.dial_state, f"{p}.dial_state")
-    call_id = None
-    rest = None
-    if w.call is not None:
-        rest = dict(w.call)
-        call_id = rest.pop("call_id", None)
-        if call_id is not None:
-            _wire_str(call_id, f"{p}.call.call_id")
-        try:
-            freeze_json(rest, "")
-        except InvalidValue as bad:
-            raise InvalidMessage(f"{p}.call{bad.field}", bad.reason) from None
-    for field, value in (("reason", w.reason), ("source", w.source)):
-        if value is not None and state is not ev.DialState.FAILED:
-            raise InvalidMessage(f"{p}.{field}", f"only a failed dial has a {field}")
-    if call_id is not None and not rest:  # {"call_id"} alone is what the call id says: no origin of its own
-        rest = None
-    fields = env.common(w, node_id=w.node_id, tag=w.tag, call=rest, source=w.source)
-    fields["call_id"] = call_id
-    return _make(
-        ev.DialStateChanged,
-        {**_ENVELOPE_PATHS, "call_id": f"{p}.call.call_id", "reason": f"{p}.reason"},
-        **fields,
-        state=state,
-        reason=w.reason,
-    )
-
-
-def _dec_denoise_event(w: _DenoiseEvt, env: _EventEnvelope) -> ev.DenoiseEvent:
-    return _make(ev.DenoiseEvent, _ENVELOPE_PATHS, **env.common(w, node_id=w.node_id), denoised=w.denoised)
-
-
-def _dec_hold_event(w: _HoldEvt, env: _EventEnvelope) -> ev.HoldEvent:
-    state = _state_of(HOLD_STATES, w.state, f"{EVENT_PATH}.state")
-    return _make(ev.HoldEvent, _ENVELOPE_PATHS, **env.common(w, node_id=w.node_id), state=state)
-
-
-def _dec_error_event(w: _ErrorEvt, env: _EventEnvelope) -> ev.ErrorEvent:
-    return _make(ev.ErrorEvent, _ENVELOPE_PATHS, **env.common(w, node_id=w.node_id), code=w.code, message=w.message)
-
-
-def _dec_conference_event(w: _ConferenceEvt, env: _EventEnvelope) -> ev.ConferenceEvent:
-    p = EVENT_PATH
-    state = _state_of(CONFERENCE_STATES, w.status, f"{p}.status")
-    if w.reason_ended is not None and state is not ev.ConferenceState.ENDED:
-        raise InvalidMessage(f"{p}.reason_ended", "only conference-end has a reason_ended")
-    origin = {
-        "node_id": w.node_id, "segment_id": w.segment_id, "region": w.region, "tag": w.tag,
-        "call_id_ending_conf": w.call_id_ending_conf, "muted": w.muted, "hold": w.hold,
-        "start_on_join": w.start_on_join, "end_on_leave": w.end_on_leave, "coaching": w.coaching,
-    }  # fmt: skip
-    return _make(
-        ev.ConferenceEvent,
-        {
-            **_ENVELOPE_PATHS,
-            "reason": f"{p}.reason_ended",
-            "recording_size": f"{p}.recording_file_size",
-            **{key: f"{p}.{key}" for key in ("conference_id", "name", "size", "recording_url", "recording_duration")},
-        },
-        **env.common(w, **origin),
-        state=state,
-        conference_id=w.conference_id,
-        name=w.name,
-        size=w.size,
-        reason=w.reason_ended,
-        recording_url=w.recording_url,
-        recording_duration=w.recording_duration,
-        recording_size=w.recording_file_size,
-    )
-
-
-# ---------------------------------------------------------------- encode
-
-
-def _enc_state_event(e: ev.CallStateChanged, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    if e.control_id is not None:
-        ctx.lose("control_id")
-    params = _common_params(e, po, ctx, control=False)
+def _enc_state(e: ev.CallStateChanged, ctx: Encoding, carried: Any, origin: Any) -> dict[str, Any]:
     if e.state is ev.CallState.FAILED:
         ctx.lose("state")
-        params["call_state"] = "ended"
-    else:
-        params["call_state"] = e.state.value
-    if e.direction is not None:
-        params["direction"] = e.direction.value
     channel = Channel.PSTN  # a device needs a type: phone numbers unless a channel says otherwise
     seen: Channel | None = None
     for field, end, end_channel in (
@@ -387,48 +279,72 @@ def _enc_state_event(e: ev.CallStateChanged, ctx: Encoding, po: dict[str, Any]) 
             ctx.lose(field)
             continue
         channel = seen = end_channel
-    device = _device(e.source, e.destination, channel)
-    if device is not None:
-        params["device"] = device
+    reason = None
     if e.cause is not None:
         reason = EVENT_REASON_FOR_CAUSE.get(e.cause)
         if reason is None:
             ctx.lose("cause")
-        else:
-            params["end_reason"] = reason
-    if e.metadata is not None:
-        ctx.lose("metadata")
-    peer = _drop_none({"call_id": e.peer_call_id, "node_id": po.get("peer_node_id")})
-    if peer:
-        params["peer"] = peer
-    return params
+    peer = _drop_none({"call_id": e.peer_call_id, "node_id": origin.params.get("peer_node_id")})
+    return {
+        "call_state": "ended" if e.state is ev.CallState.FAILED else e.state.value,
+        "direction": _str(e.direction),
+        "device": _device(e.source, e.destination, channel),
+        "end_reason": reason,
+        "peer": _Peer(**peer) if peer else None,
+    }
 
 
-def _device(source: str | None, destination: str | None, channel: Channel | None) -> dict[str, Any] | None:
+def _device(source: str | None, destination: str | None, channel: Channel | None) -> _CallDevice | None:
     """The device naming two ends on one channel (phone numbers unless the channel says otherwise)."""
     if source is None and destination is None:
         return None
     kind = CHANNEL_DEVICES.get(channel, "phone") if channel is not None else "phone"
     keys = ("from_number", "to_number") if kind == "phone" else ("from", "to")
-    return {"type": kind, "params": _drop_none({keys[0]: source, keys[1]: destination})}
+    return _CallDevice(type=kind, params=_drop_none({keys[0]: source, keys[1]: destination}))
 
 
-def _enc_receive_event(e: ev.CallStateChanged, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    params = _enc_state_event(e, ctx, po)
-    params.update(po.get("receive", {}))
+def _enc_receive(e: ev.CallStateChanged, ctx: Encoding, carried: Any, origin: Any) -> dict[str, Any]:
+    params = _drop_none(_enc_state(e, ctx, carried, origin))
+    params.update(origin.params.get("receive", {}))
     return params
 
 
-def _enc_connect_event(e: ev.ConnectEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    if e.control_id is not None:
-        ctx.lose("control_id")
-    params = _common_params(e, po, ctx, control=False)
-    params["connect_state"] = e.state.value
-    if e.reason is not None:
-        if e.state is ev.ConnectState.FAILED:
-            params["failed_reason"] = e.reason
-        else:
-            ctx.lose("reason")
+def _dec_connect(w: _ConnectEvt, base: str) -> dict[str, Any]:
+    state = _state_of(CONNECT_STATES, w.connect_state, f"{base}.connect_state")
+    peer = w.peer
+    if w.failed_reason is not None and state is not ev.ConnectState.FAILED:
+        raise InvalidMessage(f"{base}.failed_reason", "only a failed connect has a failed_reason")
+    source = destination = channel = None
+    extra: dict[str, Any] = dict.fromkeys(("peer_node_id", "peer_tag", "peer_queue_id", "peer_queue_name"))
+    if peer is not None:
+        source, destination, channel = _device_ends(peer.device, f"{base}.peer.device")
+        extra = {"peer_node_id": peer.node_id, "peer_tag": peer.tag, "peer_queue_id": peer.queue_id,
+                 "peer_queue_name": peer.queue_name}  # fmt: skip
+        if peer.call_id is None and source is None and destination is None and not _drop_none(extra):
+            raise InvalidMessage(
+                f"{base}.peer", "a peer names its call_id, node_id or device"
+            )  # {} would not re-encode
+    return {
+        "state": state,
+        "peer_call_id": None if peer is None else peer.call_id,
+        "peer_source": source,
+        "peer_destination": destination,
+        "peer_channel": channel,
+        "reason": w.failed_reason,
+        "origin": extra,
+    }
+
+
+CONNECT_PATHS = {
+    "reason": "failed_reason", "peer_call_id": "peer.call_id", **_ends("peer.device", "peer_source", "peer_destination")
+}  # fmt: skip
+
+
+def _enc_connect(e: ev.ConnectEvent, ctx: Encoding, carried: Any, origin: Any) -> dict[str, Any]:
+    reason = e.reason
+    if reason is not None and e.state is not ev.ConnectState.FAILED:
+        ctx.lose("reason")
+        reason = None
     channel = e.peer_channel
     if channel is not None and (
         channel not in CHANNEL_DEVICES or (e.peer_source is None and e.peer_destination is None)
@@ -437,6 +353,7 @@ def _enc_connect_event(e: ev.ConnectEvent, ctx: Encoding, po: dict[str, Any]) ->
         channel = None
     elif channel is None and (e.peer_source is not None or e.peer_destination is not None):
         ctx.lose("peer_channel")  # a device always states its type: sent as phone
+    po = origin.params
     peer = _drop_none(
         {
             "call_id": e.peer_call_id,
@@ -447,24 +364,39 @@ def _enc_connect_event(e: ev.ConnectEvent, ctx: Encoding, po: dict[str, Any]) ->
             "queue_name": po.get("peer_queue_name"),
         }
     )
-    if peer:
-        params["peer"] = peer
-    return params
+    return {"connect_state": e.state.value, "failed_reason": reason, "peer": _ConnectPeer(**peer) if peer else None}
 
 
-def _enc_dial_event(e: ev.DialStateChanged, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    if e.control_id is not None:
-        ctx.lose("control_id")
-    params: dict[str, Any] = {key: value for key, value in po.items() if key not in _ORIGIN_PLACED}
-    if "source" in params and e.state is not ev.DialState.FAILED:
-        del params["source"]
+def _dec_dial(w: _DialEvt, base: str) -> dict[str, Any]:
+    state = _state_of(DIAL_STATES, w.dial_state, f"{base}.dial_state")
+    call_id = None
+    rest = None
+    if w.call is not None:
+        rest = dict(w.call)
+        call_id = rest.pop("call_id", None)
+        if call_id is not None:
+            _wire_str(call_id, f"{base}.call.call_id")
+        try:
+            freeze_json(rest, "")
+        except InvalidValue as bad:
+            raise InvalidMessage(f"{base}.call{bad.field}", bad.reason) from None
+    for field, value in (("reason", w.reason), ("source", w.source)):
+        if value is not None and state is not ev.DialState.FAILED:
+            raise InvalidMessage(f"{base}.{field}", f"only a failed dial has a {field}")
+    if call_id is not None and not rest:  # {"call_id"} alone is what the call id says: no origin of its own
+        rest = None
+    return {"state": state, "reason": w.reason, "call_id": call_id, "origin": {"call": rest}}
+
+
+def _enc_dial(e: ev.DialStateChanged, ctx: Encoding, carried: Any, origin: Any) -> dict[str, Any]:
+    params: dict[str, Any] = {"dial_state": e.state.value}
+    if "source" in origin.params and e.state is not ev.DialState.FAILED:
+        params["source"] = None
         ctx.drop_origin()
-    params["dial_state"] = e.state.value
-    call = po.get("call")
+    call = origin.params.get("call")
     if e.call_id is not None:
         call = {"call_id": e.call_id, **(call or {})}
-    if call is not None:
-        params["call"] = call
+    params["call"] = call
     if e.reason is not None:
         if e.state is ev.DialState.FAILED:
             params["reason"] = e.reason
@@ -473,50 +405,16 @@ def _enc_dial_event(e: ev.DialStateChanged, ctx: Encoding, po: dict[str, Any]) -
     return params
 
 
-def _enc_denoise_event(e: ev.DenoiseEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    if e.control_id is not None:
-        ctx.lose("control_id")
-    params = _common_params(e, po, ctx, control=False)
-    params["denoised"] = e.denoised
-    return params
+def _dec_conference(w: _ConferenceEvt, base: str) -> dict[str, Any]:
+    state = _state_of(CONFERENCE_STATES, w.status, f"{base}.status")
+    if w.reason_ended is not None and state is not ev.ConferenceState.ENDED:
+        raise InvalidMessage(f"{base}.reason_ended", "only conference-end has a reason_ended")
+    return {"state": state, "reason": w.reason_ended}
 
 
-def _enc_hold_event(e: ev.HoldEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    if e.control_id is not None:
-        ctx.lose("control_id")
-    params = _common_params(e, po, ctx, control=False)
-    params["state"] = _wire_state(HOLD_STATES, e.state, ctx)
-    return params
-
-
-def _enc_error_event(e: ev.ErrorEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    if e.control_id is not None:
-        ctx.lose("control_id")
-    params = _drop_none({"call_id": e.call_id, **po, "code": e.code, "message": e.message})
-    return params
-
-
-def _enc_conference_event(e: ev.ConferenceEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    if e.control_id is not None:
-        ctx.lose("control_id")
-    if e.source is not None:
-        ctx.lose("source")
+def _enc_conference(e: ev.ConferenceEvent, ctx: Encoding, carried: Any, origin: Any) -> dict[str, Any]:
     reason = e.reason
     if reason is not None and e.state is not ev.ConferenceState.ENDED:
         ctx.lose("reason")
         reason = None
-    params = _drop_none(
-        {
-            "call_id": e.call_id,
-            **po,
-            "conference_id": e.conference_id,
-            "name": e.name,
-            "status": _reverse(CONFERENCE_STATES)[e.state],
-            "size": e.size,
-            "reason_ended": reason,
-            "recording_url": e.recording_url,
-            "recording_duration": e.recording_duration,
-            "recording_file_size": e.recording_size,
-        }
-    )
-    return params
+    return {"status": _reverse(CONFERENCE_STATES)[e.state], "reason_ended": reason}

@@ -1,15 +1,15 @@
 """SignalWire webhooks that report on an operation a command started (reference/dialects.md §1.7).
 
 calling.call.play, record, collect, detect, tap, stream, transcribe (and calling.transcript.completed /
-failed, the transcript's text), fax, send_digits and refer: their wire shapes, value maps, decoders and
-encoders. All but refer carry the operation's ``control_id``, which ties them to the command that
-started it.
+failed, the transcript's text), fax, send_digits and refer: their wire shapes, value maps and the hooks
+of their routes (declared in :mod:`.events`) for what a field map cannot say. All but refer carry the
+operation's ``control_id``, which ties them to the command that started it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from callglot._frozen import frozen
@@ -19,14 +19,12 @@ from callglot.canonical import Direction, RecordingFormat
 from callglot.canonical import events as ev
 from callglot.errors import InvalidMessage
 
-from ._webhook import _ENVELOPE_PATHS, _common_params, _EventEnvelope, _state_of, _wire_state
+from ._webhook import _state_of, states
 from ._wire import (
-    EVENT_PATH,
     RECORD_FORMATS,
     _DeviceSpec,
     _drop_none,
     _enum,
-    _make,
     _record_format,
     _RtpParams,
     _str,
@@ -261,85 +259,81 @@ DETECT_RESULTS: Mapping[ev.DetectKind, re.Pattern[str]] = {
     ev.DetectKind.DIGIT: re.compile(r"[0-9A-D#*]+|finished|error"),
 }
 
-# ---------------------------------------------------------------- decode
+PLAY, RECORD, TAP, STREAM, TRANSCRIBE, SEND_DIGITS = map(
+    states, (PLAY_STATES, RECORD_STATES, TAP_STATES, STREAM_STATES, TRANSCRIBE_STATES, SEND_DIGITS_STATES)
+)
+
+# ---------------------------------------------------------------- hooks: what the routes' field maps cannot say
 
 
-def _dec_play_event(w: _PlayEvt, env: _EventEnvelope) -> ev.PlaybackEvent:
-    state = _state_of(PLAY_STATES, w.state, f"{EVENT_PATH}.state")
-    return _make(ev.PlaybackEvent, _ENVELOPE_PATHS, **env.common(w, node_id=w.node_id), state=state)
+def _dec_record(w: _RecordEvt, base: str) -> dict[str, Any]:
+    state = _state_of(RECORD_STATES, w.state, f"{base}.state")
+    if w.record is None:
+        return {"state": state}
+    audio = w.record.audio
+    return {
+        "state": state,
+        "format": _enum(RecordingFormat, audio.format, f"{base}.record.audio.format", RECORD_FORMATS),
+        "direction": _enum(Direction, audio.direction, f"{base}.record.audio.direction"),
+        "stereo": audio.stereo,
+    }
 
 
-def _dec_record_event(w: _RecordEvt, env: _EventEnvelope) -> ev.RecordingEvent:
-    p = EVENT_PATH
-    state = _state_of(RECORD_STATES, w.state, f"{p}.state")
-    fmt = direction = stereo = None
-    if w.record is not None:
-        audio = w.record.audio
-        fmt = _enum(RecordingFormat, audio.format, f"{p}.record.audio.format", RECORD_FORMATS)
-        direction = _enum(Direction, audio.direction, f"{p}.record.audio.direction")
-        stereo = audio.stereo
-    return _make(
-        ev.RecordingEvent,
-        {**_ENVELOPE_PATHS, "started_at": f"{p}.start_time", "ended_at": f"{p}.end_time"},
-        **env.common(w, node_id=w.node_id),
-        state=state,
-        url=w.url,
-        duration=w.duration,
-        size=w.size,
-        format=fmt,
-        recording_id=w.recording_id,
-        direction=direction,
-        stereo=stereo,
-        started_at=w.start_time,
-        ended_at=w.end_time,
-    )
+def _enc_record(e: ev.RecordingEvent, ctx: Encoding, carried: Any, origin: Any) -> dict[str, Any]:
+    state = RECORD.encode(e.state, "state", ctx)
+    audio = _drop_none({"format": _record_format(e.format, ctx), "direction": _str(e.direction), "stereo": e.stereo})
+    return {"state": state, "record": _RecordEvtSpec(audio=_RecordEvtAudio(**audio)) if audio else None}
 
 
-def _dec_collect_event(w: _CollectEvt, env: _EventEnvelope) -> ev.CollectResult:
-    base = f"{EVENT_PATH}.result"
-    kind = _state_of(COLLECT_KINDS, w.result.type, f"{base}.type")
-    fields: dict[str, Any] = {}
-    paths = {**_ENVELOPE_PATHS}
-    if kind in (ev.CollectKind.DIGIT, ev.CollectKind.SPEECH):
-        if w.result.params is None:
-            raise InvalidMessage(f"{base}.params", "required field missing")
-        if kind is ev.CollectKind.DIGIT:
-            digit = structure(converter, w.result.params, _DigitOutcome, f"{base}.params")
-            fields.update(digits=digit.digits, terminator=digit.terminator)
-            paths.update(digits=f"{base}.params.digits", terminator=f"{base}.params.terminator")
-        else:
-            speech = structure(converter, w.result.params, _SpeechOutcome, f"{base}.params")
-            fields.update(text=speech.text, confidence=speech.confidence)
-            paths.update(text=f"{base}.params.text", confidence=f"{base}.params.confidence")
-    elif w.result.params is not None:
-        raise InvalidMessage(f"{base}.params", f"a {kind.value} result has no params")
-    return _make(
-        ev.CollectResult,
-        paths,
-        **env.common(w, node_id=w.node_id),
-        kind=kind,
-        final=w.final,
-        state=w.state,
-        **fields,
-    )
+_DIGIT, _SPEECH = ev.CollectKind.DIGIT, ev.CollectKind.SPEECH
 
 
-def _dec_detect_event(w: _DetectEvt, env: _EventEnvelope) -> ev.DetectEvent:
-    base = f"{EVENT_PATH}.detect"
-    kind = _state_of(DETECT_KINDS, w.detect.type, f"{base}.type")
+def _dec_collect(w: _CollectEvt, base: str) -> dict[str, Any]:
+    at = f"{base}.result"
+    kind = _state_of(COLLECT_KINDS, w.result.type, f"{at}.type")
+    if kind not in (_DIGIT, _SPEECH):
+        if w.result.params is not None:
+            raise InvalidMessage(f"{at}.params", f"a {kind.value} result has no params")
+        return {"kind": kind}
+    if w.result.params is None:
+        raise InvalidMessage(f"{at}.params", "required field missing")
+    if kind is _DIGIT:
+        digit = structure(converter, w.result.params, _DigitOutcome, f"{at}.params")
+        return {"kind": kind, "digits": digit.digits, "terminator": digit.terminator}
+    speech = structure(converter, w.result.params, _SpeechOutcome, f"{at}.params")
+    return {"kind": kind, "text": speech.text, "confidence": speech.confidence}
+
+
+def _enc_collect(e: ev.CollectResult, ctx: Encoding, carried: Any, origin: Any) -> dict[str, Any]:
+    digit_fields = {"digits": e.digits, "terminator": e.terminator}
+    speech_fields = {"text": e.text, "confidence": e.confidence}
+    said = digit_fields if e.kind is _DIGIT else speech_fields if e.kind is _SPEECH else {}
+    for field, value in (*digit_fields.items(), *speech_fields.items()):
+        if value is not None and field not in said:
+            ctx.lose(field)
+    params = _drop_none(said) if e.kind in (_DIGIT, _SPEECH) else None
+    return {"result": _CollectOutcome(type=e.kind.value, params=params)}
+
+
+def _dec_detect(w: _DetectEvt, base: str) -> dict[str, Any]:
+    at = f"{base}.detect"
+    kind = _state_of(DETECT_KINDS, w.detect.type, f"{at}.type")
     finding = w.detect.params
     if DETECT_RESULTS[kind].fullmatch(finding.event) is None:
-        raise InvalidMessage(f"{base}.params.event", f"not a result of the {kind.value} detector")
+        raise InvalidMessage(f"{at}.params.event", f"not a result of the {kind.value} detector")
     if finding.beep is not None and kind is not ev.DetectKind.MACHINE:
-        raise InvalidMessage(f"{base}.params.beep", "only the machine detector reports a beep")
-    return _make(
-        ev.DetectEvent,
-        {**_ENVELOPE_PATHS, "result": f"{base}.params.event", "beep": f"{base}.params.beep"},
-        **env.common(w, node_id=w.node_id, segment_id=w.segment_id),
-        detector=kind,
-        result=finding.event,
-        beep=finding.beep,
-    )
+        raise InvalidMessage(f"{at}.params.beep", "only the machine detector reports a beep")
+    return {"detector": kind, "result": finding.event, "beep": finding.beep}
+
+
+def _enc_detect(e: ev.DetectEvent, ctx: Encoding, carried: Any, origin: Any) -> dict[str, Any]:
+    if DETECT_RESULTS[e.detector].fullmatch(e.result) is None:
+        ctx.lose("result", droppable=False)
+    beep = e.beep
+    if beep is not None and e.detector is not ev.DetectKind.MACHINE:
+        ctx.lose("beep")
+        beep = None
+    return {"detect": _DetectOutcome(type=e.detector.value, params=_DetectFinding(event=e.result, beep=beep))}
 
 
 def _check_tap_objects(tap: dict[str, Any] | None, device: dict[str, Any] | None, path: str) -> None:
@@ -359,84 +353,24 @@ def _check_tap_objects(tap: dict[str, Any] | None, device: dict[str, Any] | None
             raise InvalidMessage(f"{path}.device.type", "must be one of rtp, ws")
 
 
-def _dec_tap_event(w: _TapEvt, env: _EventEnvelope) -> ev.TapEvent:
-    state = _state_of(TAP_STATES, w.state, f"{EVENT_PATH}.state")
-    _check_tap_objects(w.tap, w.device, EVENT_PATH)
-    return _make(
-        ev.TapEvent,
-        _ENVELOPE_PATHS,
-        **env.common(w, node_id=w.node_id, segment_id=w.segment_id, tap=w.tap, device=w.device),
-        state=state,
-    )
+def _dec_tap(w: _TapEvt, base: str) -> dict[str, Any]:
+    state = _state_of(TAP_STATES, w.state, f"{base}.state")
+    _check_tap_objects(w.tap, w.device, base)
+    return {"state": state}
 
 
-def _dec_stream_event(w: _StreamEvt, env: _EventEnvelope) -> ev.StreamEvent:
-    state = _state_of(STREAM_STATES, w.state, f"{EVENT_PATH}.state")
-    return _make(
-        ev.StreamEvent,
-        _ENVELOPE_PATHS,
-        **env.common(w, node_id=w.node_id, segment_id=w.segment_id, tag=w.tag),
-        state=state,
-        url=w.url,
-        name=w.name,
-    )
+def _dec_transcript(w: _TranscriptEvt, base: str) -> dict[str, Any]:
+    text = None if w.text is _base.ABSENT else w.text
+    if text is None and w.text is not _base.ABSENT:
+        raise InvalidMessage(f"{base}.text", "null is not allowed: omit the field instead")
+    if text is not None and type(text) is not str:
+        raise InvalidMessage(f"{base}.text", f"expected a string, got {_base._json_type(text)}")
+    return {"text": text}
 
 
-def _dec_transcript(state: ev.OperationState) -> Callable[[_TranscriptEvt, _EventEnvelope], ev.TranscriptionEvent]:
-    def decode(w: _TranscriptEvt, env: _EventEnvelope) -> ev.TranscriptionEvent:
-        text = None if w.text is _base.ABSENT else w.text
-        if text is None and w.text is not _base.ABSENT:
-            raise InvalidMessage(f"{EVENT_PATH}.text", "null is not allowed: omit the field instead")
-        if text is not None and type(text) is not str:
-            raise InvalidMessage(f"{EVENT_PATH}.text", f"expected a string, got {_base._json_type(text)}")
-        return _make(
-            ev.TranscriptionEvent,
-            {**_ENVELOPE_PATHS, "transcript_id": f"{EVENT_PATH}.id"},
-            **env.common(w, segment_id=w.segment_id),
-            transcript_id=w.id,
-            state=state,
-            text=text,
-        )
-
-    return decode
-
-
-def _dec_transcribe_event(w: _TranscribeEvt, env: _EventEnvelope) -> ev.TranscriptionEvent:
-    state = _state_of(TRANSCRIBE_STATES, w.state, f"{EVENT_PATH}.state")
-    return _make(
-        ev.TranscriptionEvent,
-        _ENVELOPE_PATHS,
-        **env.common(w, node_id=w.node_id),
-        state=state,
-        url=w.url,
-        recording_id=w.recording_id,
-        duration=w.duration,
-        size=w.size,
-    )
-
-
-def _dec_refer_event(w: _ReferEvt, env: _EventEnvelope) -> ev.ReferEvent:
-    p = EVENT_PATH
-    return _make(
-        ev.ReferEvent,
-        {
-            **_ENVELOPE_PATHS,
-            "refer_to": f"{p}.sip_refer_to",
-            "refer_response_code": f"{p}.sip_refer_response_code",
-            "notify_response_code": f"{p}.sip_notify_response_code",
-        },
-        **env.common(w, node_id=w.node_id),
-        state=w.state,
-        refer_to=w.sip_refer_to,
-        refer_response_code=w.sip_refer_response_code,
-        notify_response_code=w.sip_notify_response_code,
-    )
-
-
-def _dec_fax_event(w: _FaxEvt, env: _EventEnvelope) -> ev.FaxEvent:
-    base = f"{EVENT_PATH}.fax"
-    state = _state_of(FAX_STATES, w.fax.type, f"{base}.type")
-    at = f"{base}.params"
+def _dec_fax(w: _FaxEvt, base: str) -> dict[str, Any]:
+    state = _state_of(FAX_STATES, w.fax.type, f"{base}.fax.type")
+    at = f"{base}.fax.params"
     params = {} if w.fax.params is None else w.fax.params
     if w.fax.params is None and state is not ev.FaxState.ERROR:
         raise InvalidMessage(at, "required field missing")
@@ -446,11 +380,7 @@ def _dec_fax_event(w: _FaxEvt, env: _EventEnvelope) -> ev.FaxEvent:
         fields = {"direction": page.direction, "page": page.number}
     elif state is ev.FaxState.FINISHED:
         done = structure(converter, params, _FaxFinished, at)
-        fields = {
-            "direction": done.direction, "identity": done.identity, "remote_identity": done.remote_identity,
-            "document": done.document, "pages": done.pages, "success": done.success, "result": done.result,
-            "result_text": done.result_text, "format": done.format,
-        }  # fmt: skip
+        fields = {key: getattr(done, key) for key in _FAX_FINISHED}
     else:
         failed = structure(converter, params, _FaxError, at)
         fields = {"description": failed.description}
@@ -458,127 +388,25 @@ def _dec_fax_event(w: _FaxEvt, env: _EventEnvelope) -> ev.FaxEvent:
             raise InvalidMessage(at, "an error's params name its description")  # {} would not re-encode
     if fields.get("direction") is not None:
         fields["direction"] = _state_of(FAX_DIRECTIONS, fields["direction"], f"{at}.direction")
-    return _make(
-        ev.FaxEvent,
-        {**_ENVELOPE_PATHS, "page": f"{at}.number", **{key: f"{at}.{key}" for key in fields if key != "page"}},
-        **env.common(w, node_id=w.node_id),
-        state=state,
-        **fields,
-    )
+    return {"state": state, **fields}
 
 
-def _dec_send_digits_event(w: _SendDigitsEvt, env: _EventEnvelope) -> ev.SendDigitsEvent:
-    state = _state_of(SEND_DIGITS_STATES, w.state, f"{EVENT_PATH}.state")
-    return _make(ev.SendDigitsEvent, _ENVELOPE_PATHS, **env.common(w, node_id=w.node_id), state=state)
+_FAX_FINISHED = ("direction", "identity", "remote_identity", "document", "pages", "success", "result", "result_text",
+                 "format")  # fmt: skip
+#: the fax fields' wire paths below params (a page's number is its page)
+FAX_PATHS = {"page": "fax.params.number", **{key: f"fax.params.{key}" for key in (*_FAX_FINISHED, "description")}}
 
 
-# ---------------------------------------------------------------- encode
-
-
-def _enc_play_event(e: ev.PlaybackEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    params = _common_params(e, po, ctx)
-    params["state"] = _wire_state(PLAY_STATES, e.state, ctx)
-    for field in ("urls", "offset", "duration"):
-        if getattr(e, field) is not None:
-            ctx.lose(field)
-    return params
-
-
-def _enc_record_event(e: ev.RecordingEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    params = _common_params(e, po, ctx)
-    params["state"] = _wire_state(RECORD_STATES, e.state, ctx)
-    params.update(
-        _drop_none(
-            {
-                "url": e.url,
-                "duration": e.duration,
-                "size": e.size,
-                "recording_id": e.recording_id,
-                "start_time": e.started_at,
-                "end_time": e.ended_at,
-            }
-        )
-    )
-    audio = _drop_none({"format": _record_format(e.format, ctx), "direction": _str(e.direction), "stereo": e.stereo})
-    if audio:
-        params["record"] = {"audio": audio}
-    return params
-
-
-def _enc_collect_event(e: ev.CollectResult, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    params = _common_params(e, po, ctx)
-    result: dict[str, Any] = {"type": e.kind.value}
-    digit_fields = {"digits": e.digits, "terminator": e.terminator}
-    speech_fields = {"text": e.text, "confidence": e.confidence}
-    if e.kind is ev.CollectKind.DIGIT:
-        result["params"] = _drop_none(digit_fields)
-    elif e.kind is ev.CollectKind.SPEECH:
-        result["params"] = _drop_none(speech_fields)
-    for field, value in (*digit_fields.items(), *speech_fields.items()):
-        belongs = field in (digit_fields if e.kind is ev.CollectKind.DIGIT else speech_fields)
-        if value is not None and not (belongs and e.kind in (ev.CollectKind.DIGIT, ev.CollectKind.SPEECH)):
-            ctx.lose(field)
-    params["result"] = result
-    params.update(_drop_none({"final": e.final, "state": e.state}))
-    return params
-
-
-def _enc_detect_event(e: ev.DetectEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    params = _common_params(e, po, ctx)
-    if DETECT_RESULTS[e.detector].fullmatch(e.result) is None:
-        ctx.lose("result", droppable=False)
-    finding: dict[str, Any] = {"event": e.result}
-    if e.beep is not None:
-        if e.detector is ev.DetectKind.MACHINE:
-            finding["beep"] = e.beep
-        else:
-            ctx.lose("beep")
-    params["detect"] = {"type": e.detector.value, "params": finding}
-    return params
-
-
-def _enc_tap_event(e: ev.TapEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    params = _common_params(e, po, ctx)
-    params["state"] = _wire_state(TAP_STATES, e.state, ctx)
-    return params
-
-
-def _enc_stream_event(e: ev.StreamEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    params = _common_params(e, po, ctx)
-    params["state"] = _wire_state(STREAM_STATES, e.state, ctx)
-    params.update(_drop_none({"url": e.url, "name": e.name}))
-    return params
-
-
-def _enc_refer_event(e: ev.ReferEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    params = _common_params(e, po, ctx)
-    params["state"] = e.state
-    params.update(
-        _drop_none(
-            {
-                "sip_refer_to": e.refer_to,
-                "sip_refer_response_code": e.refer_response_code,
-                "sip_notify_response_code": e.notify_response_code,
-            }
-        )
-    )
-    return params
-
-
-def _enc_fax_event(e: ev.FaxEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    params = _common_params(e, po, ctx)
+def _enc_fax(e: ev.FaxEvent, ctx: Encoding, carried: Any, origin: Any) -> dict[str, Any]:
     direction = None if e.direction is None else e.direction.value
-    owned: tuple[str, ...]
+    kept: dict[str, Any]
     if e.state is ev.FaxState.PAGE:
         kept = {"direction": direction, "number": e.page}
-        owned = ("direction", "page")
+        owned: tuple[str, ...] = ("direction", "page")
     elif e.state is ev.FaxState.FINISHED:
-        kept = {
-            "direction": direction, "identity": e.identity, "remote_identity": e.remote_identity,
-            "document": e.document, "pages": e.pages, "success": e.success, "result": e.result,
-            "result_text": e.result_text, "format": e.format,
-        }  # fmt: skip
-        owned = tuple(kept)
+        kept = {key: getattr(e, key) for key in _FAX_FINISHED}
+        kept["direction"] = direction
+        owned = _FAX_FINISHED
     else:
         kept = {"description": e.description}
         owned = ("description",)
@@ -586,50 +414,7 @@ def _enc_fax_event(e: ev.FaxEvent, ctx: Encoding, po: dict[str, Any]) -> dict[st
                   "remote_identity", "format", "description"):  # fmt: skip
         if field not in owned and getattr(e, field) is not None:
             ctx.lose(field)
-    fax: dict[str, Any] = {"type": e.state.value}
     values = _drop_none(kept)
-    if values or e.state is not ev.FaxState.ERROR:
-        fax["params"] = values
-    params["fax"] = fax
-    return params
-
-
-def _enc_send_digits_event(e: ev.SendDigitsEvent, ctx: Encoding, po: dict[str, Any]) -> dict[str, Any]:
-    params = _common_params(e, po, ctx)
-    params["state"] = _wire_state(SEND_DIGITS_STATES, e.state, ctx)
-    return params
-
-
-_RECORDING_FIELDS = ("url", "recording_id", "duration", "size", "control_id")
-
-
-def _transcription_type(e: ev.TranscriptionEvent) -> str:
-    """A failed transcription, or a finished one with its transcript id, is a calling.transcript.* event."""
-    if e.state is ev.OperationState.ERROR:
-        return "calling.transcript.failed"
-    if e.state is ev.OperationState.FINISHED and e.transcript_id is not None:
-        return "calling.transcript.completed"
-    return "calling.call.transcribe"
-
-
-def _enc_transcription(e: ev.TranscriptionEvent, ctx: Encoding, po: dict[str, Any], event_type: str) -> dict[str, Any]:
-    if event_type == "calling.call.transcribe":
-        for field in ("transcript_id", "text"):
-            if getattr(e, field) is not None:
-                ctx.lose(field)
-        params = _common_params(e, po, ctx)
-        params["state"] = _wire_state(TRANSCRIBE_STATES, e.state, ctx)
-        params.update(
-            _drop_none({"url": e.url, "recording_id": e.recording_id, "duration": e.duration, "size": e.size})
-        )
-        return params
-    if e.transcript_id is None:
-        ctx.lose("transcript_id", droppable=False)
-    for field in _RECORDING_FIELDS:
-        if getattr(e, field) is not None:
-            ctx.lose(field)
-    params = {"id": e.transcript_id}
-    params.update(_common_params(e, po, ctx, control=False))
-    if e.text is not None:
-        params["text"] = e.text
-    return params
+    return {
+        "fax": _FaxOutcome(type=e.state.value, params=values if values or e.state is not ev.FaxState.ERROR else None)
+    }
