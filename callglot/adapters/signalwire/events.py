@@ -600,21 +600,21 @@ def _event_type(e: Any) -> str:
     return pick(e) if pick is not None else _NAMES[type(e)]
 
 
-def _key_order(route: EventRoute) -> tuple[str, ...]:
-    """The params' keys in the wire shape's order (the converter writes the required ones first), the
-    routing ids right after the ids before them, as SignalWire's own events place them."""
-    keys = [wire_key(route.wire, a.name) or a.name for a in attrs.fields(route.wire)]  # type: ignore[arg-type]
-    routing = [key for key in PARAMS_ORIGIN[route.name] if key in keys and key not in _ORIGIN_PLACED]
-    first = min(keys.index(key) for key in routing)
-    rest = [key for key in keys if key not in routing]
-    return (*rest[:first], *routing, *rest[first:])
+def _key_order(route: EventRoute) -> tuple[tuple[str, str], ...]:
+    """The params' (key, wire attribute) pairs: the wire shape's order, the routing ids right after the ids
+    before them (as SignalWire's own events place them); what calling.call.receive adds to a call state
+    follows it in the order its origin holds it."""
+    assert route.wire is not None
+    names = [a.name for a in attrs.fields(route.wire)]
+    if route.name == "calling.call.receive":
+        names = [name for name in names if name not in _RECEIVE_KEYS]
+    routing = [key for key in PARAMS_ORIGIN[route.name] if key in names and key not in _ORIGIN_PLACED]
+    first = min(names.index(key) for key in routing)
+    rest = [name for name in names if name not in routing]
+    return tuple((wire_key(route.wire, name) or name, name) for name in (*rest[:first], *routing, *rest[first:]))
 
 
 _KEY_ORDER = {name: _key_order(route) for name, route in ROUTES.by_name.items()}
-#: what calling.call.receive adds to a call state follows it in the order its origin holds it
-_KEY_ORDER["calling.call.receive"] = tuple(
-    key for key in _KEY_ORDER["calling.call.receive"] if key not in _RECEIVE_KEYS
-)
 
 # ---------------------------------------------------------------- webhook decoding and encoding
 
@@ -658,6 +658,11 @@ def encode_webhook(event: ev.Event, ctx: Encoding) -> dict[str, Any]:
     """The status callback body for ``event`` (see :func:`decode_webhook`)."""
     origin = _Origin()
     name, wire, header = ROUTES.encoders[type(event)](event, ctx, origin)
-    params: dict[str, Any] = converter.unstructure(wire)
-    params = {key: params[key] for key in (*_KEY_ORDER[name], *origin.params.get("receive", ())) if key in params}
+    absent = _base.ABSENT  # the wire shape's attributes; the hooks give its nested parts as JSON already
+    params = {
+        key: value
+        for key, attribute in _KEY_ORDER[name]
+        if (value := getattr(wire, attribute)) is not None and value is not absent
+    }
+    params.update(origin.params.get("receive", ()))  # what calling.call.receive adds, in its origin's order
     return {"event_type": name, **origin.envelope, **(header or {}), "params": params}
