@@ -470,7 +470,8 @@ class EventRouteTable:
             )
             if cls not in pick
             else _picked(
-                pick[cls], {r.name: _event_encoder([r], frame if r.framed else None, tag_field) for r in group}
+                pick[cls],
+                {r.name: _event_encoder([r], frame if r.framed else None, tag_field) for r in group if r.encodes},
             )
             for cls, group in by_class.items()
             if any(route.encodes for route in group)

@@ -290,23 +290,22 @@ def _enc_state(e: ev.CallStateChanged, ctx: Encoding, carried: Any, origin: Any)
         "direction": _str(e.direction),
         "device": _device(e.source, e.destination, channel),
         "end_reason": reason,
-        "peer": _Peer(**peer) if peer else None,
+        "peer": peer or None,
     }
 
 
-def _device(source: str | None, destination: str | None, channel: Channel | None) -> _CallDevice | None:
+def _device(source: str | None, destination: str | None, channel: Channel | None) -> dict[str, Any] | None:
     """The device naming two ends on one channel (phone numbers unless the channel says otherwise)."""
     if source is None and destination is None:
         return None
     kind = CHANNEL_DEVICES.get(channel, "phone") if channel is not None else "phone"
     keys = ("from_number", "to_number") if kind == "phone" else ("from", "to")
-    return _CallDevice(type=kind, params=_drop_none({keys[0]: source, keys[1]: destination}))
+    return {"type": kind, "params": _drop_none({keys[0]: source, keys[1]: destination})}
 
 
 def _enc_receive(e: ev.CallStateChanged, ctx: Encoding, carried: Any, origin: Any) -> dict[str, Any]:
-    params = _drop_none(_enc_state(e, ctx, carried, origin))
-    params.update(origin.params.get("receive", {}))
-    return params
+    """A call state (what receive adds, its origin's ``receive``, follows it: see events.encode_webhook)."""
+    return _drop_none(_enc_state(e, ctx, carried, origin))  # calling.call.receive has no end_reason or peer
 
 
 def _dec_connect(w: _ConnectEvt, base: str) -> dict[str, Any]:
@@ -364,7 +363,7 @@ def _enc_connect(e: ev.ConnectEvent, ctx: Encoding, carried: Any, origin: Any) -
             "queue_name": po.get("peer_queue_name"),
         }
     )
-    return {"connect_state": e.state.value, "failed_reason": reason, "peer": _ConnectPeer(**peer) if peer else None}
+    return {"connect_state": e.state.value, "failed_reason": reason, "peer": peer or None}
 
 
 def _dec_dial(w: _DialEvt, base: str) -> dict[str, Any]:

@@ -119,7 +119,14 @@ _CONTROL_ID = {
 _CALL_LEVEL = {"control_id": "this event reports on the call, not on an operation: it has no control_id"}
 _OPERATION = {**_CONTROL_ID, **_ENVELOPE, **_CALL}  # an operation's event: its control_id and its call
 _CALL_EVENT = {**_CALL_LEVEL, **_ENVELOPE, **_CALL}  # an event about the call: no control_id
-_IDS = {"control_id": "control_id", "call_id": "call_id"}
+
+
+def _same(*names: str, **renamed: str) -> dict[str, str]:
+    """Canonical attributes carried as the params' attributes of the same names (or ``renamed``)."""
+    return {**{name: name for name in names}, **renamed}
+
+
+_IDS = _same("control_id", "call_id")
 _BOTH = ("control_id", "call_id")
 
 
@@ -207,7 +214,7 @@ _CALL_STATE = {
     **_CALL,
 }
 _CALL_STATE_WALK = {
-    "fields": {"call_id": "call_id"},
+    "fields": _same("call_id"),
     "lost": _CALL_STATE,
     "decided": ("state", "source_channel", "destination_channel", "cause"),
     "required": ("call_id",),
@@ -227,6 +234,13 @@ _FAX_NOTES = (
     "only a finished event carries the identities", "only a finished event carries the format",
     "only an error event carries a description",
 )  # fmt: skip
+
+_REFER_FIELDS = _same(*_IDS, "state", refer_to="sip_refer_to", refer_response_code="sip_refer_response_code",
+                      notify_response_code="sip_notify_response_code")  # fmt: skip
+_CONFERENCE_FIELDS = _same("call_id", "conference_id", "name", "size", "recording_url", "recording_duration",
+                           recording_size="recording_file_size")  # fmt: skip
+_CONFERENCE_ORIGIN = ("node_id", "segment_id", "region", "tag", "call_id_ending_conf", "muted", "hold", "start_on_join",
+                      "end_on_leave", "coaching")  # fmt: skip
 
 
 def _state_or_receive(e: ev.CallStateChanged) -> str:
@@ -286,7 +300,7 @@ ROUTES = EventRouteTable(
             oe._PlayEvt,
             ("node_id",),
             note="calling.call.play: playing, paused, finished, error",
-            fields={**_IDS, "state": "state"},
+            fields=_same(*_IDS, "state"),
             convert={"state": oe.PLAY},
             lost=_PLAYBACK,
             required=_BOTH,
@@ -299,15 +313,9 @@ ROUTES = EventRouteTable(
             ("node_id",),
             note="calling.call.record: recording, paused, finished, no_input; record.audio gives format, direction, "
             "stereo; start_time and end_time are started_at and ended_at",
-            fields={
-                **_IDS,
-                "url": "url",
-                "duration": "duration",
-                "size": "size",
-                "recording_id": "recording_id",
-                "started_at": "start_time",
-                "ended_at": "end_time",
-            },
+            fields=_same(
+                *_IDS, "url", "duration", "size", "recording_id", started_at="start_time", ended_at="end_time"
+            ),
             lost={
                 "state": "SignalWire's recordings have no error state",
                 "format": "SignalWire records mp3, wav or mp4",
@@ -325,7 +333,7 @@ ROUTES = EventRouteTable(
             ("node_id",),
             note="calling.call.collect: result digit, speech, no_input, no_match, error or start_of_input; final and "
             "state",
-            fields={**_IDS, "final": "final", "state": "state"},
+            fields=_same(*_IDS, "final", "state"),
             lost={
                 "digits": "only a digit result carries digits",
                 "terminator": "only a digit result carries a terminator",
@@ -377,7 +385,7 @@ ROUTES = EventRouteTable(
             oe._StreamEvt,
             ("node_id", "segment_id", "tag"),
             note="calling.call.stream: streaming, finished; tag is kept in origin",
-            fields={**_IDS, "state": "state", "url": "url", "name": "name"},
+            fields=_same(*_IDS, "state", "url", "name"),
             convert={"state": oe.STREAM},
             lost={"state": "a stream is streaming or finished", **_OPERATION},
             required=_BOTH,
@@ -390,14 +398,7 @@ ROUTES = EventRouteTable(
             ("node_id",),
             note="calling.call.transcribe (transcribing, finished: the recording) or calling.transcript.completed/"
             "failed (the text, with the transcript's id)",
-            fields={
-                **_IDS,
-                "state": "state",
-                "url": "url",
-                "recording_id": "recording_id",
-                "duration": "duration",
-                "size": "size",
-            },
+            fields=_same(*_IDS, "state", "url", "recording_id", "duration", "size"),
             convert={"state": oe.TRANSCRIBE},
             lost=_TRANSCRIPTION,
             required=_BOTH,
@@ -410,7 +411,7 @@ ROUTES = EventRouteTable(
                 oe._TranscriptEvt,
                 ("segment_id",),
                 values={"state": state},
-                fields={"transcript_id": "id", "call_id": "call_id"},
+                fields=_same("call_id", transcript_id="id"),
                 lost=_TRANSCRIPTION,
                 decided=("text",),
                 required=("transcript_id", "call_id"),
@@ -429,13 +430,7 @@ ROUTES = EventRouteTable(
             oe._ReferEvt,
             ("node_id",),
             note="calling.call.refer: state, sip_refer_to and the SIP response codes",
-            fields={
-                **_IDS,
-                "state": "state",
-                "refer_to": "sip_refer_to",
-                "refer_response_code": "sip_refer_response_code",
-                "notify_response_code": "sip_notify_response_code",
-            },
+            fields=_REFER_FIELDS,
             lost={**_ENVELOPE, **_CALL},
             required=("call_id",),
         ),
@@ -446,7 +441,7 @@ ROUTES = EventRouteTable(
             ("node_id", "segment_id", "tag", "peer_node_id", "peer_tag", "peer_queue_id", "peer_queue_name"),
             note="calling.call.connect: connecting, connected, disconnected, failed (failed_reason); peer.call_id and "
             "peer.device (phone, sip, webrtc) give the other leg; its node_id, tag and queue are kept in origin",
-            fields={"call_id": "call_id"},
+            fields=_same("call_id"),
             lost={
                 "reason": "only a failed connect has a failed_reason",
                 "peer_channel": "the peer's device states its type (phone, sip or webrtc) and needs an end: a WhatsApp "
@@ -481,7 +476,7 @@ ROUTES = EventRouteTable(
             oe._SendDigitsEvt,
             ("node_id",),
             note="calling.call.send_digits: finished",
-            fields={**_IDS, "state": "state"},
+            fields=_same(*_IDS, "state"),
             convert={"state": oe.SEND_DIGITS},
             lost={"state": "calling.call.send_digits reports only finished", **_OPERATION},
             required=_BOTH,
@@ -507,7 +502,7 @@ ROUTES = EventRouteTable(
             ce._DenoiseEvt,
             ("node_id",),
             note="calling.call.denoise: denoised true or false",
-            fields={"call_id": "call_id", "denoised": "denoised"},
+            fields=_same("call_id", "denoised"),
             lost=_CALL_EVENT,
             required=("call_id",),
         ),
@@ -518,7 +513,7 @@ ROUTES = EventRouteTable(
             ("node_id",),
             note="calling.call.hold: state hold or unhold (SignalWire documents no values: hold is in its SDK's "
             "tests, unhold is inferred)",
-            fields={"call_id": "call_id", "state": "state"},
+            fields=_same("call_id", "state"),
             convert={"state": ce.HOLD},
             lost=_CALL_EVENT,
             required=("call_id",),
@@ -529,38 +524,19 @@ ROUTES = EventRouteTable(
             ce._ErrorEvt,
             ("node_id",),
             note="calling.error: code and message (SignalWire documents no example; the SDK reads these two)",
-            fields={"call_id": "call_id", "code": "code", "message": "message"},
+            fields=_same("call_id", "code", "message"),
             lost={**_CALL_LEVEL, **_ENVELOPE},
         ),
         _route(
             ev.ConferenceEvent,
             "calling.conference",
             ce._ConferenceEvt,
-            (
-                "node_id",
-                "segment_id",
-                "region",
-                "tag",
-                "call_id_ending_conf",
-                "muted",
-                "hold",
-                "start_on_join",
-                "end_on_leave",
-                "coaching",
-            ),
+            _CONFERENCE_ORIGIN,
             note="calling.conference: status conference-start/-end, participant-join/-leave/-mute/-unmute/-hold/"
             "-unhold/-speech-start/-speech-stop/-modify, record-start/-pause/-resume/-stop; reason_ended is the "
             "reason; the participant's flags (muted, hold, start_on_join, end_on_leave, coaching), region and "
             "routing ids are kept in origin",
-            fields={
-                "call_id": "call_id",
-                "conference_id": "conference_id",
-                "name": "name",
-                "size": "size",
-                "recording_url": "recording_url",
-                "recording_duration": "recording_duration",
-                "recording_size": "recording_file_size",
-            },
+            fields=_CONFERENCE_FIELDS,
             lost={
                 "source": "SignalWire's conference events carry no caller id",
                 "reason": "only conference-end carries a reason (reason_ended)",
@@ -600,21 +576,21 @@ def _event_type(e: Any) -> str:
     return pick(e) if pick is not None else _NAMES[type(e)]
 
 
-def _key_order(route: EventRoute) -> tuple[str, ...]:
-    """The params' keys in the wire shape's order (the converter writes the required ones first), the
-    routing ids right after the ids before them, as SignalWire's own events place them."""
-    keys = [wire_key(route.wire, a.name) or a.name for a in attrs.fields(route.wire)]  # type: ignore[arg-type]
-    routing = [key for key in PARAMS_ORIGIN[route.name] if key in keys and key not in _ORIGIN_PLACED]
-    first = min(keys.index(key) for key in routing)
-    rest = [key for key in keys if key not in routing]
-    return (*rest[:first], *routing, *rest[first:])
+def _key_order(route: EventRoute) -> tuple[tuple[str, str], ...]:
+    """The params' (key, wire attribute) pairs: the wire shape's order, the routing ids right after the ids
+    before them (as SignalWire's own events place them); what calling.call.receive adds to a call state
+    follows it in the order its origin holds it."""
+    assert route.wire is not None
+    names = [a.name for a in attrs.fields(route.wire)]
+    if route.name == "calling.call.receive":
+        names = [name for name in names if name not in _RECEIVE_KEYS]
+    routing = [key for key in PARAMS_ORIGIN[route.name] if key in names and key not in _ORIGIN_PLACED]
+    first = min(names.index(key) for key in routing)
+    rest = [name for name in names if name not in routing]
+    return tuple((wire_key(route.wire, name) or name, name) for name in (*rest[:first], *routing, *rest[first:]))
 
 
 _KEY_ORDER = {name: _key_order(route) for name, route in ROUTES.by_name.items()}
-#: what calling.call.receive adds to a call state follows it in the order its origin holds it
-_KEY_ORDER["calling.call.receive"] = tuple(
-    key for key in _KEY_ORDER["calling.call.receive"] if key not in _RECEIVE_KEYS
-)
 
 # ---------------------------------------------------------------- webhook decoding and encoding
 
@@ -658,6 +634,11 @@ def encode_webhook(event: ev.Event, ctx: Encoding) -> dict[str, Any]:
     """The status callback body for ``event`` (see :func:`decode_webhook`)."""
     origin = _Origin()
     name, wire, header = ROUTES.encoders[type(event)](event, ctx, origin)
-    params: dict[str, Any] = converter.unstructure(wire)
-    params = {key: params[key] for key in (*_KEY_ORDER[name], *origin.params.get("receive", ())) if key in params}
+    absent = _base.ABSENT  # the wire shape's attributes; the hooks give its nested parts as JSON already
+    params = {
+        key: value
+        for key, attribute in _KEY_ORDER[name]
+        if (value := getattr(wire, attribute)) is not None and value is not absent
+    }
+    params.update(origin.params.get("receive", ()))  # what calling.call.receive adds, in its origin's order
     return {"event_type": name, **origin.envelope, **(header or {}), "params": params}

@@ -282,7 +282,7 @@ def _dec_record(w: _RecordEvt, base: str) -> dict[str, Any]:
 def _enc_record(e: ev.RecordingEvent, ctx: Encoding, carried: Any, origin: Any) -> dict[str, Any]:
     state = RECORD.encode(e.state, "state", ctx)
     audio = _drop_none({"format": _record_format(e.format, ctx), "direction": _str(e.direction), "stereo": e.stereo})
-    return {"state": state, "record": _RecordEvtSpec(audio=_RecordEvtAudio(**audio)) if audio else None}
+    return {"state": state, "record": {"audio": audio} if audio else None}
 
 
 _DIGIT, _SPEECH = ev.CollectKind.DIGIT, ev.CollectKind.SPEECH
@@ -312,7 +312,7 @@ def _enc_collect(e: ev.CollectResult, ctx: Encoding, carried: Any, origin: Any) 
         if value is not None and field not in said:
             ctx.lose(field)
     params = _drop_none(said) if e.kind in (_DIGIT, _SPEECH) else None
-    return {"result": _CollectOutcome(type=e.kind.value, params=params)}
+    return {"result": {"type": e.kind.value} if params is None else {"type": e.kind.value, "params": params}}
 
 
 def _dec_detect(w: _DetectEvt, base: str) -> dict[str, Any]:
@@ -329,11 +329,13 @@ def _dec_detect(w: _DetectEvt, base: str) -> dict[str, Any]:
 def _enc_detect(e: ev.DetectEvent, ctx: Encoding, carried: Any, origin: Any) -> dict[str, Any]:
     if DETECT_RESULTS[e.detector].fullmatch(e.result) is None:
         ctx.lose("result", droppable=False)
-    beep = e.beep
-    if beep is not None and e.detector is not ev.DetectKind.MACHINE:
-        ctx.lose("beep")
-        beep = None
-    return {"detect": _DetectOutcome(type=e.detector.value, params=_DetectFinding(event=e.result, beep=beep))}
+    finding: dict[str, Any] = {"event": e.result}
+    if e.beep is not None:
+        if e.detector is ev.DetectKind.MACHINE:
+            finding["beep"] = e.beep
+        else:
+            ctx.lose("beep")
+    return {"detect": {"type": e.detector.value, "params": finding}}
 
 
 def _check_tap_objects(tap: dict[str, Any] | None, device: dict[str, Any] | None, path: str) -> None:
@@ -414,7 +416,8 @@ def _enc_fax(e: ev.FaxEvent, ctx: Encoding, carried: Any, origin: Any) -> dict[s
                   "remote_identity", "format", "description"):  # fmt: skip
         if field not in owned and getattr(e, field) is not None:
             ctx.lose(field)
+    fax: dict[str, Any] = {"type": e.state.value}
     values = _drop_none(kept)
-    return {
-        "fax": _FaxOutcome(type=e.state.value, params=values if values or e.state is not ev.FaxState.ERROR else None)
-    }
+    if values or e.state is not ev.FaxState.ERROR:
+        fax["params"] = values
+    return {"fax": fax}
