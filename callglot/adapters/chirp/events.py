@@ -26,7 +26,7 @@ import attrs
 
 from callglot._frozen import frozen
 from callglot.adapters import _base
-from callglot.adapters._base import Encoding, at, enum_value, require_object, route_for, structure
+from callglot.adapters._base import Encoding, at, enum_value, require_object, route_for, structure, wire_key
 from callglot.adapters._routes import Codec, EventFrame, EventRoute, EventRouteTable
 from callglot.canonical import HangupCause, thaw_json
 from callglot.canonical.events import (
@@ -419,11 +419,26 @@ _ORIGIN_KEYS: Mapping[type, Mapping[str, frozenset[str]]] = {
 # ---------------------------------------------------------------- decode
 
 
+#: Per event class: (object of ``data``, ((its attribute, wire key), ...) that ``origin`` keeps), in
+#: attribute order (the order the converter writes them).
+_KEPT_ATTRIBUTES: Mapping[type, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = {
+    cls: tuple(
+        (key, tuple((a.name, wire) for a in attrs.fields(shape) if (wire := wire_key(shape, a.name)) in keys))
+        for key, keys in sections.items()
+        for shape in [{"call": _WhCall, "recording": _WhRecording, "voicemail": _WhVoicemail}[key]]
+    )
+    for cls, sections in _ORIGIN_KEYS.items()
+}
+
+
 def _kept(cls: type, data: _WhData) -> dict[str, Any] | None:
     """The ``origin`` of an event of ``cls`` from ``data``: what of it the event has no place for."""
     origin = {} if data.app is None else {"app": converter.unstructure(data.app)}
-    for key, keys in _ORIGIN_KEYS[cls].items():
-        kept = {k: v for k, v in converter.unstructure(getattr(data, key)).items() if k in keys}
+    for key, pairs in _KEPT_ATTRIBUTES[cls]:
+        part = getattr(data, key)
+        kept = {
+            wire: converter.unstructure(value) for name, wire in pairs if (value := getattr(part, name)) is not None
+        }
         if kept:
             origin[key] = kept
     return origin or None
@@ -515,8 +530,16 @@ def _origin(event: Any, call_id: str, ctx: Encoding) -> _Origin:
 
 def _with_kept(part: Any, kept: Any) -> Any:
     """The route's object of ``data`` with what ``origin`` kept in the same object (its values set)."""
-    return attrs.evolve(part, **{a.name: getattr(kept, a.name) for a in attrs.fields(type(kept))
-                                 if getattr(kept, a.name) is not a.default})  # fmt: skip
+    changes = {
+        a.name: value
+        for a in attrs.fields(type(kept))
+        if (value := getattr(kept, a.name)) is not a.default and not _same(value, getattr(part, a.name))
+    }  # (the call's id is in both: no copy made for it)
+    return attrs.evolve(part, **changes) if changes else part
+
+
+def _same(value: Any, other: Any) -> bool:
+    return type(value) is type(other) and value == other  # JSON-wise: True is not 1
 
 
 def encode_webhook(event: Event, ctx: Encoding) -> dict[str, Any]:
