@@ -512,7 +512,8 @@ def take_unknown(decode: Callable[[Any], _T], body: Any) -> tuple[_T, dict[str, 
             target = _locate(body, exc.path)
             if not isinstance(target, dict) or not all(type(key) is str and key in target for key in exc.keys):
                 raise
-            taken = {key: target[key] for key in target if key in exc.keys}  # in the body's order (keys: a set)
+            # In the body's order: exc.keys come from a set, whose order varies with the hash seed.
+            taken = {key: target[key] for key in target if key in exc.keys}
             for key in taken:
                 del target[key]
             try:
