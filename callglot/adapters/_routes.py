@@ -39,11 +39,8 @@ Decoder = Callable[..., Command]
 Encoder = Callable[..., Any]
 
 
-def _frozen_mapping(value: Mapping[str, str]) -> Mapping[str, str]:
-    return dict(value)
-
-
-def _any_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
+def _own_dict(value: Mapping[str, Any]) -> dict[str, Any]:
+    """A table's mapping, copied: a caller's dict changed later does not change the route."""
     return dict(value)
 
 
@@ -70,8 +67,8 @@ class Route:
     tag: str
     wire: type | None = None
     note: str = ""
-    fields: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
-    lost: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
+    fields: Mapping[str, str] = attrs.field(factory=dict, converter=_own_dict, hash=False)
+    lost: Mapping[str, str] = attrs.field(factory=dict, converter=_own_dict, hash=False)
     decided: tuple[str, ...] = ()
     required: tuple[str, ...] = ()
     decode: Decoder | None = None
@@ -265,7 +262,7 @@ class EventFrame:
     """What a dialect's framed event routes share around their wire shape: an envelope or a header.
 
     ``lost``: the frame's losses, in the matrix's order; they head the capability of every event class
-    routed framed (before the route's own ``lost``; after it with ``lost_last``). ``fields``: canonical
+    routed framed (before the route's own ``lost``, unless the routes place them). ``fields``: canonical
     attribute -> header key, carried as it is (``call_id`` -> ``session_uuid``); also where a canonical
     constructor's error on that attribute is reported (``$.<key>``); ``paths``: that JSON path for
     other header attributes (Chirp's ``origin``). ``convert``, ``required``, ``decided``, ``order``,
@@ -275,16 +272,15 @@ class EventFrame:
     form, which header) is the dialect's: it passes the header to the route's decoder.
     """
 
-    lost: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
-    fields: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
-    convert: Mapping[str, Codec] = attrs.field(factory=dict, converter=_any_mapping, hash=False)
+    lost: Mapping[str, str] = attrs.field(factory=dict, converter=_own_dict, hash=False)
+    fields: Mapping[str, str] = attrs.field(factory=dict, converter=_own_dict, hash=False)
+    convert: Mapping[str, Codec] = attrs.field(factory=dict, converter=_own_dict, hash=False)
     required: tuple[str, ...] = ()
     decided: tuple[str, ...] = ()
     order: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
     encode: EventEncodeHook | None = None
-    paths: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
-    lost_last: bool = False
+    paths: Mapping[str, str] = attrs.field(factory=dict, converter=_own_dict, hash=False)
 
     def check(self, event: type) -> None:
         _walk_check(
@@ -339,19 +335,19 @@ class EventRoute:
     wire: type | None = None
     framed: bool = True
     note: str = ""
-    fields: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
-    convert: Mapping[str, Codec] = attrs.field(factory=dict, converter=_any_mapping, hash=False)
-    values: Mapping[str, Any] = attrs.field(factory=dict, converter=_any_mapping, hash=False)
+    fields: Mapping[str, str] = attrs.field(factory=dict, converter=_own_dict, hash=False)
+    convert: Mapping[str, Codec] = attrs.field(factory=dict, converter=_own_dict, hash=False)
+    values: Mapping[str, Any] = attrs.field(factory=dict, converter=_own_dict, hash=False)
     approximates: tuple[Any, ...] = ()
     fallback: bool = False
-    lost: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
+    lost: Mapping[str, str] = attrs.field(factory=dict, converter=_own_dict, hash=False)
     decided: tuple[str, ...] = ()
     required: tuple[str, ...] = ()
     order: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
     decode: EventDecodeHook | None = None
     encode: EventEncodeHook | None = None
-    paths: Mapping[str, Any] = attrs.field(factory=dict, converter=_any_mapping, hash=False)
+    paths: Mapping[str, Any] = attrs.field(factory=dict, converter=_own_dict, hash=False)
     decodes: bool = True
     encodes: bool = True
     support: Support | None = None
@@ -435,14 +431,14 @@ class EventRouteTable:
             selectors = {next(iter(route.values), None) for route in encoding}
             if len(encoding) > 1 and cls not in pick and (len(selectors) != 1 or None in selectors):
                 raise AssertionError(f"{dialect}: the routes of {cls.__name__} need one selector (values' first key)")
+            framing: Mapping[str, str] = {}  # the frame's losses, when the routes do not place them
             if frame is not None and first.framed:
                 frame.check(cls)
                 overlap = {name: note for name, note in first.lost.items() if name in frame.lost}
                 if overlap and overlap != dict(frame.lost):
                     raise AssertionError(f"{dialect}: {cls.__name__} declares some of the frame's losses: {overlap}")
-            framed = frame is not None and first.framed and not any(name in first.lost for name in frame.lost)
-            framing = frame.lost if framed and frame is not None else {}
-            lost = {**first.lost, **framing} if frame is not None and frame.lost_last else {**framing, **first.lost}
+                framing = {} if overlap else frame.lost
+            lost = {**framing, **first.lost}
             support = next((route.support for route in group if route.support is not None), None)
             capabilities[cls] = Capability(
                 support=support or (Support.PARTIAL if lost else Support.NATIVE), note=first.note, fields=lost

@@ -296,8 +296,8 @@ ENVELOPE = EventFrame(
     after=("timestamp",),  # written last, once the event's own fields are
     encode=lambda e, ctx, found: {"origin": _origin(e, e.call_id, ctx)},
     paths={"origin": "$.data"},
-    lost_last=True,
 )
+_FRAME_LOST = ENVELOPE.lost  # each route lists them last: where the matrix has them
 
 _CALL_LOST = {
     "state": "Chirp has no event for a call that is ending",
@@ -326,7 +326,7 @@ def _call(name: str, state: CallState, cause: HangupCause | None = None, **route
         values={"state": state} if cause is None else {"state": state, "cause": cause},
         fields=_CALL_FIELDS,
         convert={"direction": _TEXT, "source_channel": _CHANNEL, "destination_channel": _CHANNEL, "metadata": _JSON},
-        lost=_CALL_LOST,
+        lost={**_CALL_LOST, **_FRAME_LOST},
         encode=lambda e, ctx, carried: {"id": e.call_id},
         **route,
     )
@@ -361,6 +361,7 @@ ROUTES = EventRouteTable(
                 "stereo": "Chirp has no stereo option",
                 "started_at": _TIME_LOSS,
                 "ended_at": _TIME_LOSS,
+                **_FRAME_LOST,
             },
             decided=("format",),
             after=("direction", "stereo", "started_at", "ended_at"),
@@ -374,6 +375,7 @@ ROUTES = EventRouteTable(
             note="calls.voicemail.received with the voicemail object in data.voicemail",
             fields=_VOICEMAIL_FIELDS,
             convert={"duration": _NUMBER_OR_NULL, "transcription": _TEXT_OR_NULL, "recording_id": _TEXT_OR_NULL},
+            lost=_FRAME_LOST,
             decode=_dec_voicemail,
             encode=lambda e, ctx, carried: {"call_id": e.call_id},
         ),
@@ -419,13 +421,18 @@ _ORIGIN_KEYS: Mapping[type, Mapping[str, frozenset[str]]] = {
 # ---------------------------------------------------------------- decode
 
 
+_SHAPES: Mapping[str, type] = {section: shape for shape, section in _SECTIONS.items()}
 #: Per event class: (object of ``data``, ((its attribute, wire key), ...) that ``origin`` keeps), in
 #: attribute order (the order the converter writes them).
 _KEPT_ATTRIBUTES: Mapping[type, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = {
     cls: tuple(
-        (key, tuple((a.name, wire) for a in attrs.fields(shape) if (wire := wire_key(shape, a.name)) in keys))
+        (
+            key,
+            tuple(
+                (a.name, wire) for a in attrs.fields(_SHAPES[key]) if (wire := wire_key(_SHAPES[key], a.name)) in keys
+            ),
+        )
         for key, keys in sections.items()
-        for shape in [{"call": _WhCall, "recording": _WhRecording, "voicemail": _WhVoicemail}[key]]
     )
     for cls, sections in _ORIGIN_KEYS.items()
 }
@@ -534,12 +541,12 @@ def _with_kept(part: Any, kept: Any) -> Any:
         a.name: value
         for a in attrs.fields(type(kept))
         if (value := getattr(kept, a.name)) is not a.default and not _same(value, getattr(part, a.name))
-    }  # (the call's id is in both: no copy made for it)
+    }  # (a string both hold, as the call's id, needs no copy)
     return attrs.evolve(part, **changes) if changes else part
 
 
 def _same(value: Any, other: Any) -> bool:
-    return type(value) is type(other) and value == other  # JSON-wise: True is not 1
+    return type(value) is str and type(other) is str and value == other  # (1 == True, {"a": 1} == {"a": True})
 
 
 def encode_webhook(event: Event, ctx: Encoding) -> dict[str, Any]:
