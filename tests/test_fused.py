@@ -8,8 +8,11 @@ of every dialect.
 
 from __future__ import annotations
 
+import types
+import typing
 from typing import Any
 
+import attrs
 import pytest
 from event_strategies import events
 from hypothesis import given
@@ -19,8 +22,9 @@ from strategies import commands, json_values
 import callglot
 from callglot import CallglotError, Policy
 from callglot.adapters import _base
-from callglot.adapters._fused import MISS
+from callglot.adapters._fused import MISS, Refusal
 from callglot.canonical import COMMANDS
+from callglot.errors import InvalidMessage
 
 DIALECTS = callglot.dialects()
 
@@ -52,7 +56,28 @@ def _reference(conv: Any, data: Any, cls: type) -> Any:
     try:
         return ("value", _base.structure_reference(conv, data, cls))
     except CallglotError as exc:
-        return ("error", str(exc))
+        return ("error", type(exc), str(exc))
+
+
+def _decided(conv: Any, data: Any, cls: type) -> Any:
+    """What the fused path decides (a value, or an error as ``structure`` raises it), None when it declines."""
+    try:
+        built = _fused(conv, cls)(data)
+    except Refusal as refusal:
+        return ("error", InvalidMessage, f"$.{refusal.key}: {refusal.reason}")
+    return None if built is MISS else ("value", built)
+
+
+def _check(conv: Any, data: Any, cls: type) -> bool:
+    """The fused path decides as the reference does, or declines; True when it decided."""
+    decided = _decided(conv, data, cls)
+    if decided is None:
+        return False
+    reference = _reference(conv, data, cls)
+    assert reference == decided, (cls.__qualname__, data)
+    if decided[0] == "value":  # of the same types too (3 == 3.0, True == 1: repr tells them apart)
+        assert repr(reference[1]) == repr(decided[1]), (cls.__qualname__, data)
+    return True
 
 
 @given(st.sampled_from(DIALECTS), st.one_of(commands(), events()), st.data())
@@ -80,13 +105,8 @@ def test_the_fused_path_builds_only_what_the_reference_builds(name: str, value: 
             node[data.draw(st.sampled_from(keys))] = data.draw(st.one_of(st.none(), json_values()))
         nodes.append(node)
     for conv, cls in SHAPES:
-        function = _fused(conv, cls)
         for node in nodes:
-            built = function(node)
-            if built is not MISS:  # equal, and of the same types (3 == 3.0, True == 1: repr tells them apart)
-                reference = _reference(conv, node, cls)
-                assert reference == ("value", built), (cls.__qualname__, node)
-                assert repr(reference[1]) == repr(built), (cls.__qualname__, node)
+            _check(conv, node, cls)
 
 
 SHAPES = _shapes()
@@ -101,8 +121,56 @@ EDGES = st.one_of(
     st.text(max_size=6),
     st.sampled_from(["\udfff", "é", "x" * (_base.MAX_STRING + 1), "x" * _base.MAX_STRING]),
     st.lists(st.integers(0, 2), max_size=2),
+    st.lists(st.sampled_from(["a", "b", "é", "\udfff", 1, None]), max_size=3),
     st.dictionaries(st.text(max_size=3), st.integers(0, 2), max_size=2),
 )
+
+
+def _node(conv: Any, cls: type, data: st.DataObject, depth: int = 0, plain: bool = False) -> dict[str, Any]:
+    """A dict for the wire shape ``cls``: each key sent or not, its value plain for its type (what the
+    fused path builds: nested shapes, arrays up to their cap and one past it) or an edge. ``plain``:
+    every key sent with a plain value, nothing else."""
+    types = {field.name: field.type for field in attrs.fields(attrs.resolve_types(cls))}
+    caps = _base._CAPS.get((id(conv), cls), {})
+    node = {}
+    for name, key in _base._WIRE_KEYS[cls].items():
+        if plain or data.draw(st.booleans(), label=f"send {key}"):
+            node[key] = _value(conv, types[name], caps.get(name), data, depth, plain)
+    if not plain and data.draw(st.integers(0, 4), label="an extra key") == 0:
+        node[data.draw(st.text(max_size=4), label="extra")] = 1
+    if plain and node and data.draw(st.booleans(), label="one key odd"):  # the first error, on its own
+        key = data.draw(st.sampled_from(sorted(node)), label="odd key")
+        if data.draw(st.booleans(), label="dropped"):
+            del node[key]
+        else:
+            node[key] = data.draw(ODD_ITEMS, label="odd value")
+    return node
+
+
+#: An array's one odd item: strings the reference refuses or takes slowly, or any edge.
+ODD_ITEMS = st.one_of(st.sampled_from(["\udfff", "é", "x" * (_base.MAX_STRING + 1)]), EDGES)
+PLAIN = {str: "a", int: 1, bool: True, float: 1.5, Any: [1]}
+
+
+def _value(conv: Any, tp: Any, cap: int | None, data: st.DataObject, depth: int, plain: bool) -> Any:
+    args = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+    inner = args[0] if typing.get_origin(tp) in (typing.Union, types.UnionType) and len(args) == 1 else tp
+    if not plain and (depth > 2 or data.draw(st.integers(0, 3), label="an edge") == 0):
+        return data.draw(EDGES, label="edge")
+    if inner in _base._WIRE_OVERRIDES[id(conv)]:
+        return _node(conv, inner, data, depth + 1, plain)
+    if typing.get_origin(inner) is list:
+        (item,) = typing.get_args(inner)
+        count = data.draw(st.sampled_from([0, 1, 2] + ([cap, cap + 1] if cap is not None else [])), label="items")
+        all_plain = plain or data.draw(st.booleans(), label="plain items")
+        items = [_value(conv, item, None, data, depth + 1, all_plain) for _ in range(count)]
+        if items and data.draw(st.booleans(), label="one item an edge"):
+            items[data.draw(st.integers(0, count - 1), label="which")] = data.draw(ODD_ITEMS, label="odd item")
+        return items
+    if typing.get_origin(inner) is dict:
+        keys = st.sampled_from(["a", "b"] if plain else ["a", "b", "é", "\udfff", ""])
+        return data.draw(st.dictionaries(keys, EDGES, max_size=3), label="object")
+    return PLAIN.get(inner, "a")
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=[f"{cls.__module__}.{cls.__qualname__}" for _, cls in SHAPES])
@@ -111,15 +179,8 @@ def test_each_wire_shape_fused_builds_only_what_the_reference_builds(
     shape: tuple[Any, type], data: st.DataObject
 ) -> None:
     conv, cls = shape
-    keys = list(_base._WIRE_KEYS[cls].values())
-    node = {key: data.draw(EDGES, label=key) for key in keys if data.draw(st.booleans(), label=f"send {key}")}
-    if data.draw(st.booleans(), label="an extra key"):
-        node[data.draw(st.text(max_size=4), label="extra")] = 1
-    built = _fused(conv, cls)(node)
-    if built is not MISS:
-        reference = _reference(conv, node, cls)
-        assert reference == ("value", built), (cls.__qualname__, node)
-        assert repr(reference[1]) == repr(built), (cls.__qualname__, node)
+    node = _node(conv, cls, data, plain=data.draw(st.booleans(), label="plain"))
+    _check(conv, node, cls)
 
 
 @pytest.mark.parametrize(
@@ -132,5 +193,23 @@ def test_each_wire_shape_fused_builds_only_what_the_reference_builds(
 )
 def test_plain_messages_take_the_fused_path(name: str, body: dict[str, Any]) -> None:
     matches = [(conv, cls) for conv, cls in SHAPES if cls.__module__.startswith(f"callglot.adapters.{name}.")]
-    built = [_fused(conv, cls)(body) for conv, cls in matches]
-    assert any(value is not MISS for value in built), "no wire shape of the dialect took it on the fused path"
+    decided = [_decided(conv, body, cls) for conv, cls in matches]
+    assert any(outcome is not None and outcome[0] == "value" for outcome in decided), (
+        "no wire shape of the dialect took it on the fused path"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "error"),
+    [
+        ("chirp", {"type": "play_audio", "loop": True}, "$.url: required field missing"),
+        ("chirp", {"type": "play_audio", "url": "https://cdn.example.com/a.mp3", "loop": "yes"},
+         "$.loop: expected a boolean, got string"),
+        ("gateway", {"urls": "https://cdn.example.com/a.wav"}, "$.urls: expected an array, got string"),
+        ("gateway", {"cause": None}, "$.cause: null is not allowed: omit the field instead"),
+    ],
+)  # fmt: skip
+def test_common_errors_are_refused_on_the_fused_path(name: str, body: dict[str, Any], error: str) -> None:
+    matches = [(conv, cls) for conv, cls in SHAPES if cls.__module__.startswith(f"callglot.adapters.{name}.")]
+    decided = [_decided(conv, body, cls) for conv, cls in matches]
+    assert ("error", InvalidMessage, error) in decided

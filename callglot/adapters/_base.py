@@ -30,6 +30,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from callglot._frozen import frozen
 from callglot._wire import HttpRequest, HttpResponse
 from callglot.adapters._fused import MISS as _MISS
+from callglot.adapters._fused import Refusal
 from callglot.adapters.testing import TestProfile
 from callglot.canonical import COMMANDS, TAGS, Command
 from callglot.canonical._validators import LONE_SURROGATE, has_lone_surrogate, item_bounds
@@ -239,6 +240,9 @@ def register_wire(conv: cattrs.Converter, cls: type, renames: Mapping[str, str] 
     }
 
 
+#: (id(converter), wire class) -> {attribute: the most items its array may hold}, filled by limit_arrays.
+_CAPS: dict[tuple[int, type], dict[str, int]] = {}
+
 #: attribute name -> wire key, per registered wire class (for error paths).
 _WIRE_KEYS: dict[type, dict[str, str]] = {}
 
@@ -273,6 +277,7 @@ def limit_arrays(conv: cattrs.Converter, cls: type, **limits: int) -> None:
     """
     overrides = _WIRE_OVERRIDES[id(conv)][cls]
     fields = attrs.fields_dict(attrs.resolve_types(cls))
+    _CAPS.setdefault((id(conv), cls), {}).update(limits)
     for name, limit in limits.items():
         rename = overrides[name].rename if name in overrides else None
         overrides[name] = override(rename=rename, struct_hook=length_first(conv, fields[name].type, limit))
@@ -307,10 +312,21 @@ def _fused_for(conv: cattrs.Converter, cls: type) -> Callable[[Any], Any]:
     if overrides is None:  # not a registered wire shape: the reference alone
         function: Callable[[Any], Any] = lambda data: _MISS
     else:
-        hooked = frozenset(name for name, o in overrides.items() if getattr(o, "struct_hook", None) is not None)
-        function = fused(cls, _WIRE_KEYS[cls], hooked)
+        _FUSED[(id(conv), cls)] = lambda data: _MISS  # while it is made: a shape nested in itself declines
+        caps = _CAPS.get((id(conv), cls), {})
+        hooked = frozenset(
+            name for name, o in overrides.items() if getattr(o, "struct_hook", None) is not None and name not in caps
+        )
+        function = fused(cls, _WIRE_KEYS[cls], hooked, caps, lambda nested: _nested_fused(conv, nested))
     _FUSED[(id(conv), cls)] = function
     return function
+
+
+def _nested_fused(conv: cattrs.Converter, cls: type) -> Callable[[Any], Any] | None:
+    """The fused function of ``cls`` nested in another wire shape: None unless ``conv`` structures it as one."""
+    if cls not in _WIRE_OVERRIDES.get(id(conv), {}):
+        return None
+    return _FUSED.get((id(conv), cls)) or _fused_for(conv, cls)
 
 
 def require_object(body: Any, path: str = "$") -> None:
@@ -329,11 +345,14 @@ def lose_set(value: Any, names: Iterable[str], ctx: Encoding) -> None:
 def structure(conv: cattrs.Converter, data: Any, cls: type[Any], path: str = "$") -> Any:
     """Structure ``data`` into ``cls``, turning any failure into InvalidMessage at a JSON path.
 
-    The common case takes the fused path (see :mod:`._fused`); anything else, and every error, the
-    reference below.
+    The common case takes the fused path (see :mod:`._fused`), and so do the errors it is certain of
+    (the reference's own words, at the same path); anything else, the reference below.
     """
     function = _FUSED.get((id(conv), cls)) or _fused_for(conv, cls)
-    value = function(data)
+    try:
+        value = function(data)
+    except Refusal as refusal:
+        raise InvalidMessage(f"{path}.{refusal.key}", refusal.reason) from None
     if value is not _MISS:
         return value
     return structure_reference(conv, data, cls, path)
