@@ -17,6 +17,7 @@ hash.
 from __future__ import annotations
 
 import threading
+import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -135,6 +136,17 @@ def _converter(attribute: attrs.Attribute[Any]) -> tuple[Callable[..., Any], boo
     return converter, False
 
 
+def _setter(cls: type, name: str) -> Callable[[Any, Any], None] | None:
+    """The slot's own setter for field ``name``, when ``cls`` keeps it in a slot: about a third cheaper
+    than ``object.__setattr__(self, name, value)`` (no name lookup), and as blind to the frozen
+    ``__setattr__``."""
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            found = klass.__dict__[name]
+            return found.__set__ if isinstance(found, types.MemberDescriptorType) else None
+    return None
+
+
 def init_source(cls: type) -> tuple[str, dict[str, Any]]:
     """The source of ``cls.__init__`` and its globals (see the module docstring)."""
     namespace: dict[str, Any] = {"_setattr": object.__setattr__, "NOTHING": _NOTHING}
@@ -156,7 +168,7 @@ def init_source(cls: type) -> tuple[str, dict[str, Any]]:
                 raise TypeError(f"{cls.__qualname__}.{name}: a field outside __init__ needs a default")
             value = f"_f{index}()" if factory else f"_d{index}"
             namespace[f"_d{index}"] = default
-            sets.append(f"    _setattr(self, {name!r}, {value})")
+            sets.append(_set(cls, index, name, value, namespace))
             continue
         skips_none = default is None
         if skips_none and converter is not None:
@@ -185,7 +197,7 @@ def init_source(cls: type) -> tuple[str, dict[str, Any]]:
             if skips_none:
                 value = f"None if {alias} is None else {value}"
         sets += prelude
-        sets.append(f"    _setattr(self, {name!r}, {value})")
+        sets.append(_set(cls, index, name, value, namespace))
         for number, check in enumerate(validators):
             namespace[f"_v{index}_{number}"] = check
             call = f"_v{index}_{number}(self, _a{index}, self.{name})"
@@ -194,6 +206,15 @@ def init_source(cls: type) -> tuple[str, dict[str, Any]]:
     body = sets + checks + post or ["    pass"]
     signature = f"self, *, {', '.join(params)}" if params else "self"
     return f"def __init__({signature}):\n" + "\n".join(body) + "\n", namespace
+
+
+def _set(cls: type, index: int, name: str, value: str, namespace: dict[str, Any]) -> str:
+    """The line of ``__init__`` that stores ``value`` in the field ``name``."""
+    setter = _setter(cls, name)
+    if setter is None:
+        return f"    _setattr(self, {name!r}, {value})"
+    namespace[f"_s{index}"] = setter
+    return f"    _s{index}(self, {value})"
 
 
 def _make_init(cls: type) -> Callable[..., Any]:
