@@ -378,10 +378,12 @@ class EventRouteTable:
     message's ``event``); encoding fills it. ``pick``: canonical class -> a function naming the route
     (its wire name) that encodes an event, for a class whose routes no selector tells apart.
     ``member_paths``: False reports a constructor's error on a member of a field (``metadata.a``,
-    ``urls[3]``) at the field's path (Chirp). Refuses at construction a class both routed and
-    unsupported, a class neither, two routes decoding one name, a class whose routes disagree on
-    ``lost``, ``framed`` or the selector, and a class of several routes without a selector or a
-    ``pick``.
+    ``urls[3]``) at the field's path (Chirp). ``build_wire``: False has an encoder give the wire
+    attributes it carried (a dict) instead of the wire shape built of them, for a dialect that only
+    reads them back (SignalWire: building the shape cost over a microsecond an event); such a table
+    has no ``tag_field``. Refuses at construction a class both routed and unsupported, a class
+    neither, two routes decoding one name, a class whose routes disagree on ``lost``, ``framed`` or
+    the selector, and a class of several routes without a selector or a ``pick``.
 
     Derived: ``capabilities`` (every class in EVENTS order: the frame's losses then the route's, the
     first route's note; a class whose routes list the frame's losses, all of them with the frame's
@@ -399,9 +401,12 @@ class EventRouteTable:
         pick: Mapping[type, Callable[[Any], str]] | None = None,
         dialect: str = "",
         member_paths: bool = True,
+        build_wire: bool = True,
     ) -> None:
         from callglot.canonical.events import EVENTS
 
+        if tag_field is not None and not build_wire:
+            raise AssertionError(f"{dialect}: a tag_field is filled in built wire shapes: build_wire False has none")
         pick = pick or {}
         self.routes = tuple(routes)
         self.frame = frame
@@ -463,13 +468,17 @@ class EventRouteTable:
         #: canonical class -> encoder.
         self.encoders: Mapping[type, EventEncoder] = {
             cls: _event_encoder(
-                [route for route in group if route.encodes], frame if group[0].framed else None, tag_field, walks
+                [route for route in group if route.encodes],
+                frame if group[0].framed else None,
+                tag_field,
+                walks,
+                build_wire,
             )
             if cls not in pick
             else _picked(
                 pick[cls],
                 {
-                    r.name: _event_encoder([r], frame if r.framed else None, tag_field, walks)
+                    r.name: _event_encoder([r], frame if r.framed else None, tag_field, walks, build_wire)
                     for r in group
                     if r.encodes
                 },
@@ -675,7 +684,11 @@ def _has_values(event: Any, route: EventRoute) -> bool:
 
 
 def _event_encoder(
-    routes: list[EventRoute], frame: EventFrame | None, tag_field: str | None, walks: list[tuple[type, _Walk]]
+    routes: list[EventRoute],
+    frame: EventFrame | None,
+    tag_field: str | None,
+    walks: list[tuple[type, _Walk]],
+    build_wire: bool = True,
 ) -> EventEncoder:
     selector = next(iter(routes[0].values), None)
     frame_walk = None
@@ -745,7 +758,12 @@ def _event_encoder(
         if route.encode is not None:
             carried.update(route.encode(event, ctx, carried, *context) or {})
         walk.run_after(event, ctx, carried)
-        wire = None if route.wire is None else route.wire(**tag, **carried)
+        if route.wire is None:
+            wire = None
+        elif build_wire:
+            wire = route.wire(**tag, **carried)
+        else:
+            wire = carried  # the attributes as they are (no tag_field: the table refuses one)
         if frame_walk is None:
             return route.name, wire, None
         frame_walk.run_after(event, ctx, found)

@@ -561,6 +561,7 @@ ROUTES = EventRouteTable(
     frame=ENVELOPE,
     pick=_PICK,
     dialect="signalwire",
+    build_wire=False,  # encode_webhook reads the params' attributes in _KEY_ORDER
 )
 EVENT_CAPABILITIES: Mapping[type, Capability] = ROUTES.capabilities
 #: event_type -> (params wire class, decoder).
@@ -633,12 +634,12 @@ def decode_webhook(body: Any) -> ev.AnyEvent:
 def encode_webhook(event: ev.Event, ctx: Encoding) -> dict[str, Any]:
     """The status callback body for ``event`` (see :func:`decode_webhook`)."""
     origin = _Origin()
-    name, wire, header = ROUTES.encoders[type(event)](event, ctx, origin)
+    name, attributes, header = ROUTES.encoders[type(event)](event, ctx, origin)
     absent = _base.ABSENT  # the wire shape's attributes; the hooks give its nested parts as JSON already
     params = {
         key: value
         for key, attribute in _KEY_ORDER[name]
-        if (value := getattr(wire, attribute)) is not None and value is not absent
+        if (value := attributes.get(attribute)) is not None and value is not absent
     }
     params.update(origin.params.get("receive", ()))  # what calling.call.receive adds, in its origin's order
     return {"event_type": name, **origin.envelope, **(header or {}), "params": params}
