@@ -6,12 +6,14 @@ voicemail objects), §2.7 (errors and rate limits).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import math
 from typing import Any
 
 import pytest
+from event_strategies import event_of
 from hypothesis import example, given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
@@ -20,6 +22,7 @@ from strategies import https_urls, json_objects, json_values, safe_text
 import callglot
 from callglot import HttpRequest, HttpResponse
 from callglot.adapters import chirp
+from callglot.adapters.chirp import events as chirp_events
 from callglot.canonical import Channel, HangupCause, RecordingFormat
 from callglot.canonical import events as ev
 from callglot.canonical.events import (
@@ -1220,6 +1223,39 @@ def test_event_roundtrip(event: Any) -> None:
     assert decoded == event
     # and the wire form is the normal form
     assert D.encode_event(decoded, path="/in").value == translation.value
+
+
+@given(
+    event=st.one_of(
+        state_events(), recording_events(), voicemail_events(), *map(event_of, chirp_events.ROUTES.encoders)
+    ),
+    policy=st.sampled_from(Policy),
+)
+def test_webhook_bodies_are_what_the_converter_makes_of_the_wire_shapes(event: Any, policy: Policy) -> None:
+    """encode_webhook writes the webhook and its data out itself (_webhook_body): the converter's own
+    unstructuring of the two wire shapes is the reference."""
+    written = chirp_events._webhook_body
+
+    def reference(
+        name: str, event_id: str | None, timestamp: str | None, app: Any, call: Any, section: str, part: Any
+    ) -> Any:
+        data = chirp_events._WhData(app=app, **{"call": call, section: part})
+        webhook = chirp_events._Webhook(event=name, event_id=event_id, timestamp=timestamp, data=data)
+        return chirp_events.converter.unstructure(webhook)
+
+    def compared(*parts: Any) -> dict[str, Any]:
+        body = written(*parts)
+        expected = reference(*parts)
+        assert repr(body) == repr(expected)
+        assert json.dumps(body) == json.dumps(expected)
+        return body
+
+    chirp_events._webhook_body = compared  # type: ignore[assignment]
+    try:
+        with contextlib.suppress(UnsupportedField):
+            D.encode_event(event, policy=policy)
+    finally:
+        chirp_events._webhook_body = written  # type: ignore[assignment]
 
 
 call_statuses = st.sampled_from(chirp.CALL_STATUSES)

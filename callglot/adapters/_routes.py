@@ -378,10 +378,12 @@ class EventRouteTable:
     message's ``event``); encoding fills it. ``pick``: canonical class -> a function naming the route
     (its wire name) that encodes an event, for a class whose routes no selector tells apart.
     ``member_paths``: False reports a constructor's error on a member of a field (``metadata.a``,
-    ``urls[3]``) at the field's path (Chirp). Refuses at construction a class both routed and
-    unsupported, a class neither, two routes decoding one name, a class whose routes disagree on
-    ``lost``, ``framed`` or the selector, and a class of several routes without a selector or a
-    ``pick``.
+    ``urls[3]``) at the field's path (Chirp). ``build_wire``: False has an encoder give the wire
+    attributes it carried (a dict) instead of the wire shape built of them, for a dialect that only
+    reads them back (SignalWire: building the shape cost over a microsecond an event); such a table
+    has no ``tag_field``. Refuses at construction a class both routed and unsupported, a class
+    neither, two routes decoding one name, a class whose routes disagree on ``lost``, ``framed`` or
+    the selector, and a class of several routes without a selector or a ``pick``.
 
     Derived: ``capabilities`` (every class in EVENTS order: the frame's losses then the route's, the
     first route's note; a class whose routes list the frame's losses, all of them with the frame's
@@ -399,9 +401,12 @@ class EventRouteTable:
         pick: Mapping[type, Callable[[Any], str]] | None = None,
         dialect: str = "",
         member_paths: bool = True,
+        build_wire: bool = True,
     ) -> None:
         from callglot.canonical.events import EVENTS
 
+        if tag_field is not None and not build_wire:
+            raise AssertionError(f"{dialect}: a tag_field is filled in built wire shapes: build_wire False has none")
         pick = pick or {}
         self.routes = tuple(routes)
         self.frame = frame
@@ -459,19 +464,31 @@ class EventRouteTable:
             name: (route.wire, _event_decoder(route, frame_paths if route.framed else {}, member_paths))
             for name, route in decoding.items()
         }
+        walks: list[tuple[type, _Walk]] = []
         #: canonical class -> encoder.
         self.encoders: Mapping[type, EventEncoder] = {
             cls: _event_encoder(
-                [route for route in group if route.encodes], frame if group[0].framed else None, tag_field
+                [route for route in group if route.encodes],
+                frame if group[0].framed else None,
+                tag_field,
+                walks,
+                build_wire,
             )
             if cls not in pick
             else _picked(
                 pick[cls],
-                {r.name: _event_encoder([r], frame if r.framed else None, tag_field) for r in group if r.encodes},
+                {
+                    r.name: _event_encoder([r], frame if r.framed else None, tag_field, walks, build_wire)
+                    for r in group
+                    if r.encodes
+                },
             )
             for cls, group in by_class.items()
             if any(route.encodes for route in group)
         }
+        #: (canonical class, walk) of every encoder's frame and routes: what the test comparing each
+        #: walk's generated code with its reference loop walks.
+        self.walks: tuple[tuple[type, _Walk], ...] = tuple(walks)
 
 
 def _picked(pick: Callable[[Any], str], encoders: Mapping[str, EventEncoder]) -> EventEncoder:
@@ -517,7 +534,13 @@ _DROP, _CARRY, _VALUE, _SELECT = 0, 1, 2, 3  # the kinds of a walk's steps
 
 
 class _Walk:
-    """One route's (or the frame's) encode walk, compiled once: a step per field."""
+    """One route's (or the frame's) encode walk, compiled once: a step per field.
+
+    ``carry_plain`` and ``run`` walk the steps one by one: the reference. Encoding calls ``run_before``
+    (the plain fields, then the steps before the hook) and ``run_after`` (the steps after it), the same
+    steps as straight-line code generated on first use: a loop over the steps cost about a microsecond
+    per event. A property test compares both.
+    """
 
     def __init__(
         self,
@@ -530,6 +553,8 @@ class _Walk:
         after: tuple[str, ...],
         values: Mapping[str, Any],
         selector: str | None,
+        route: EventRoute | None = None,
+        label: str = "frame",
     ) -> None:
         def step(name: str) -> tuple[int, str, Any, Any]:
             if name == selector:
@@ -547,6 +572,61 @@ class _Walk:
             (name, attribute, convert.get(name)) for name, attribute in fields.items() if name not in lost
         )
         self.required = frozenset(required)
+        self.route = route
+        self.label = label
+        self.run_before: Callable[[Any, Encoding, dict[str, Any]], None] = self._compiled_before
+        self.run_after: Callable[[Any, Encoding, dict[str, Any]], None] = self._compiled_after
+
+    def _compiled_before(self, event: Any, ctx: Encoding, carried: dict[str, Any]) -> None:
+        self._compile()
+        self.run_before(event, ctx, carried)
+
+    def _compiled_after(self, event: Any, ctx: Encoding, carried: dict[str, Any]) -> None:
+        self._compile()
+        self.run_after(event, ctx, carried)
+
+    def _compile(self) -> None:
+        """Replace ``run_before`` and ``run_after`` by their generated code (see the class)."""
+        namespace: dict[str, Any] = {}
+        before = _plain_source(self.plain, namespace) + self._steps_source(self.before, namespace)
+        after = self._steps_source(self.after, namespace)
+        source = (
+            "def run_before(event, ctx, carried):\n" + "".join(before or ["    pass\n"])
+            + "def run_after(event, ctx, carried):\n" + "".join(after or ["    pass\n"])
+        )  # fmt: skip
+        exec(compile(source, f"<callglot event walk {self.label}>", "exec"), namespace)
+        self.run_before, self.run_after = namespace["run_before"], namespace["run_after"]
+
+    def _steps_source(self, steps: tuple[tuple[int, str, Any, Any], ...], namespace: dict[str, Any]) -> list[str]:
+        """What :meth:`run` does for ``steps``, a few lines per step (constants bound in ``namespace``)."""
+        lines = []
+        for kind, name, extra, codec in steps:
+            assert name.isidentifier()
+            here = f"_{len(namespace)}"
+            if kind is _DROP:
+                lines += [f"    if event.{name} is not None:\n", f"        ctx.lose({name!r})\n"]
+            elif kind is _CARRY:
+                lines.append(f"    value = event.{name}\n")
+                if name in self.required:
+                    lines += ["    if value is None:\n", f"        ctx.lose({name!r}, droppable=False)\n"]
+                if codec is not None:
+                    namespace[here] = codec.encode
+                    lines.append("    else:\n" if name in self.required else "    if value is not None:\n")
+                    lines.append(f"        value = {here}(value, {name!r}, ctx)\n")
+                lines.append(f"    carried[{extra!r}] = value\n")
+            elif kind is _VALUE:
+                namespace[here] = extra
+                lines += [f"    if event.{name} != {here}:\n", f"        ctx.lose({name!r}, droppable=False)\n"]
+            else:
+                assert self.route is not None
+                namespace[here] = self.route.values[name]
+                namespace[f"{here}_approximates"] = self.route.approximates
+                lines += [
+                    f"    value = event.{name}\n",
+                    f"    if value != {here}:\n",
+                    f"        ctx.lose({name!r}, droppable=value in {here}_approximates)\n",
+                ]
+        return lines
 
     def run(
         self,
@@ -582,16 +662,48 @@ class _Walk:
             carried[attribute] = value if value is None or codec is None else codec.encode(value, name, ctx)
 
 
+def _plain_source(plain: tuple[tuple[str, str, Codec | None], ...], namespace: dict[str, Any]) -> list[str]:
+    """What :meth:`_Walk.carry_plain` does, a line or three per field."""
+    lines = []
+    for name, attribute, codec in plain:
+        assert name.isidentifier()
+        if codec is None:
+            lines.append(f"    carried[{attribute!r}] = event.{name}\n")
+            continue
+        here = f"_{len(namespace)}"
+        namespace[here] = codec.encode
+        lines += [
+            f"    value = event.{name}\n",
+            f"    carried[{attribute!r}] = value if value is None else {here}(value, {name!r}, ctx)\n",
+        ]
+    return lines
+
+
 def _has_values(event: Any, route: EventRoute) -> bool:
     return all(getattr(event, name) == value for name, value in route.values.items())
 
 
-def _event_encoder(routes: list[EventRoute], frame: EventFrame | None, tag_field: str | None) -> EventEncoder:
+def _event_encoder(
+    routes: list[EventRoute],
+    frame: EventFrame | None,
+    tag_field: str | None,
+    walks: list[tuple[type, _Walk]],
+    build_wire: bool = True,
+) -> EventEncoder:
     selector = next(iter(routes[0].values), None)
     frame_walk = None
     if frame is not None:
         frame_walk = _Walk(
-            frame.lost, frame.fields, frame.convert, frame.decided, frame.required, frame.order, frame.after, {}, None
+            frame.lost,
+            frame.fields,
+            frame.convert,
+            frame.decided,
+            frame.required,
+            frame.order,
+            frame.after,
+            {},
+            None,
+            label=f"{routes[0].event.__name__} frame",
         )
     compiled = []
     for route in routes:
@@ -607,8 +719,13 @@ def _event_encoder(routes: list[EventRoute], frame: EventFrame | None, tag_field
             route.after,
             route.values,
             selector,
+            route,
+            f"{route.event.__name__} {route.name}",
         )
         compiled.append((route, walk, tag))
+        walks.append((route.event, walk))
+    if frame_walk is not None:
+        walks.append((routes[0].event, frame_walk))
     exact: dict[Any, list[Any]] = {}  # selector value -> its routes, the most values first
     if selector is not None:
         for entry in sorted(compiled, key=lambda entry: -len(entry[0].values)):
@@ -620,8 +737,7 @@ def _event_encoder(routes: list[EventRoute], frame: EventFrame | None, tag_field
     def encode(event: Any, ctx: Encoding, *context: Any) -> tuple[str, Any, dict[str, Any] | None]:
         found: dict[str, Any] = {}
         if frame_walk is not None:
-            frame_walk.carry_plain(event, ctx, found)
-            frame_walk.run(frame_walk.before, event, ctx, found, None)
+            frame_walk.run_before(event, ctx, found)
             if frame_hook is not None:
                 found.update(frame_hook(event, ctx, found, *context) or {})
         if selector is None:
@@ -638,15 +754,19 @@ def _event_encoder(routes: list[EventRoute], frame: EventFrame | None, tag_field
                 raise AssertionError("unreachable")  # pragma: no cover
         route, walk, tag = entry
         carried: dict[str, Any] = {}
-        walk.carry_plain(event, ctx, carried)
-        walk.run(walk.before, event, ctx, carried, route)
+        walk.run_before(event, ctx, carried)
         if route.encode is not None:
             carried.update(route.encode(event, ctx, carried, *context) or {})
-        walk.run(walk.after, event, ctx, carried, route)
-        wire = None if route.wire is None else route.wire(**tag, **carried)
+        walk.run_after(event, ctx, carried)
+        if route.wire is None:
+            wire = None
+        elif build_wire:
+            wire = route.wire(**tag, **carried)
+        else:
+            wire = carried  # the attributes as they are (no tag_field: the table refuses one)
         if frame_walk is None:
             return route.name, wire, None
-        frame_walk.run(frame_walk.after, event, ctx, found, None)
+        frame_walk.run_after(event, ctx, found)
         return route.name, wire, {key: value for key, value in found.items() if value is not None}
 
     return encode

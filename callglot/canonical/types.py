@@ -243,6 +243,13 @@ class FrozenJson(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._data)
 
+    # Mapping's own ``in`` and ``get`` go through __getitem__ and catch KeyError: slow for a missing key.
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._data.get(key, default)
+
     def __hash__(self) -> int:
         if self._hash is None:
             self._hash = hash(frozenset(self._data.items()))
@@ -337,12 +344,16 @@ def freeze_json(value: Any, field: str = "value") -> FrozenJson:
     return frozen
 
 
+#: The JSON values thaw_json returns as they are (tested first: isinstance against the ABC is slow).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def thaw_json(value: Any) -> Any:
     """The plain dict/list form of a frozen JSON value (for the wire)."""
-    if isinstance(value, FrozenJson):
-        return {key: thaw_json(item) for key, item in value.items()}
+    if type(value) is FrozenJson or isinstance(value, FrozenJson):
+        return {key: item if type(item) in _SCALARS else thaw_json(item) for key, item in value._data.items()}
     if type(value) is tuple:
-        return [thaw_json(item) for item in value]
+        return [item if type(item) in _SCALARS else thaw_json(item) for item in value]
     return value
 
 

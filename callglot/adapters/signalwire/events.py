@@ -149,26 +149,27 @@ def _enc_origin(e: Any, ctx: Encoding, found: Any, out: _Origin) -> None:
 
 
 def _is_signalwire_origin(data: dict[str, Any]) -> bool:
-    if not data or not set(data) <= ORIGIN_KEYS:
+    if not data:
         return False
     for key, value in data.items():
-        if key in _ORIGIN_OBJECTS:
+        kind = _ORIGIN_TYPES.get(key)
+        if kind is None:  # not a SignalWire routing field
+            return False
+        if kind is dict:
             if not isinstance(value, dict):
                 return False
-        elif key in _ORIGIN_FLAGS:
-            if type(value) is not bool:
-                return False
-        elif type(value) is not str:
+        elif type(value) is not kind:
             return False
     receive = data.get("receive")
     if receive is not None and not (
         set(receive) <= set(_RECEIVE_KEYS) and all(type(value) is str for value in receive.values())
     ):
         return False
-    try:
-        oe._check_tap_objects(data.get("tap"), data.get("device"), "$.origin")
-    except InvalidMessage:
-        return False
+    if "tap" in data or "device" in data:
+        try:
+            oe._check_tap_objects(data.get("tap"), data.get("device"), "$.origin")
+        except InvalidMessage:
+            return False
     return True
 
 
@@ -561,11 +562,16 @@ ROUTES = EventRouteTable(
     frame=ENVELOPE,
     pick=_PICK,
     dialect="signalwire",
+    build_wire=False,  # encode_webhook reads the params' attributes in _KEY_ORDER
 )
 EVENT_CAPABILITIES: Mapping[type, Capability] = ROUTES.capabilities
 #: event_type -> (params wire class, decoder).
 EVENT_DECODERS: Mapping[str, tuple[type | None, Any]] = ROUTES.decoders
 ORIGIN_KEYS = frozenset({*ENVELOPE_ORIGIN, *(key for keys in PARAMS_ORIGIN.values() for key in keys)})
+#: origin key -> the type of its value (one lookup per key: the origin check runs on every event that has one).
+_ORIGIN_TYPES: Mapping[str, type] = {
+    key: dict if key in _ORIGIN_OBJECTS else bool if key in _ORIGIN_FLAGS else str for key in ORIGIN_KEYS
+}
 #: Events of an operation (started by a command with a control_id): they need that control_id.
 OPERATION_EVENTS = frozenset(route.event for route in ROUTES.routes if "control_id" in route.required)
 _NAMES = {route.event: route.name for route in ROUTES.routes}  # the route of a class of one route
@@ -633,12 +639,12 @@ def decode_webhook(body: Any) -> ev.AnyEvent:
 def encode_webhook(event: ev.Event, ctx: Encoding) -> dict[str, Any]:
     """The status callback body for ``event`` (see :func:`decode_webhook`)."""
     origin = _Origin()
-    name, wire, header = ROUTES.encoders[type(event)](event, ctx, origin)
+    name, attributes, header = ROUTES.encoders[type(event)](event, ctx, origin)
     absent = _base.ABSENT  # the wire shape's attributes; the hooks give its nested parts as JSON already
     params = {
         key: value
         for key, attribute in _KEY_ORDER[name]
-        if (value := getattr(wire, attribute)) is not None and value is not absent
+        if (value := attributes.get(attribute)) is not None and value is not absent
     }
     params.update(origin.params.get("receive", ()))  # what calling.call.receive adds, in its origin's order
     return {"event_type": name, **origin.envelope, **(header or {}), "params": params}
