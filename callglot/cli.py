@@ -402,6 +402,33 @@ def _regular_file_size(stream: IO[bytes]) -> int | None:
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # built once: json.dumps(**kw) builds one a call
 
 
+def _result_encoder() -> Callable[[Any], str]:
+    """``_ENCODER.encode`` for the result dicts, its C encoder built once: ``encode`` builds one a call.
+
+    ``c_make_encoder`` is what ``encode`` itself calls (None without the ``_json`` accelerator). Its markers
+    (for cycle detection) are empty again after each encode that succeeds; one that fails ends the run.
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return _ENCODER.encode
+    encoder = _ENCODER
+    chunks = make(
+        {} if encoder.check_circular else None,
+        encoder.default,
+        json.encoder.encode_basestring_ascii if encoder.ensure_ascii else json.encoder.encode_basestring,
+        None,  # indent: the C encoder serves only compact output
+        encoder.key_separator,
+        encoder.item_separator,
+        encoder.sort_keys,
+        encoder.skipkeys,
+        encoder.allow_nan,
+    )
+    return lambda value: "".join(chunks(value, 0))
+
+
+_encode_result = _result_encoder()
+
+
 class _Output:
     """Result lines for stdout and report lines for stderr, written in batches when the input is a file.
 
@@ -419,7 +446,7 @@ class _Output:
         self.reports: list[str] = []
 
     def result(self, value: Any) -> None:
-        self.lines.append(_ENCODER.encode(value))
+        self.lines.append(_encode_result(value))
         if len(self.lines) >= self.limit:
             self.flush()
 
