@@ -399,14 +399,15 @@ def _regular_file_size(stream: IO[bytes]) -> int | None:
     return status.st_size if stat.S_ISREG(status.st_mode) else None
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # built once: json.dumps(**kw) builds one a call
+#: Built once (json.dumps(**kw) builds one a call). No cycle check: a result is a tree of parsed JSON and the
+#: adapters' fresh dicts, and the check costs a dict insert and delete per object and list.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
 def _result_encoder() -> Callable[[Any], str]:
     """``_ENCODER.encode`` for the result dicts, its C encoder built once: ``encode`` builds one a call.
 
-    ``c_make_encoder`` is what ``encode`` itself calls (None without the ``_json`` accelerator). Its markers
-    (for cycle detection) are empty again after each encode that succeeds; one that fails ends the run.
+    ``c_make_encoder`` is what ``encode`` itself calls (None without the ``_json`` accelerator).
     """
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:
