@@ -487,7 +487,7 @@ def _run_lines(args: argparse.Namespace, handle_one: Callable[[Any, int, _Output
     failed = False
     try:
         with url_policy(args.url_policy):
-            for line, document in documents(stream, progress):
+            for line, document in documents(stream, progress if progress.enabled else None):  # off: not called a line
                 if document is BLANK:
                     out.result({"line": line, "skipped": _SKIPPED})
                     continue
