@@ -409,23 +409,27 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_cir
 def _result_encoder() -> Callable[[Any], str]:
     """``_ENCODER.encode`` for the result dicts, its C encoder built once: ``encode`` builds one a call.
 
-    ``c_make_encoder`` is what ``encode`` itself calls (None without the ``_json`` accelerator).
+    ``c_make_encoder`` is what ``encode`` itself calls (None without the ``_json`` accelerator). It is not
+    documented: should its signature change, ``encode`` serves.
     """
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:
         return _ENCODER.encode
     encoder = _ENCODER
-    chunks = make(
-        {} if encoder.check_circular else None,
-        encoder.default,
-        json.encoder.encode_basestring_ascii if encoder.ensure_ascii else json.encoder.encode_basestring,
-        None,  # indent: the C encoder serves only compact output
-        encoder.key_separator,
-        encoder.item_separator,
-        encoder.sort_keys,
-        encoder.skipkeys,
-        encoder.allow_nan,
-    )
+    try:
+        chunks = make(
+            {} if encoder.check_circular else None,
+            encoder.default,
+            json.encoder.encode_basestring_ascii if encoder.ensure_ascii else json.encoder.encode_basestring,
+            None,  # indent: the C encoder serves only compact output
+            encoder.key_separator,
+            encoder.item_separator,
+            encoder.sort_keys,
+            encoder.skipkeys,
+            encoder.allow_nan,
+        )
+    except TypeError:
+        return _ENCODER.encode
     return lambda value: "".join(chunks(value, 0))
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import json_values
 
 import callglot
 from callglot.cli import main
@@ -804,3 +805,11 @@ def test_a_report_line_is_not_written_over_the_progress_line(
     reports = [line for line in terminal.getvalue().split("\n") if "dropped Play.loop" in line]
     assert len(reports) == 3
     assert all(line.rsplit("\r", 1)[-1].startswith("callglot: line ") for line in reports)
+
+
+@given(st.dictionaries(st.text(max_size=4), json_values(), max_size=4))
+def test_result_lines_are_encoded_as_the_json_encoder_encodes_them(value: dict[str, Any]) -> None:
+    """The result encoder (json's C encoder, built once) writes what ``JSONEncoder.encode`` writes."""
+    from callglot import cli
+
+    assert cli._encode_result(value) == cli._ENCODER.encode(value)
