@@ -615,9 +615,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
             runtime = {"source": "runtime", "path": _where(exc, prefix), "message": exc.reason}
         # The events schemas describe the webhook body; the command schemas the whole request document.
         instance = request.body if args.events else request.to_json()
+        body_at = "$" if args.events else "$.body"
         errors = [] if runtime is None else [runtime]
-        for path, message, kind, url_field in _schema_errors(validator, instance):
-            where = _schema_path(path, prefix, body_at="$" if args.events else "$.body")
+        try:
+            found = list(_schema_errors(validator, instance))
+        except RecursionError:  # jsonschema walks (and reprs, for its messages) as deep as the document goes
+            found = [(body_at, "nested too deep to check against the schema", "depth", False)]
+        for path, message, kind, url_field in found:
+            where = _schema_path(path, prefix, body_at=body_at)
             if runtime is not None and where == runtime["path"]:
                 continue  # the decoder refused this spot too: said once, in its words
             if kind == "pattern" and url_field and relaxed_urls:

@@ -813,3 +813,14 @@ def test_result_lines_are_encoded_as_the_json_encoder_encodes_them(value: dict[s
     from callglot import cli
 
     assert cli._encode_result(value) == cli._ENCODER.encode(value)
+
+
+def test_validate_answers_a_document_nested_as_deep_as_json_parses(capsys, monkeypatch) -> None:
+    """Near the parser's depth limit the schema check (jsonschema recurses, and reprs for its messages)
+    runs out of stack: each line still gets its answer, never a traceback."""
+    lines = [b"[" * depth + b"]" * depth + b"\n" for depth in range(850, 1000, 5)]
+    code, out, err = run(["validate", "--dialect", "chirp", "--call-id", "c1"], b"".join(lines), capsys, monkeypatch)
+    assert code == 1
+    assert len(out) == len(lines)
+    assert all(result.get("valid") is False or result["error"]["type"] == "InvalidJSON" for result in out), out
+    assert "Traceback" not in err
