@@ -228,35 +228,29 @@ def _source(
             lines.append(f"    if {value} is not _ABSENT:")
             lines.append("        return MISS")
             lines.append(f"    {value} = _d{index}")
-        elif check is None:
-            namespace[f"_b{index}"] = build
-            namespace[f"_r{index}"] = _refuse(kind, required, key, caps.get(field.name))
-            if required:
-                lines.append(f"    if {value} is _ABSENT or {value} is None:")
-                lines.append(f"        return _r{index}({value})")
-            else:
-                namespace[f"_d{index}"] = field.default
-                lines.append(f"    if {value} is _ABSENT:")
-                lines.append(f"        {value} = _d{index}")
-                lines.append(f"    elif {value} is None:")
-                lines.append(f"        return _r{index}({value})")
-                lines.append("    else:")
-            indent = "    " if required else "        "
-            lines.append(f"{indent}w = _b{index}({value})")
-            lines.append(f"{indent}if w is MISS:")
-            lines.append(f"{indent}    return _r{index}({value})")
-            lines.append(f"{indent}{value} = w")
         else:
-            namespace[f"_r{index}"] = _refuse(kind, required, key, None)
+            namespace[f"_r{index}"] = _refuse(kind, required, key, caps.get(field.name))
+            # A scalar fails its inline check (an explicit null included); anything else only a null here.
+            failing = f"{value} is None" if check is None else f"not ({check.format(v=value)})"
             if required:
-                lines.append(f"    if {value} is _ABSENT or not ({check.format(v=value)}):")
+                lines.append(f"    if {value} is _ABSENT or {failing}:")
                 lines.append(f"        return _r{index}({value})")
             else:
                 namespace[f"_d{index}"] = field.default
                 lines.append(f"    if {value} is _ABSENT:")
                 lines.append(f"        {value} = _d{index}")
-                lines.append(f"    elif not ({check.format(v=value)}):")  # an explicit null included
+                lines.append(f"    elif {failing}:")
                 lines.append(f"        return _r{index}({value})")
+            if check is None:  # built by its piece function, or refused by its own words, or MISS
+                namespace[f"_b{index}"] = build
+                indent = "    "
+                if not required:
+                    lines.append("    else:")
+                    indent = "        "
+                lines.append(f"{indent}w = _b{index}({value})")
+                lines.append(f"{indent}if w is MISS:")
+                lines.append(f"{indent}    return _r{index}({value})")
+                lines.append(f"{indent}{value} = w")
         arguments.append(f"{field.alias}={value}")
     lines.append(f"    return _cls({', '.join(arguments)})")
     return "\n".join(lines) + "\n", namespace
