@@ -240,9 +240,6 @@ def register_wire(conv: cattrs.Converter, cls: type, renames: Mapping[str, str] 
     }
 
 
-#: (id(converter), wire class) -> {attribute: the most items its array may hold}, filled by limit_arrays.
-_CAPS: dict[tuple[int, type], dict[str, int]] = {}
-
 #: attribute name -> wire key, per registered wire class (for error paths).
 _WIRE_KEYS: dict[type, dict[str, str]] = {}
 
@@ -267,7 +264,15 @@ def length_first(conv: cattrs.Converter, tp: Any, limit: int) -> Callable[[Any, 
             hook = conv.get_structure_hook(tp)
         return hook(value, tp)
 
+    structure_capped.limit = limit  # type: ignore[attr-defined]  # what array_caps reads
     return structure_capped
+
+
+def array_caps(conv: cattrs.Converter, cls: type) -> dict[str, int]:
+    """The capped arrays of the wire shape ``cls`` (attribute -> the most items), read off their hooks."""
+    overrides = _WIRE_OVERRIDES.get(id(conv), {}).get(cls, {})
+    hooks = {name: getattr(o, "struct_hook", None) for name, o in overrides.items()}
+    return {name: hook.limit for name, hook in hooks.items() if hook is not None and hasattr(hook, "limit")}
 
 
 def limit_arrays(conv: cattrs.Converter, cls: type, **limits: int) -> None:
@@ -277,7 +282,6 @@ def limit_arrays(conv: cattrs.Converter, cls: type, **limits: int) -> None:
     """
     overrides = _WIRE_OVERRIDES[id(conv)][cls]
     fields = attrs.fields_dict(attrs.resolve_types(cls))
-    _CAPS.setdefault((id(conv), cls), {}).update(limits)
     for name, limit in limits.items():
         rename = overrides[name].rename if name in overrides else None
         overrides[name] = override(rename=rename, struct_hook=length_first(conv, fields[name].type, limit))
@@ -313,11 +317,15 @@ def _fused_for(conv: cattrs.Converter, cls: type) -> Callable[[Any], Any]:
         function: Callable[[Any], Any] = lambda data: _MISS
     else:
         _FUSED[(id(conv), cls)] = lambda data: _MISS  # while it is made: a shape nested in itself declines
-        caps = _CAPS.get((id(conv), cls), {})
+        caps = array_caps(conv, cls)
         hooked = frozenset(
             name for name, o in overrides.items() if getattr(o, "struct_hook", None) is not None and name not in caps
         )
-        function = fused(cls, _WIRE_KEYS[cls], hooked, caps, lambda nested: _nested_fused(conv, nested))
+        try:
+            function = fused(cls, _WIRE_KEYS[cls], hooked, caps, lambda nested: _nested_fused(conv, nested))
+        except BaseException:
+            del _FUSED[(id(conv), cls)]
+            raise
     _FUSED[(id(conv), cls)] = function
     return function
 

@@ -47,24 +47,23 @@ class Refusal(Exception):
 _NAMES = {str: "a string", bool: "a boolean", int: "an integer", float: "a number"}
 
 
-def _refuse(tp: Any, required: bool, key: str, cap: int | None) -> Callable[[Any], Any]:
-    """What the reference says of a value of the field ``key`` (type ``tp``, or ``tp | None``) that failed
-    the fused check: raises :class:`Refusal` with its reason, or returns MISS when the reference must
-    look closer (a string that is not ASCII, a float that may be integral, an array's items)."""
+def _refuse(tp: Any, optional: bool, key: str, cap: int | None) -> Callable[[Any], Any]:
+    """What the reference says of a value of the field ``key`` (type ``tp``, or ``tp | None`` when
+    ``optional``) that failed the fused check: raises :class:`Refusal` with its reason, or returns MISS
+    when the reference must look closer (a string that is not ASCII, a float that may be integral, an
+    array's items)."""
     from ._base import MAX_STRING, _json_type, too_many_items
 
-    limit = cap if cap is not None else float("inf")
-
     def refuse(value: Any) -> Any:
-        if value is _ABSENT_KEY:
+        if value is _ABSENT_KEY:  # asked only of a field without a default
             raise Refusal(key, "required field missing")
-        if value is None and not required:
+        if value is None and optional:  # the optional hook's words; a plain type's hook names the null
             raise Refusal(key, "null is not allowed: omit the field instead")
         if typing.get_origin(tp) is list:
             if type(value) is not list:
                 raise Refusal(key, f"expected an array, got {_json_type(value)}")
-            if len(value) > limit:
-                raise Refusal(key, too_many_items(cap or 0, len(value)))
+            if cap is not None and len(value) > cap:
+                raise Refusal(key, too_many_items(cap, len(value)))
             return MISS
         if tp is str and type(value) is str:
             if len(value) > MAX_STRING:
@@ -107,19 +106,11 @@ def _optional(tp: Any) -> Any:
 
 def _item_check(tp: Any) -> Callable[[Any], bool] | None:
     """:func:`_scalar`'s check as a function, for the items of an array."""
-    from ._base import MAX_STRING
-
-    if tp is str:
-        return lambda v: type(v) is str and v.isascii() and len(v) <= MAX_STRING
-    if tp is bool:
-        return lambda v: type(v) is bool
-    if tp is int:
-        return lambda v: type(v) is int
-    if tp is float:
-        return lambda v: type(v) is float or type(v) is int
-    if tp is Any:
-        return lambda v: True
-    return None
+    check = _scalar(tp)
+    if check is None:
+        return None
+    function: Callable[[Any], bool] = eval(f"lambda v: {check.format(v='v')}", {})  # builtins only
+    return function
 
 
 Shapes = Callable[[type], Callable[[Any], Any] | None]
@@ -200,6 +191,9 @@ def _source(
 ) -> tuple[str, dict[str, Any]]:
     fields = attrs.fields(attrs.resolve_types(cls))
     namespace: dict[str, Any] = {"MISS": MISS, "_ABSENT": _ABSENT_KEY, "_cls": cls}
+    if hasattr(cls, "__attrs_post_init__") or any(f.validator is not None or not f.init for f in fields):
+        # The constructor could refuse (outside cattrs' error paths) or take other arguments: the reference.
+        return "def fused(data):\n    return MISS\n", namespace
     namespace["_keys"] = frozenset(keys.get(field.name, field.name) for field in fields)
     lines = [
         "def fused(data):",
@@ -229,7 +223,7 @@ def _source(
             lines.append("        return MISS")
             lines.append(f"    {value} = _d{index}")
         else:
-            namespace[f"_r{index}"] = _refuse(kind, required, key, caps.get(field.name))
+            namespace[f"_r{index}"] = _refuse(kind, inner is not None, key, caps.get(field.name))
             # A scalar fails its inline check (an explicit null included); anything else only a null here.
             failing = f"{value} is None" if check is None else f"not ({check.format(v=value)})"
             if required:
