@@ -120,8 +120,6 @@ def _piece(tp: Any, cap: int | None, shape: Shapes) -> Callable[[Any], Any] | No
     """A function building a present, non-null value of type ``tp`` as the reference would (or MISS),
     for the types fused as a whole: arrays (``cap``: their length limit), JSON objects and nested wire
     shapes. None for any other type."""
-    from ._base import MAX_STRING
-
     if typing.get_origin(tp) is list:
         (item,) = typing.get_args(tp)
         limit = cap if cap is not None else float("inf")
@@ -156,12 +154,14 @@ def _piece(tp: Any, cap: int | None, shape: Shapes) -> Callable[[Any], Any] | No
 
         return build_items
     if typing.get_origin(tp) is dict and typing.get_args(tp) == (str, Any):
+        plain_key = _item_check(str)
+        assert plain_key is not None
 
         def build_object(value: Any) -> Any:
             if type(value) is not dict:
                 return MISS
             for key in value:  # keys go through the reference's string hook; values (Any) as they are
-                if not (type(key) is str and key.isascii() and len(key) <= MAX_STRING):
+                if not plain_key(key):
                     return MISS
             return dict(value)
 
