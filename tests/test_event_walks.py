@@ -18,9 +18,17 @@ from hypothesis import strategies as st
 
 import callglot
 from callglot.adapters._base import Encoding
+from callglot.adapters._routes import EventRouteTable
 from callglot.capabilities import Policy
 
-_TABLES = {name: callglot.get_dialect(name)._events.ROUTES for name in ("gateway", "chirp", "signalwire")}
+#: Every registered dialect whose webhook events are an event route table (the canonical dialect's are not).
+_TABLES = {
+    name: table
+    for name in callglot.dialects()
+    if isinstance(
+        table := getattr(getattr(callglot.get_dialect(name), "_events", None), "ROUTES", None), EventRouteTable
+    )
+}
 _WALKS = [(name, cls, walk) for name, table in _TABLES.items() for cls, walk in table.walks]
 
 
