@@ -54,12 +54,14 @@ def _refuse(tp: Any, optional: bool, key: str, cap: int | None) -> Callable[[Any
     array's items)."""
     from ._base import MAX_STRING, _json_type, too_many_items
 
+    is_list = typing.get_origin(tp) is list
+
     def refuse(value: Any) -> Any:
         if value is _ABSENT_KEY:  # asked only of a field without a default
             raise Refusal(key, "required field missing")
         if value is None and optional:  # the optional hook's words; a plain type's hook names the null
             raise Refusal(key, "null is not allowed: omit the field instead")
-        if typing.get_origin(tp) is list:
+        if is_list:
             if type(value) is not list:
                 raise Refusal(key, f"expected an array, got {_json_type(value)}")
             if cap is not None and len(value) > cap:
