@@ -121,7 +121,7 @@ def test_deep_nesting_is_a_decode_error(name: str, depth: int) -> None:
 
 
 def test_unexpected_field_names_are_shown_on_one_line_and_bounded() -> None:
-    from callglot.adapters._base import unexpected_fields
+    from callglot.adapters._structure import unexpected_fields
 
     reason = unexpected_fields(["b", "a\nb", "x" * 100, "c", "d", "e", "f"])
     assert "\n" not in reason

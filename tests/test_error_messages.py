@@ -42,7 +42,7 @@ def test_an_unexpected_field_is_named_with_the_field_it_may_stand_for(dialect, p
 
 
 def test_an_unexpected_field_like_no_known_one_gets_no_suggestion() -> None:
-    from callglot.adapters._base import unexpected_fields
+    from callglot.adapters._structure import unexpected_fields
 
     assert (
         unexpected_fields(["zzzz", "ulr"], known=["url", "loop"])

@@ -23,7 +23,7 @@ from strategies import commands, json_values
 import callglot
 from callglot import CallglotError, Policy
 from callglot._frozen import frozen
-from callglot.adapters import _base
+from callglot.adapters import _structure
 from callglot.adapters._fused import MISS, Refusal
 from callglot.canonical import COMMANDS
 from callglot.errors import InvalidMessage
@@ -35,7 +35,7 @@ def _shapes() -> list[tuple[Any, type]]:
     for name in DIALECTS:  # load every part of every dialect, so each registers its wire shapes
         dialect = callglot.get_dialect(name)
         _ = dialect.event_capabilities, dialect.response_capabilities
-    return [(conv, cls) for conv in _base.CONVERTERS for cls in _base._WIRE_OVERRIDES[id(conv)]]
+    return [(conv, cls) for conv in _structure.CONVERTERS for cls in _structure._WIRE_OVERRIDES[id(conv)]]
 
 
 def _dicts(node: Any) -> list[dict[str, Any]]:
@@ -51,7 +51,7 @@ def _dicts(node: Any) -> list[dict[str, Any]]:
 
 
 def _fused(conv: Any, cls: type) -> Any:
-    return _base._FUSED.get((id(conv), cls)) or _base._fused_for(conv, cls)
+    return _structure._FUSED.get((id(conv), cls)) or _structure._fused_for(conv, cls)
 
 
 def _error(exc: CallglotError) -> tuple[Any, ...]:
@@ -60,7 +60,7 @@ def _error(exc: CallglotError) -> tuple[Any, ...]:
 
 def _reference(conv: Any, data: Any, cls: type, path: str = "$.p") -> Any:
     try:
-        return ("value", _base.structure_reference(conv, data, cls, path))
+        return ("value", _structure.structure_reference(conv, data, cls, path))
     except CallglotError as exc:
         return ("error", _error(exc))
 
@@ -72,7 +72,7 @@ def _decided(conv: Any, data: Any, cls: type, path: str = "$.p") -> Any:
         built = _fused(conv, cls)(data)
     except Refusal:
         try:
-            _base.structure(conv, data, cls, path)
+            _structure.structure(conv, data, cls, path)
         except CallglotError as exc:
             return ("error", _error(exc))
         raise AssertionError("structure took no notice of the refusal") from None
@@ -130,7 +130,7 @@ EDGES = st.one_of(
     st.integers(-3, 3),
     st.sampled_from([0.0, 3.0, 2.5, -1.0, 1e300]),
     st.text(max_size=6),
-    st.sampled_from(["\udfff", "é", "x" * (_base.MAX_STRING + 1), "x" * _base.MAX_STRING]),
+    st.sampled_from(["\udfff", "é", "x" * (_structure.MAX_STRING + 1), "x" * _structure.MAX_STRING]),
     st.lists(st.integers(0, 2), max_size=2),
     st.lists(st.sampled_from(["a", "b", "é", "\udfff", 1, None]), max_size=3),
     st.dictionaries(st.text(max_size=3), st.integers(0, 2), max_size=2),
@@ -142,9 +142,9 @@ def _node(conv: Any, cls: type, data: st.DataObject, depth: int = 0, plain: bool
     fused path builds: nested shapes, arrays up to their cap and one past it) or an edge. ``plain``:
     every key sent with a plain value, nothing else."""
     types = {field.name: field.type for field in attrs.fields(attrs.resolve_types(cls))}
-    caps = _base.array_caps(conv, cls)
+    caps = _structure.array_caps(conv, cls)
     node = {}
-    for name, key in _base._WIRE_KEYS[cls].items():
+    for name, key in _structure._WIRE_KEYS[cls].items():
         if plain or data.draw(st.booleans(), label=f"send {key}"):
             node[key] = _value(conv, types[name], caps.get(name), data, depth, plain)
     if not plain and data.draw(st.integers(0, 4), label="an extra key") == 0:
@@ -159,7 +159,7 @@ def _node(conv: Any, cls: type, data: st.DataObject, depth: int = 0, plain: bool
 
 
 #: An array's one odd item: strings the reference refuses or takes slowly, or any edge.
-ODD_ITEMS = st.one_of(st.sampled_from(["\udfff", "é", "x" * (_base.MAX_STRING + 1)]), EDGES)
+ODD_ITEMS = st.one_of(st.sampled_from(["\udfff", "é", "x" * (_structure.MAX_STRING + 1)]), EDGES)
 PLAIN = {str: "a", int: 1, bool: True, float: 1.5, Any: [1]}
 
 
@@ -168,7 +168,7 @@ def _value(conv: Any, tp: Any, cap: int | None, data: st.DataObject, depth: int,
     inner = args[0] if typing.get_origin(tp) in (typing.Union, types.UnionType) and len(args) == 1 else tp
     if not plain and (depth > 2 or data.draw(st.integers(0, 3), label="an edge") == 0):
         return data.draw(EDGES, label="edge")
-    if inner in _base._WIRE_OVERRIDES[id(conv)]:
+    if inner in _structure._WIRE_OVERRIDES[id(conv)]:
         return _node(conv, inner, data, depth + 1, plain)
     if typing.get_origin(inner) is list:
         (item,) = typing.get_args(inner)
@@ -329,13 +329,13 @@ class _Validated:
 )  # fmt: skip
 def test_refusals_word_a_null_as_the_fields_own_type_does(body: dict[str, Any]) -> None:
     """``T | None`` refuses a null as "not allowed"; a plain type names it as the wrong JSON type, default or not."""
-    conv = _base.make_converter()
-    _base.register_wire(conv, _Unusual)
+    conv = _structure.make_converter()
+    _structure.register_wire(conv, _Unusual)
     assert _check(conv, body, _Unusual)
 
 
 def test_a_shape_whose_constructor_checks_is_left_to_the_reference() -> None:
-    conv = _base.make_converter()
-    _base.register_wire(conv, _Validated)
+    conv = _structure.make_converter()
+    _structure.register_wire(conv, _Validated)
     assert _decided(conv, {"text": "abcd"}, _Validated) is None
     assert _reference(conv, {"text": "abcd"}, _Validated)[0] == "error"

@@ -22,7 +22,7 @@ from jsonschema import Draft202012Validator
 from profiles import DIALECTS, command_id_key, command_path, command_request, dial_path, profile
 
 import callglot
-from callglot.adapters import _base, chirp, gateway
+from callglot.adapters import _base, _structure, chirp, gateway
 from callglot.adapters.chirp import commands as chirp_commands
 from callglot.canonical import COMMANDS, TAGS, HangupCause
 from callglot.canonical.urls import _has_bad_chars
@@ -300,8 +300,8 @@ def test_gateway_has_a_def_for_every_command_path() -> None:
 
 
 def _wire_fields(cls: type) -> tuple[set[str], set[str]]:
-    keys = {_base.wire_key(cls, a.name) or a.name for a in attrs.fields(cls)}
-    required = {_base.wire_key(cls, a.name) or a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING}
+    keys = {_structure.wire_key(cls, a.name) or a.name for a in attrs.fields(cls)}
+    required = {_structure.wire_key(cls, a.name) or a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING}
     return keys, required
 
 

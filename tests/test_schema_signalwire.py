@@ -26,7 +26,7 @@ from jsonschema.exceptions import best_match
 from test_signalwire import EXAMPLES
 
 import callglot
-from callglot.adapters import _base
+from callglot.adapters import _structure
 from callglot.adapters.signalwire import (
     CODEC_SPELLINGS,
     DECODERS,
@@ -260,8 +260,8 @@ def test_a_def_for_every_command() -> None:
 
 
 def _wire_fields(cls: type) -> tuple[set[str], set[str]]:
-    keys = {_base.wire_key(cls, a.name) or a.name for a in attrs.fields(cls)}
-    required = {_base.wire_key(cls, a.name) or a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING}
+    keys = {_structure.wire_key(cls, a.name) or a.name for a in attrs.fields(cls)}
+    required = {_structure.wire_key(cls, a.name) or a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING}
     return keys, required
 
 

@@ -1,6 +1,6 @@
 """Fused structuring: a wire shape checked and built in one generated function, the common case only.
 
-:func:`callglot.adapters._base.structure_reference` is the reference: cattrs with strict hooks, errors
+:func:`callglot.adapters._structure.structure_reference` is the reference: cattrs with strict hooks, errors
 at JSON paths. For each registered wire shape, :func:`fused` generates (on first use, as cattrs does)
 a function that takes a dict and returns the same wire value the reference would, checking each key
 inline. Arrays (up to their cap), JSON objects (``dict[str, Any]``) and nested wire shapes are fused
@@ -52,7 +52,7 @@ def _refuse(tp: Any, optional: bool, key: str, cap: int | None) -> Callable[[Any
     ``optional``) that failed the fused check: raises :class:`Refusal` with its reason, or returns MISS
     when the reference must look closer (a string that is not ASCII, a float that may be integral, an
     array's items)."""
-    from ._base import MAX_STRING, _json_type, too_many_items
+    from ._structure import MAX_STRING, _json_type, too_many_items
 
     is_list = typing.get_origin(tp) is list
 
@@ -82,7 +82,7 @@ def _refuse(tp: Any, optional: bool, key: str, cap: int | None) -> Callable[[Any
 
 def _scalar(tp: Any) -> str | None:
     """The fused check of a non-None value of type ``tp`` (a format string over ``v``), or None."""
-    from ._base import MAX_STRING
+    from ._structure import MAX_STRING
 
     if tp is str:
         return f"type({{v}}) is str and {{v}}.isascii() and len({{v}}) <= {MAX_STRING}"

@@ -28,7 +28,8 @@ from callglot.canonical import COMMANDS, Command
 from callglot.capabilities import Capability, Support
 from callglot.errors import InvalidMessage, InvalidValue
 
-from ._base import Encoding, join_path, lose_set, wire_key
+from ._base import Encoding, lose_set
+from ._structure import join_path, wire_key
 
 __all__ = ["Codec", "EventFrame", "EventRoute", "EventRouteTable", "Route", "RouteTable"]
 

@@ -104,8 +104,9 @@ from callglot.canonical.events import (
 from callglot.capabilities import Capability, native
 from callglot.errors import InvalidMessage, InvalidValue
 
-from . import _base
-from ._base import COMMAND_ID, Decoded, Dialect, Encoding, WireTypeError, route_for, structure
+from . import _base, _structure
+from ._base import COMMAND_ID, Decoded, Dialect, Encoding, route_for
+from ._structure import WireTypeError, structure
 
 #: Tagged unions nested inside commands: union -> {class: tag}.
 UNIONS: Mapping[Any, Mapping[type, str]] = {
@@ -124,7 +125,7 @@ def _is_union(tp: Any) -> bool:
 
 
 def _build_converter() -> cattrs.Converter:
-    conv = _base.make_converter()
+    conv = _structure.make_converter()
 
     conv.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda value: value.value
@@ -132,7 +133,7 @@ def _build_converter() -> cattrs.Converter:
 
     def structure_json(value: Any, _type: Any) -> FrozenJson:
         if not isinstance(value, dict):
-            raise WireTypeError(f"expected a JSON object, got {_base._json_type(value)}")
+            raise WireTypeError(f"expected a JSON object, got {_structure._json_type(value)}")
         return freeze_json(value, "")  # errors name a path relative to the field (".a", "[0]")
 
     conv.register_structure_hook(FrozenJson, structure_json)
@@ -157,7 +158,7 @@ def _build_converter() -> cattrs.Converter:
             return value
         if isinstance(value, dict):
             return freeze_json(value, "")  # errors name a path relative to the field, as structure_json's
-        raise WireTypeError(f"expected a string or an object, got {_base._json_type(value)}")
+        raise WireTypeError(f"expected a string or an object, got {_structure._json_type(value)}")
 
     conv.register_structure_hook_func(lambda t: t == script_type or t == str | FrozenJson, structure_script)
     conv.register_unstructure_hook_func(lambda t: t == script_type or t == str | FrozenJson, thaw_json)
@@ -194,7 +195,7 @@ def _build_converter() -> cattrs.Converter:
 def _capped_arrays(conv: cattrs.Converter, cls: type) -> dict[str, Any]:
     """Overrides refusing an array longer than its canonical field holds, before any item is structured."""
     return {
-        field.name: override(struct_hook=_base.length_first(conv, field.type, bounds[1]))
+        field.name: override(struct_hook=_structure.length_first(conv, field.type, bounds[1]))
         for field in attrs.fields(attrs.resolve_types(cls))
         if (bounds := item_bounds(field)) is not None
     }
@@ -204,7 +205,7 @@ def _enum_to_value(value: enum.Enum) -> Any:
     return value.value
 
 
-#: Event text fields longer than ``_base.MAX_STRING`` allows (their validators bound them).
+#: Event text fields longer than ``_structure.MAX_STRING`` allows (their validators bound them).
 _LONG_TEXT: Mapping[type, tuple[str, ...]] = {TranscriptionEvent: ("text",), VoicemailReceived: ("transcription",)}
 
 
@@ -212,7 +213,7 @@ def _long_text(value: Any, _type: Any) -> str:
     if value is None:
         raise WireTypeError("null is not allowed: omit the field instead")
     if type(value) is not str:
-        raise WireTypeError(f"expected a string, got {_base._json_type(value)}")
+        raise WireTypeError(f"expected a string, got {_structure._json_type(value)}")
     return value
 
 
@@ -243,7 +244,7 @@ def _detailed_tuple(conv: cattrs.Converter) -> Callable[[Any, Any], tuple[Any, .
 
     def structure_tuple(value: Any, kind: Any) -> tuple[Any, ...]:
         if type(value) is not list:
-            raise WireTypeError(f"expected an array, got {_base._json_type(value)}")
+            raise WireTypeError(f"expected an array, got {_structure._json_type(value)}")
         item_type = typing.get_args(kind)[0]
         out = []
         for index, item in enumerate(value):
@@ -266,7 +267,7 @@ def _register_union(conv: cattrs.Converter, union: Any, members: Mapping[type, s
 
     def structure_union(value: Any, _type: Any) -> Any:
         if not isinstance(value, dict):
-            raise WireTypeError(f"expected a JSON object, got {_base._json_type(value)}")
+            raise WireTypeError(f"expected a JSON object, got {_structure._json_type(value)}")
         tag = value.get("type")
         cls = by_tag.get(tag) if type(tag) is str else None
         if cls is None:
@@ -337,7 +338,7 @@ class CanonicalDialect(Dialect):
         if request.method.upper() != "POST":
             raise _base.wrong_method("commands", request.method)
         body = request.body
-        _base.require_object(body)
+        _structure.require_object(body)
         if "command" not in body:
             raise InvalidMessage("$.command", "required field missing")
         cls = route_for(BY_TAG, body["command"], "$.command", "command")
@@ -365,7 +366,7 @@ class CanonicalDialect(Dialect):
         if type(request.method) is not str or request.method.upper() != "POST":
             raise InvalidMessage("$", "webhooks are POSTed", part="method")
         body = request.body
-        _base.require_object(body)
+        _structure.require_object(body)
         if "event" not in body:
             raise InvalidMessage("$.event", "required field missing")
         tag = body["event"]
@@ -470,12 +471,12 @@ def _check_error(error: ProviderError) -> None:
     """ProviderError does not validate its fields; refuse what the canonical form cannot carry back."""
     if type(error.status) is not int or not 400 <= error.status <= 599:
         raise InvalidValue("status", "an error response needs a 4xx or 5xx status")
-    if type(error.message) is not str or len(error.message) > _base.MAX_STRING:
-        raise InvalidValue("message", f"must be a string of at most {_base.MAX_STRING} characters")
+    if type(error.message) is not str or len(error.message) > _structure.MAX_STRING:
+        raise InvalidValue("message", f"must be a string of at most {_structure.MAX_STRING} characters")
     for name in ("code", "parameter", "kind"):
         value = getattr(error, name)
-        if value is not None and (type(value) is not str or len(value) > _base.MAX_STRING):
-            raise InvalidValue(name, f"must be a string of at most {_base.MAX_STRING} characters")
+        if value is not None and (type(value) is not str or len(value) > _structure.MAX_STRING):
+            raise InvalidValue(name, f"must be a string of at most {_structure.MAX_STRING} characters")
     seconds = error.retry_after
     if seconds is not None and (
         type(seconds) not in (int, float) or not 0 <= seconds <= MAX_RETRY_AFTER or not math.isfinite(seconds)

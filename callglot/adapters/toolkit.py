@@ -32,7 +32,6 @@ from . import register_dialect
 from ._base import (
     ABSENT,
     CALL_ID,
-    MAX_STRING,
     Decoded,
     Dialect,
     Encoding,
@@ -42,21 +41,18 @@ from ._base import (
     enum_value,
     from_millis,
     header,
-    limit_arrays,
-    make_converter,
     on_first_use,
-    register_wire,
     require_call_id,
     retry_after,
     route_for,
-    structure,
     to_millis,
     unknown_event,
     wrong_method,
     wrong_path,
 )
-from ._base import _json_type as json_type
 from ._routes import Codec, EventFrame, EventRoute, EventRouteTable, Route, RouteTable
+from ._structure import MAX_STRING, limit_arrays, make_converter, register_wire, structure
+from ._structure import _json_type as json_type
 from .testing import TestProfile
 
 __all__ = [

@@ -13,12 +13,13 @@ from typing import Any
 
 import attrs
 
-from callglot.adapters import _base
-from callglot.adapters._base import Encoding, enum_value, register_wire
+from callglot.adapters import _structure
+from callglot.adapters._base import Encoding, enum_value
+from callglot.adapters._structure import register_wire
 from callglot.canonical import Channel, RecordingFormat
 from callglot.errors import InvalidMessage, InvalidValue
 
-converter = _base.make_converter()
+converter = _structure.make_converter()
 
 #: snake_case attribute -> Chirp's camelCase key, for every Chirp wire class (``from_`` -> ``from`` is
 #: register_wire's own rule).

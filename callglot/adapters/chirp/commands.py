@@ -11,8 +11,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from callglot._frozen import frozen
-from callglot.adapters._base import Encoding, at, enum_value, require_object, route_for, structure
+from callglot.adapters._base import Encoding, at, enum_value, route_for
 from callglot.adapters._routes import Route, RouteTable
+from callglot.adapters._structure import require_object, structure
 from callglot.canonical import (
     AddParticipant,
     AiHold,

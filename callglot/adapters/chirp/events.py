@@ -25,9 +25,10 @@ from typing import Any
 import attrs
 
 from callglot._frozen import frozen
-from callglot.adapters import _base
-from callglot.adapters._base import Encoding, at, enum_value, require_object, route_for, structure, wire_key
+from callglot.adapters import _base, _structure
+from callglot.adapters._base import Encoding, at, enum_value, route_for
 from callglot.adapters._routes import Codec, EventFrame, EventRoute, EventRouteTable
+from callglot.adapters._structure import require_object, structure, wire_key
 from callglot.canonical import HangupCause, thaw_json
 from callglot.canonical.events import (
     AnyEvent,
@@ -239,10 +240,10 @@ def _nullable(kind: str) -> Codec:
             return None
         if kind == "string":
             if type(value) is not str:  # transcriptions may exceed MAX_STRING: the event class bounds them
-                raise InvalidMessage(path, f"expected a string or null, got {_base._json_type(value)}")
+                raise InvalidMessage(path, f"expected a string or null, got {_structure._json_type(value)}")
             return value
         if type(value) not in (int, float):
-            raise InvalidMessage(path, f"expected a number or null, got {_base._json_type(value)}")
+            raise InvalidMessage(path, f"expected a number or null, got {_structure._json_type(value)}")
         return value
 
     return Codec(decode=decode, encode=lambda value, field, ctx: value)

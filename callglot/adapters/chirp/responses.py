@@ -19,8 +19,9 @@ import attrs
 
 from callglot._frozen import frozen
 from callglot._wire import HttpResponse
-from callglot.adapters import _base
-from callglot.adapters._base import Encoding, at, enum_value, lose_set, require_object, route_for, structure
+from callglot.adapters import _base, _structure
+from callglot.adapters._base import Encoding, at, enum_value, lose_set, route_for
+from callglot.adapters._structure import require_object, structure
 from callglot.canonical import (
     TAGS,
     AddParticipant,
@@ -162,7 +163,7 @@ def _kind_problem(kind: str, value: Any) -> str | None:
         except InvalidValue as exc:
             return exc.reason
         return None
-    if type(value) is not str or len(value) > _base.MAX_STRING:
+    if type(value) is not str or len(value) > _structure.MAX_STRING:
         return "expected a string"
     choices = {"channel": tuple(str(c) for c in CHANNELS), "direction": DIRECTIONS,
                "status": CALL_STATUSES}.get(kind)  # fmt: skip
@@ -178,7 +179,7 @@ def _call_object_problem(data: Mapping[str, Any], *, need_id: bool = True) -> tu
         return "$.id", "required field missing"
     extra = [key for key in data if key not in _CALL_OBJECT]  # unexpected_fields sorts (keys may not be str)
     if extra:
-        return "$", _base.unexpected_fields(extra)
+        return "$", _structure.unexpected_fields(extra)
     for key, value in data.items():
         kind, nullable = _CALL_OBJECT[key]
         if value is None:
@@ -195,7 +196,7 @@ def _refuse_unexpected(data: Mapping[Any, Any], known: Container[str], path: str
     """UnexpectedFields (the error that names the keys) before the problem checks, which only describe them."""
     extra = [key for key in data if key not in known]
     if extra:
-        raise _base.UnexpectedFields(path, extra)
+        raise _structure.UnexpectedFields(path, extra)
 
 
 def _decode_call_object(body: dict[str, Any]) -> Receipt:
@@ -246,7 +247,7 @@ def _provider_problem(provider: Mapping[str, Any]) -> tuple[str, str] | None:
             return f".{key}", "expected a string or an integer" if key == "code" else "expected a string"
     extra = [key for key in provider if key not in _PROVIDER_KEYS]
     if extra:
-        return "", _base.unexpected_fields(extra)
+        return "", _structure.unexpected_fields(extra)
     return None
 
 

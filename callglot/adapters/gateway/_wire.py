@@ -14,13 +14,14 @@ from typing import Any
 
 import attrs
 
-from callglot.adapters import _base
-from callglot.adapters._base import Encoding, structure
+from callglot.adapters import _base, _structure
+from callglot.adapters._base import Encoding
+from callglot.adapters._structure import structure
 from callglot.canonical import HangupCause
 from callglot.errors import InvalidMessage
 
 #: Each part registers its own wire classes here (commands, events and responses need not load together).
-converter = _base.make_converter()
+converter = _structure.make_converter()
 
 COMMAND_UID = r"[a-zA-Z0-9._-]{1,128}"
 COMMAND_UID_RE = re.compile(COMMAND_UID)
@@ -76,7 +77,7 @@ def _wire_keys(cls: type[Any]) -> frozenset[str]:
     """The wire keys of ``cls`` (computed once per class: this runs on every webhook)."""
     known = _KNOWN_KEYS.get(cls)
     if known is None:
-        known = _KNOWN_KEYS[cls] = frozenset(_base.wire_key(cls, a.name) or a.name for a in attrs.fields(cls))
+        known = _KNOWN_KEYS[cls] = frozenset(_structure.wire_key(cls, a.name) or a.name for a in attrs.fields(cls))
     return known
 
 
@@ -85,5 +86,5 @@ def structure_closed(data: Any, cls: type[Any], path: str) -> Any:
     if isinstance(data, dict) and not _wire_keys(cls).issuperset(data):
         known = _wire_keys(cls)
         extra = [key for key in data if key not in known]
-        raise _base.UnexpectedFields(path, extra, _base.unexpected_fields(extra, known=known))
+        raise _structure.UnexpectedFields(path, extra, _structure.unexpected_fields(extra, known=known))
     return structure(converter, data, cls, path)

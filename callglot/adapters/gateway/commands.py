@@ -28,9 +28,10 @@ from typing import Any
 
 from callglot._frozen import frozen
 from callglot._wire import HttpRequest
-from callglot.adapters import _base
-from callglot.adapters._base import Decoded, Encoding, at, register_wire, route_for, structure
+from callglot.adapters import _base, _structure
+from callglot.adapters._base import Decoded, Encoding, at, route_for
 from callglot.adapters._routes import Route, RouteTable
+from callglot.adapters._structure import register_wire, structure
 from callglot.canonical import (
     AddParticipant,
     AiHold,
@@ -133,7 +134,7 @@ MAX_URLS = 128
 MAX_URL_LENGTH = 2048  # per playback URL (reference §3.3)
 MAX_OFFSET = 86_400
 
-_base.limit_arrays(converter, _PlaybackStart, urls=MAX_URLS)  # refused by length before any URL is read
+_structure.limit_arrays(converter, _PlaybackStart, urls=MAX_URLS)  # refused by length before any URL is read
 
 # ---------------------------------------------------------------- hooks
 

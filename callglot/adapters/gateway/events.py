@@ -54,9 +54,10 @@ from typing import Any
 import attrs
 
 from callglot._frozen import frozen
-from callglot.adapters import _base
-from callglot.adapters._base import Encoding, register_wire, require_object, route_for
+from callglot.adapters import _base, _structure
+from callglot.adapters._base import Encoding, route_for
 from callglot.adapters._routes import Codec, EventFrame, EventRoute, EventRouteTable
+from callglot.adapters._structure import register_wire, require_object
 from callglot.canonical.events import (
     AnyEvent,
     CallDirection,
@@ -209,7 +210,7 @@ _EVENT_WIRE: tuple[type, ...] = (
 for _wire_cls in _EVENT_WIRE:
     register_wire(converter, _wire_cls)
 for _wire_cls in (_Playback, _PlaybackStopped):
-    _base.limit_arrays(converter, _wire_cls, urls=_base.max_items(PlaybackEvent, "urls"))
+    _structure.limit_arrays(converter, _wire_cls, urls=_structure.max_items(PlaybackEvent, "urls"))
 
 # ---------------------------------------------------------------- webhooks: notes and conversions
 

@@ -17,7 +17,8 @@ from typing import Any
 from callglot._frozen import frozen
 from callglot._wire import HttpResponse
 from callglot.adapters import _base
-from callglot.adapters._base import Encoding, at, lose_set, register_wire
+from callglot.adapters._base import Encoding, at, lose_set
+from callglot.adapters._structure import register_wire
 from callglot.canonical.events import ProviderError, Receipt, ReceiptStatus
 from callglot.canonical.types import thaw_json
 from callglot.capabilities import Capability, Policy, partial

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from callglot import _lazy
 from callglot._wire import HttpRequest, HttpResponse
-from callglot.adapters import _base
-from callglot.adapters._base import Decoded, Dialect, Encoding, on_first_use, route_for, structure
+from callglot.adapters import _base, _structure
+from callglot.adapters._base import Decoded, Dialect, Encoding, on_first_use, route_for
+from callglot.adapters._structure import structure
 from callglot.adapters.testing import TestProfile
 from callglot.canonical import Command, Dial
 from callglot.capabilities import Capability
@@ -177,7 +178,7 @@ class SignalWireDialect(Dialect):
         if request.path != PATH:
             raise _base.wrong_path(PATH)
         body = request.body
-        _base.require_object(body)
+        _structure.require_object(body)
         if "command" not in body:
             raise InvalidMessage("$.command", "required field missing")
         name = body["command"]
@@ -189,7 +190,7 @@ class SignalWireDialect(Dialect):
         allowed = {"command", "params"} if name == "dial" else {"command", "id", "params"}
         extra = set(body) - allowed
         if extra:
-            raise InvalidMessage("$", _base.unexpected_fields(extra, known=allowed))
+            raise InvalidMessage("$", _structure.unexpected_fields(extra, known=allowed))
         if "params" not in body:
             raise InvalidMessage("$.params", "required field missing (send {} when there are none)")
         addressed: str | None = None

@@ -13,12 +13,13 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from callglot._frozen import frozen
-from callglot.adapters import _base
-from callglot.adapters._base import Encoding, enum_value, register_wire
+from callglot.adapters import _structure
+from callglot.adapters._base import Encoding, enum_value
+from callglot.adapters._structure import register_wire
 from callglot.canonical import FrozenJson, HangupCause, RecordingFormat, freeze_json
 from callglot.errors import InvalidMessage, InvalidValue
 
-converter = _base.make_converter()
+converter = _structure.make_converter()
 
 # ---------------------------------------------------------------- wire shapes of calling.tap (command and event)
 
@@ -185,9 +186,9 @@ EVENT_PATH = "$.params"
 
 def _wire_str(value: Any, path: str) -> str:
     if type(value) is not str:
-        raise InvalidMessage(path, f"expected a string, got {_base._json_type(value)}")
-    if len(value) > _base.MAX_STRING:
-        raise InvalidMessage(path, f"string longer than {_base.MAX_STRING} characters")
+        raise InvalidMessage(path, f"expected a string, got {_structure._json_type(value)}")
+    if len(value) > _structure.MAX_STRING:
+        raise InvalidMessage(path, f"string longer than {_structure.MAX_STRING} characters")
     return value
 
 

@@ -15,8 +15,9 @@ from typing import Any
 import attrs
 
 from callglot._frozen import frozen
-from callglot.adapters import _base
-from callglot.adapters._base import Encoding, enum_value, register_wire, structure
+from callglot.adapters import _base, _structure
+from callglot.adapters._base import Encoding, enum_value
+from callglot.adapters._structure import register_wire, structure
 from callglot.canonical import (
     AiHold,
     AiMessage,
@@ -127,7 +128,7 @@ for _cls in (
     register_wire(converter, _cls)
 # Arrays as capped as the canonical fields they become: refused by their length before any item is built.
 for _cls in (_LiveTranscribeStart, _LiveTranslateStart):
-    _base.limit_arrays(converter, _cls, direction=_base.max_items(LiveStart, "direction"))
+    _structure.limit_arrays(converter, _cls, direction=_structure.max_items(LiveStart, "direction"))
 
 # ---------------------------------------------------------------- milliseconds
 

@@ -13,7 +13,8 @@ from operator import attrgetter
 from typing import Any
 
 from callglot._frozen import frozen
-from callglot.adapters._base import Encoding, register_wire, structure
+from callglot.adapters._base import Encoding
+from callglot.adapters._structure import register_wire, structure
 from callglot.canonical import Channel, HangupCause, freeze_json
 from callglot.canonical import events as ev
 from callglot.errors import InvalidMessage, InvalidValue

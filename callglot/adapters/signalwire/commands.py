@@ -27,9 +27,10 @@ from typing import Any
 import attrs
 
 from callglot._frozen import frozen
-from callglot.adapters import _base
-from callglot.adapters._base import Encoding, enum_value, register_wire, route_for, structure
+from callglot.adapters import _base, _structure
+from callglot.adapters._base import Encoding, enum_value, route_for
 from callglot.adapters._routes import Route, RouteTable
+from callglot.adapters._structure import register_wire, structure
 from callglot.canonical import (
     AddParticipant,
     AiHold,
@@ -267,8 +268,8 @@ def _dec_dial(w: _DialParams, d: _Decoding) -> Dial:
                 found.append(event)
         events = tuple(found)
     codecs: tuple[str, ...] | None = None
-    _base.refuse_long_array(w.codecs, _base.max_items(Dial, "codecs"), f"{P}.codecs")
-    _base.refuse_long_array(w.region, _base.max_items(Dial, "region"), f"{P}.region")
+    _structure.refuse_long_array(w.codecs, _structure.max_items(Dial, "codecs"), f"{P}.codecs")
+    _structure.refuse_long_array(w.region, _structure.max_items(Dial, "region"), f"{P}.region")
     if isinstance(w.codecs, str):
         d.lenient("codecs-string")
         codecs = tuple(part.strip() for part in w.codecs.split(","))
@@ -388,7 +389,7 @@ def _decode_update(body: dict[str, Any], d: _Decoding) -> tuple[Command, str]:
     """
     extra = set(body) - {"command", "params"}
     if extra:
-        raise InvalidMessage("$", _base.unexpected_fields(extra, " (update carries the id in params)"))
+        raise InvalidMessage("$", _structure.unexpected_fields(extra, " (update carries the id in params)"))
     w = structure(converter, body.get("params"), _UpdateParams, P)
     if UUID.fullmatch(w.id) is None:
         raise InvalidMessage(f"{P}.id", "must be a call UUID")

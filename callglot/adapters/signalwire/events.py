@@ -23,9 +23,10 @@ from typing import Any
 
 import attrs
 
-from callglot.adapters import _base
-from callglot.adapters._base import Encoding, route_for, structure, wire_key
+from callglot.adapters import _base, _structure
+from callglot.adapters._base import Encoding, route_for
 from callglot.adapters._routes import EventFrame, EventRoute, EventRouteTable
+from callglot.adapters._structure import structure, wire_key
 from callglot.canonical import FrozenJson, thaw_json
 from callglot.canonical import events as ev
 from callglot.capabilities import Capability
@@ -605,7 +606,7 @@ _ENVELOPE_KEYS = frozenset({"event_type", "event_channel", "timestamp", "project
 
 def decode_webhook(body: Any) -> ev.AnyEvent:
     """A status callback body (the envelope with ``params``) as a canonical event."""
-    _base.require_object(body)
+    _structure.require_object(body)
     if "event_type" not in body:
         raise InvalidMessage(
             "$.event_type", "required field missing (a bare params object cannot say which operation it reports on)"
@@ -617,7 +618,7 @@ def decode_webhook(body: Any) -> ev.AnyEvent:
         return _base.unknown_event("signalwire", body, event_type, "$.event_type", call_id)
     extra = set(body) - _ENVELOPE_KEYS
     if extra:
-        raise _base.UnexpectedFields("$", extra)
+        raise _structure.UnexpectedFields("$", extra)
     params_cls, decoder = route_for(EVENT_DECODERS, event_type, "$.event_type", "event type")
     origin: dict[str, Any] = {}
     for key in ENVELOPE_ORIGIN:
@@ -627,7 +628,7 @@ def decode_webhook(body: Any) -> ev.AnyEvent:
     if "timestamp" in body:
         value = body["timestamp"]
         if type(value) not in (int, float):
-            raise InvalidMessage("$.timestamp", f"expected a number (Unix seconds), got {_base._json_type(value)}")
+            raise InvalidMessage("$.timestamp", f"expected a number (Unix seconds), got {_structure._json_type(value)}")
         timestamp = value
     if "params" not in body:
         raise InvalidMessage(EVENT_PATH, "required field missing")

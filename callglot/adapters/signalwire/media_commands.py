@@ -16,8 +16,9 @@ from typing import Any
 import attrs
 
 from callglot._frozen import frozen
-from callglot.adapters import _base
-from callglot.adapters._base import Encoding, enum_value, register_wire, route_for, structure
+from callglot.adapters import _base, _structure
+from callglot.adapters._base import Encoding, enum_value, route_for
+from callglot.adapters._structure import register_wire, structure
 from callglot.canonical import (
     Audio,
     Codec,
@@ -250,8 +251,8 @@ for _cls in (
 ):  # fmt: skip
     register_wire(converter, _cls)
 # Arrays as capped as the canonical fields they become: refused by their length before any item is built.
-_base.limit_arrays(converter, _PlayParams, play=_base.max_items(Play, "media"))
-_base.limit_arrays(converter, _SpeechSpec, hints=_base.max_items(SpeechCollect, "hints"))
+_structure.limit_arrays(converter, _PlayParams, play=_structure.max_items(Play, "media"))
+_structure.limit_arrays(converter, _SpeechSpec, hints=_structure.max_items(SpeechCollect, "hints"))
 
 # ---------------------------------------------------------------- value maps
 
@@ -418,7 +419,7 @@ def _typed_spec(value: Any, path: str, d: _Decoding, rule: str) -> tuple[_Device
         if "type" not in value:
             raise InvalidMessage(f"{path}.type", "required field missing")
         if type(value["type"]) is not str:
-            raise InvalidMessage(f"{path}.type", f"expected a string, got {_base._json_type(value['type'])}")
+            raise InvalidMessage(f"{path}.type", f"expected a string, got {_structure._json_type(value['type'])}")
         return _DeviceSpec(type=value["type"], params={k: v for k, v in value.items() if k != "type"}), path
     return structure(converter, value, _DeviceSpec, path), f"{path}.params"
 

@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from callglot._frozen import frozen
-from callglot.adapters import _base
-from callglot.adapters._base import Encoding, enum_value, register_wire, structure
+from callglot.adapters import _base, _structure
+from callglot.adapters._base import Encoding, enum_value
+from callglot.adapters._structure import register_wire, structure
 from callglot.canonical import Direction, RecordingFormat
 from callglot.canonical import events as ev
 from callglot.errors import InvalidMessage
@@ -366,7 +367,7 @@ def _dec_transcript(w: _TranscriptEvt, base: str) -> dict[str, Any]:
     if text is None and w.text is not _base.ABSENT:
         raise InvalidMessage(f"{base}.text", "null is not allowed: omit the field instead")
     if text is not None and type(text) is not str:
-        raise InvalidMessage(f"{base}.text", f"expected a string, got {_base._json_type(text)}")
+        raise InvalidMessage(f"{base}.text", f"expected a string, got {_structure._json_type(text)}")
     return {"text": text}
 
 

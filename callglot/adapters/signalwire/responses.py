@@ -12,8 +12,9 @@ from typing import Any
 
 from callglot._frozen import frozen
 from callglot._wire import HttpResponse
-from callglot.adapters import _base
-from callglot.adapters._base import Encoding, register_wire, structure
+from callglot.adapters import _base, _structure
+from callglot.adapters._base import Encoding
+from callglot.adapters._structure import register_wire, structure
 from callglot.canonical import events as ev
 from callglot.canonical import thaw_json
 from callglot.capabilities import Capability, partial
@@ -84,7 +85,7 @@ def _is_int(value: Any) -> bool:
 
 
 def _is_text(value: Any) -> bool:
-    return type(value) is str and len(value) <= _base.MAX_STRING
+    return type(value) is str and len(value) <= _structure.MAX_STRING
 
 
 def _charge_details(value: Any) -> bool:
@@ -116,7 +117,7 @@ _LEG_ENUMS: Mapping[str, tuple[str, ...]] = {"status": CALL_STATUSES, "direction
 def _decode_call_leg(body: dict[str, Any]) -> ev.Receipt:
     extra = set(body) - {"id", "from", "to", "direction", "status", *_LEG_DETAILS}
     if extra:
-        raise _base.UnexpectedFields("$", extra)
+        raise _structure.UnexpectedFields("$", extra)
     if "id" not in body:
         raise InvalidMessage("$.id", "required field missing")
     call_id = _wire_str(body["id"], "$.id")
@@ -224,10 +225,10 @@ def _decode_error(response: HttpResponse) -> ev.ProviderError:
     body = response.body
     retry_after = _base.retry_after(response.headers)
     if not isinstance(body, dict):
-        raise InvalidMessage("$", f"expected a SignalWire error object, got {_base._json_type(body)}")
+        raise InvalidMessage("$", f"expected a SignalWire error object, got {_structure._json_type(body)}")
     if "errors" in body:
         if set(body) != {"errors"}:
-            raise _base.UnexpectedFields("$", set(body) - {"errors"})
+            raise _structure.UnexpectedFields("$", set(body) - {"errors"})
         items = body["errors"]
         if type(items) is not list or not items:
             raise InvalidMessage("$.errors", "expected a non-empty array of errors")
@@ -253,7 +254,7 @@ def _decode_error(response: HttpResponse) -> ev.ProviderError:
             raise InvalidMessage(_error_field_path(exc.field), exc.reason) from None
     if "error" in body:
         if set(body) != {"error"}:
-            raise _base.UnexpectedFields("$", set(body) - {"error"})
+            raise _structure.UnexpectedFields("$", set(body) - {"error"})
         return ev.ProviderError(response.status, _wire_str(body["error"], "$.error"), retry_after=retry_after)
     raise InvalidMessage("$", 'expected {"errors": [...]} or {"error": "..."}')
 
@@ -318,7 +319,9 @@ def decode_http_response(response: HttpResponse) -> ev.Receipt:
     """The receipt of a 200 call-leg response; a ProviderError for 4xx/5xx SignalWire error bodies."""
     if response.status == 200:
         if not isinstance(response.body, dict):
-            raise InvalidMessage("$", f"expected the call leg (a JSON object), got {_base._json_type(response.body)}")
+            raise InvalidMessage(
+                "$", f"expected the call leg (a JSON object), got {_structure._json_type(response.body)}"
+            )
         return _decode_call_leg(response.body)
     if 400 <= response.status <= 599:
         raise _decode_error(response)
