@@ -196,7 +196,7 @@ def test_each_wire_shape_fused_builds_only_what_the_reference_builds(
 
 def _plain_type(conv: Any, tp: Any) -> bool:
     """Whether the module's docstring says a present value of type ``tp`` is fused (not left to the reference)."""
-    if tp in (str, int, bool, float, Any) or tp in _base._WIRE_OVERRIDES[id(conv)]:
+    if tp in (str, int, bool, float, Any) or tp in _structure._WIRE_OVERRIDES[id(conv)]:
         return True
     if typing.get_origin(tp) is list:
         return _plain_type(conv, _inner(typing.get_args(tp)[0]))
@@ -214,21 +214,23 @@ def _every_key(conv: Any, cls: type) -> tuple[dict[str, Any], bool]:
     every field is of a type the fused path builds (a field of another type, or with a hook of its own, is
     sent as ``"a"``: the fused path must leave it to the reference)."""
     fields = attrs.fields_dict(attrs.resolve_types(cls))
-    overrides = _base._WIRE_OVERRIDES[id(conv)][cls]
-    caps = _base.array_caps(conv, cls)
+    overrides = _structure._WIRE_OVERRIDES[id(conv)][cls]
+    caps = _structure.array_caps(conv, cls)
     node: dict[str, Any] = {}
     fused = True
-    for name, key in _base._WIRE_KEYS[cls].items():
+    for name, key in _structure._WIRE_KEYS[cls].items():
         tp = _inner(fields[name].type)
         hooked = name in overrides and overrides[name].struct_hook is not None and name not in caps
         if hooked or not _plain_type(conv, tp):
             node[key], fused = "a", False
-        elif tp in _base._WIRE_OVERRIDES[id(conv)]:
+        elif tp in _structure._WIRE_OVERRIDES[id(conv)]:
             node[key], nested_fused = _every_key(conv, tp)
             fused = fused and nested_fused
         elif typing.get_origin(tp) is list:
             item = _inner(typing.get_args(tp)[0])
-            one, item_fused = _every_key(conv, item) if item in _base._WIRE_OVERRIDES[id(conv)] else (PLAIN[item], True)
+            one, item_fused = (
+                _every_key(conv, item) if item in _structure._WIRE_OVERRIDES[id(conv)] else (PLAIN[item], True)
+            )
             node[key], fused = [one], fused and item_fused
         elif typing.get_origin(tp) is dict:
             node[key] = {"a": 1}
@@ -267,8 +269,8 @@ class _WithEnum:
 
 
 def test_a_field_the_fused_path_does_not_build_is_left_to_the_reference() -> None:
-    conv = _base.make_converter()
-    _base.register_wire(conv, _WithEnum)
+    conv = _structure.make_converter()
+    _structure.register_wire(conv, _WithEnum)
     assert _every_key(conv, _WithEnum)[1] is False
     _takes_plain_messages(conv, _WithEnum)
     assert _check(conv, {"name": "a"}, _WithEnum)  # the enum absent: fused again

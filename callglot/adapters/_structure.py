@@ -3,8 +3,8 @@
 A converter from :func:`make_converter` never coerces: its strict hooks refuse a value of another JSON
 type, an explicit null, an unknown key, a string or an array too long. :func:`register_wire` gives it
 a dialect's wire shapes; :func:`structure` takes the fused path (see :mod:`._fused`) and falls back on
-:func:`structure_reference`, which words cattrs' errors at the JSON path of the first one. Apart from
-:mod:`._base` (the Dialect contract), which imports it; it imports nothing of that module.
+:func:`structure_reference`, which words cattrs' errors at the JSON path of the first one.
+:mod:`._base` (the Dialect contract) imports this module, never the other way round.
 """
 
 from __future__ import annotations
@@ -143,12 +143,13 @@ def _any_json(value: Any, _type: Any) -> Any:
     return value
 
 
+_JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
+
+
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
-    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}.get(
-        type(value), type(value).__name__
-    )
+    return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
 def make_converter() -> cattrs.Converter:
