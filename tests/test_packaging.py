@@ -29,7 +29,7 @@ def test_every_dialect_has_its_schema() -> None:
 
 
 def _modules_after(statement: str) -> set[str]:
-    code = f"import sys; {statement}; print('\\n'.join(sorted(sys.modules)))"
+    code = f"import sys\n{statement}\nprint('\\n'.join(sorted(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     return set(out.split())
 
@@ -57,9 +57,32 @@ def test_import_callglot_defers_the_algebra_and_the_adapters() -> None:
     loaded = _modules_after("import callglot")
     assert not {"cattrs", "callglot.adapters", "callglot.canonical", "hmac"} & loaded
     used = _modules_after("import callglot; callglot.get_dialect('chirp')")
-    assert {"cattrs", "callglot.adapters.chirp", "callglot.canonical.commands"} <= used
+    assert {"callglot.adapters.chirp", "callglot.canonical.commands"} <= used
     assert "callglot.adapters.signalwire" not in used
     assert "email.utils" not in used  # only a Retry-After HTTP-date needs it (~7 ms of a cold start)
+
+
+CALL = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+
+
+def _translate(body: dict[str, object]) -> str:
+    """A chirp -> signalwire translation of ``body`` in a fresh interpreter, refused or not."""
+    request = f"callglot.HttpRequest(method='POST', path='/v1/calls/{CALL}/commands', body={body!r})"
+    return (
+        "import callglot\n"
+        "try:\n"
+        f"    callglot.translate({request}, source='chirp', target='signalwire')\n"
+        "except callglot.DecodeError:\n"
+        "    pass"
+    )
+
+
+def test_cattrs_loads_only_when_the_fused_path_leaves_a_message_to_it() -> None:
+    """A plain message is structured by the fused path and SignalWire writes its own bodies: no cattrs
+    (about 10 ms of a cold start). A message the fused path leaves to the reference loads it."""
+    plain = {"type": "play_audio", "url": "https://cdn.example.com/a.mp3"}
+    assert "cattrs" not in _modules_after(_translate(plain))
+    assert "cattrs" in _modules_after(_translate({**plain, "lopo": True}))  # a typo: the reference words its hint
 
 
 def test_every_public_name_resolves_even_after_every_module_is_imported() -> None:

@@ -10,25 +10,21 @@ a dialect's wire shapes; :func:`structure` takes the fused path (see :mod:`._fus
 from __future__ import annotations
 
 import enum
+import threading
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import cattrs
-from cattrs.errors import (
-    ClassValidationError,
-    ForbiddenExtraKeysError,
-    IterableValidationError,
-    IterableValidationNote,
-)
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from callglot.adapters._fused import MISS as _MISS
 from callglot.adapters._fused import Refusal
 from callglot.canonical._validators import LONE_SURROGATE, has_lone_surrogate, item_bounds
 from callglot.errors import InvalidMessage, InvalidValue
+
+if TYPE_CHECKING:  # cattrs itself loads with a converter's first use (see make_converter)
+    import cattrs
 
 MAX_STRING = 100_000  # longest string accepted anywhere on the wire
 
@@ -96,6 +92,8 @@ def _is_list(tp: Any) -> bool:
 
 def _list_factory(tp: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
     """``list[T]`` from a JSON array only (cattrs would take any iterable: an object's keys, a string's letters)."""
+    from cattrs.errors import IterableValidationError, IterableValidationNote
+
     (item_type,) = typing.get_args(tp)
     hook = conv.get_structure_hook(item_type)
 
@@ -152,8 +150,58 @@ def _json_type(value: Any) -> str:
     return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
-def make_converter() -> cattrs.Converter:
-    """A converter that never coerces: wrong JSON types are errors, extra keys too."""
+class _Override:
+    """What :func:`register_wire` and :func:`limit_arrays` say of one attribute of a wire shape: its wire
+    key (``rename``) and a structure hook of its own; given to cattrs as its ``override`` when the
+    converter is first used."""
+
+    __slots__ = ("rename", "struct_hook")
+
+    def __init__(self, rename: str | None = None, struct_hook: Callable[[Any, Any], Any] | None = None) -> None:
+        self.rename = rename
+        self.struct_hook = struct_hook
+
+
+class _LazyConverter:
+    """A cattrs ``Converter`` made (with cattrs itself, ~10 ms of a cold start) on first use.
+
+    :func:`register_wire` and :func:`limit_arrays` need none: they record :class:`_Override` values, and
+    the fused path (see :mod:`._fused`) builds the plain messages without cattrs. The reference path, an
+    encoder's ``unstructure`` or any other converter method makes it; from then on ``structure`` and
+    ``unstructure`` are the real converter's own bound methods, with nothing in between.
+    """
+
+    def __init__(self) -> None:
+        self._made: Any = None
+
+    def __getattr__(self, name: str) -> Any:  # only for what the instance lacks: before the first use
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._make(), name)
+
+    def _make(self) -> Any:
+        if self._made is None:
+            with _MAKING:  # one converter, whichever thread uses it first
+                if self._made is None:
+                    made = cattrs_converter(_WIRE_OVERRIDES[id(self)])
+                    self.structure = made.structure
+                    self.unstructure = made.unstructure
+                    self._made = made
+        return self._made
+
+
+_MAKING = threading.Lock()
+
+
+def cattrs_converter(wire: dict[type, dict[str, _Override]] | None = None) -> cattrs.Converter:
+    """The strict cattrs converter itself, made now, structuring the wire shapes in ``wire`` as registered
+    (:func:`make_converter`'s, on first use; a dialect that registers cattrs hooks of its own, as the
+    canonical dialect does, takes one with none)."""
+    import cattrs
+    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+    if wire is None:
+        wire = {}
     conv = cattrs.Converter(forbid_extra_keys=True)
     # cattrs consults singledispatch first, so these replace its coercing builtins;
     # StrEnum subclasses of str arrive at the str hook, which handles them.
@@ -164,34 +212,54 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook_func(lambda t: t is Any, _any_json)
     conv.register_structure_hook_factory(_is_optional, _optional_factory)
     conv.register_structure_hook_factory(_is_list, _list_factory)
+
     # Wire classes get their generated (un)structure functions on first use, not at import: each costs a
     # compile(), and a process that translates a few command types needs a few of the ~100 per dialect.
-    wire: dict[type, dict[str, Any]] = {}
-    _WIRE_OVERRIDES[id(conv)] = wire
-    CONVERTERS.append(conv)
+    def overrides(cls: type) -> dict[str, Any]:
+        return {name: override(rename=o.rename, struct_hook=o.struct_hook) for name, o in wire[cls].items()}
+
     conv.register_structure_hook_factory(
         wire.__contains__,
-        lambda cls: make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **wire[cls]),
+        lambda cls: make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **overrides(cls)),
     )
     conv.register_unstructure_hook_factory(
         wire.__contains__,
-        lambda cls: make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **wire[cls]),
+        lambda cls: make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **overrides(cls)),
     )
     return conv
 
 
+if TYPE_CHECKING:  # type checkers see the cattrs converter it stands for
+    WireConverter = cattrs.Converter
+else:
+    WireConverter = _LazyConverter
+
+
+def make_converter() -> WireConverter:
+    """A converter that never coerces: wrong JSON types are errors, extra keys too.
+
+    It stands for a cattrs ``Converter`` made on its first use (the first structure that the fused path
+    leaves to cattrs, the first unstructure, the first call of any other converter method), which hands
+    it every attribute; it is not an instance of one.
+    """
+    conv = WireConverter()
+    _WIRE_OVERRIDES[id(conv)] = {}
+    CONVERTERS.append(conv)
+    return conv
+
+
 #: Every converter make_converter made (the fused-structuring test walks their wire shapes).
-CONVERTERS: list[cattrs.Converter] = []
-#: id(converter) -> {wire class: cattrs overrides}, filled by register_wire.
-_WIRE_OVERRIDES: dict[int, dict[type, dict[str, Any]]] = {}
+CONVERTERS: list[WireConverter] = []
+#: id(converter) -> {wire class: {attribute: what it overrides}}, filled by register_wire.
+_WIRE_OVERRIDES: dict[int, dict[type, dict[str, _Override]]] = {}
 
 
-def register_wire(conv: cattrs.Converter, cls: type, renames: Mapping[str, str] | None = None) -> None:
+def register_wire(conv: WireConverter, cls: type, renames: Mapping[str, str] | None = None) -> None:
     """Register ``cls`` both ways: renamed keys, no extra keys, None fields omitted."""
-    overrides: dict[str, Any] = {name: override(rename=key) for name, key in (renames or {}).items()}
+    overrides = {name: _Override(rename=key) for name, key in (renames or {}).items()}
     for attribute in attrs.fields(cls):
         if attribute.name not in overrides and attribute.name.endswith("_"):
-            overrides[attribute.name] = override(rename=attribute.name.rstrip("_"))  # from_ -> from
+            overrides[attribute.name] = _Override(rename=attribute.name.rstrip("_"))  # from_ -> from
     _WIRE_OVERRIDES[id(conv)][cls] = overrides
     _WIRE_KEYS[cls] = {
         attribute.name: (overrides[attribute.name].rename or attribute.name)
@@ -245,7 +313,7 @@ def limit_arrays(conv: cattrs.Converter, cls: type, **limits: int) -> None:
     fields = attrs.fields_dict(attrs.resolve_types(cls))
     for name, limit in limits.items():
         rename = overrides[name].rename if name in overrides else None
-        overrides[name] = override(rename=rename, struct_hook=length_first(conv, fields[name].type, limit))
+        overrides[name] = _Override(rename=rename, struct_hook=length_first(conv, fields[name].type, limit))
 
 
 def max_items(cls: type, name: str) -> int:
@@ -322,6 +390,8 @@ def structure(conv: cattrs.Converter, data: Any, cls: type[Any], path: str = "$"
 
 def structure_reference(conv: cattrs.Converter, data: Any, cls: type[Any], path: str = "$") -> Any:
     """:func:`structure` without the fused path: cattrs and the strict hooks, errors at JSON paths."""
+    from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+
     require_object(data, path)
     try:
         return conv.structure(data, cls)
@@ -389,6 +459,8 @@ class UnexpectedFields(InvalidMessage):
 
 def _extra_keys(exc: BaseException) -> tuple[Any, ...] | None:
     """The unexpected keys of the error :func:`_first_error` reports, if that is what it is."""
+    from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+
     while True:
         if isinstance(exc, ForbiddenExtraKeysError):
             return tuple(exc.extra_fields)
@@ -404,6 +476,8 @@ def _extra_keys(exc: BaseException) -> tuple[Any, ...] | None:
 
 
 def _first_error(exc: BaseException, cls: type | None, path: str) -> tuple[str, str]:
+    from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+
     if isinstance(exc, ForbiddenExtraKeysError):
         known = _WIRE_KEYS.get(exc.cl) or ({a.name: a.name for a in attrs.fields(exc.cl)} if attrs.has(exc.cl) else {})
         return path, unexpected_fields(exc.extra_fields, known=known.values())

@@ -125,7 +125,7 @@ def _is_union(tp: Any) -> bool:
 
 
 def _build_converter() -> cattrs.Converter:
-    conv = _structure.make_converter()
+    conv = _structure.cattrs_converter()
 
     conv.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda value: value.value
