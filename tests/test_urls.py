@@ -798,6 +798,18 @@ def name_hosts(draw: st.DrawFn) -> str:
     return draw(CASE)(".".join([*labels, draw(TLD)]))
 
 
+@given(st.integers(0, 2**32 - 1))
+def test_every_ipv4_literal_is_judged_by_the_table(x: int) -> None:
+    """A dotted quad is read by arithmetic, not ``socket.inet_aton``: the same address as ipaddress reads."""
+    ip = ipaddress.IPv4Address(x)
+    url = f"https://{ip}/a.mp3"
+    if is_blocked_address(ip):
+        with pytest.raises(UnsafeUrl, match=f"^host {ip} is "):
+            check_url(url)
+    else:
+        assert check_url(url) == url
+
+
 def _public_v4(x: int) -> bool:
     return not is_blocked_address(ipaddress.IPv4Address(x))
 
