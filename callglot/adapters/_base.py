@@ -9,11 +9,9 @@ are structured by :mod:`._structure` (strict converters, errors at JSON paths).
 from __future__ import annotations
 
 import copy
-import json
 import re
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
@@ -37,6 +35,8 @@ from callglot.errors import (
 )
 
 if TYPE_CHECKING:  # the events module loads with the first event or response, not with a command translation
+    from datetime import datetime
+
     from callglot.canonical.events import AnyEvent, Event, ProviderError, Receipt, UnknownEvent
 
 __all__ = ["Decoded", "Dialect", "Encoding"]
@@ -90,6 +90,7 @@ def header(headers: Mapping[str, str], name: str) -> str | None:
 def _http_date(text: str) -> datetime | None:
     # Imported here: email.utils pulls in socket and the email package (~7 ms of a cold start), and only
     # a Retry-After given as an HTTP-date needs it.
+    from datetime import UTC
     from email.utils import parsedate_to_datetime
 
     try:
@@ -119,7 +120,10 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
     if when is None:
         return None
     date = header(headers, "Date")
-    now = (None if date is None else _http_date(date)) or datetime.now(UTC)
+    if date is None or (now := _http_date(date)) is None:
+        from datetime import UTC, datetime  # only for a Retry-After given as a date: not at start
+
+        now = datetime.now(UTC)
     try:
         return max(0.0, (when - now).total_seconds())
     except (OverflowError, ValueError):
@@ -796,6 +800,8 @@ def unrecognised_error(response: HttpResponse) -> ProviderError:
             details = {"body": freeze_json({"body": body}, "details")["body"]}
         except (InvalidValue, RecursionError):
             try:
+                import json  # an error path: not at start
+
                 details = {"body": json.dumps(body, ensure_ascii=True, default=repr)[:MAX_ERROR_TEXT]}
             except (TypeError, ValueError, RecursionError):
                 details = {"body": type(body).__name__}

@@ -8,7 +8,6 @@ adapters, never here.
 from __future__ import annotations
 
 import enum
-import json
 import math
 import re
 from collections.abc import Iterator, Mapping
@@ -300,6 +299,8 @@ def member_path(path: str, key: str) -> str:
     """``path`` to the member ``key``: ``$.a.b``, or ``$.a["\n"]`` for a key that would break the path or the line."""
     if _PLAIN_KEY.fullmatch(key):
         return f"{path}.{key}"
+    import json  # for odd keys only: not at start
+
     shown = json.dumps(key[:64] + ("..." if len(key) > 64 else ""))  # escaped, ASCII, one line
     return f"{path}[{shown}]"
 
