@@ -171,11 +171,12 @@ class _LazyConverter:
     ``unstructure`` are the real converter's own bound methods, with nothing in between.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, wire: dict[type, dict[str, _Override]]) -> None:
+        self._wire = wire
         self._made: Any = None
 
     def __getattr__(self, name: str) -> Any:  # only for what the instance lacks: before the first use
-        if name.startswith("__"):
+        if name.startswith("__") or name in ("_wire", "_made"):  # not yet set: no converter to make
             raise AttributeError(name)
         return getattr(self._make(), name)
 
@@ -183,7 +184,7 @@ class _LazyConverter:
         if self._made is None:
             with _MAKING:  # one converter, whichever thread uses it first
                 if self._made is None:
-                    made = cattrs_converter(_WIRE_OVERRIDES[id(self)])
+                    made = cattrs_converter(self._wire)
                     self.structure = made.structure
                     self.unstructure = made.unstructure
                     self._made = made
@@ -242,8 +243,9 @@ def make_converter() -> WireConverter:
     leaves to cattrs, the first unstructure, the first call of any other converter method), which hands
     it every attribute; it is not an instance of one.
     """
-    conv = WireConverter()
-    _WIRE_OVERRIDES[id(conv)] = {}
+    wire: dict[type, dict[str, _Override]] = {}
+    conv = typing.cast(WireConverter, _LazyConverter(wire))
+    _WIRE_OVERRIDES[id(conv)] = wire
     CONVERTERS.append(conv)
     return conv
 
