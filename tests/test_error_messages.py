@@ -67,3 +67,28 @@ def test_an_unknown_command_type_lists_the_valid_ones(dialect, path, body, where
     listed = caught.value.reason.partition("(valid: ")[2].rstrip(")").split(", ")
     assert set(valid) <= set(listed)
     assert "\n" not in caught.value.reason
+
+
+def test_an_unknown_name_is_refused_with_the_table_as_it_is_now() -> None:
+    """route_for keeps the list of valid names it words, but never a list the table has changed since."""
+    from callglot.adapters.toolkit import route_for
+
+    table = {"answer": 1, "hangup": 2}
+    for expected in ("answer, hangup", "answer, dtmf", "answer, dtmf, hold"):
+        with pytest.raises(callglot.UnknownCommand, match=rf"\(valid: {expected}\)$"):
+            route_for(table, "dance", "$.type", "command type")
+        if "dtmf" not in table:
+            del table["hangup"]
+            table["dtmf"] = 2  # the same size: a list kept by size alone would still say hangup
+        else:
+            table["hold"] = 3
+
+
+def test_tables_built_per_call_do_not_grow_what_route_for_keeps() -> None:
+    from callglot.adapters import _base
+    from callglot.adapters.toolkit import route_for
+
+    for index in range(500):
+        with pytest.raises(callglot.UnknownCommand):
+            route_for({f"command{index}": 1}, "dance", "$.type", "command type")
+    assert len(_base._VALID_KEYS) <= _base._VALID_KEYS_MAX

@@ -17,6 +17,7 @@ from callglot.canonical.urls import (
     BLOCKED_NETWORKS,
     DEFAULT_URL_POLICY,
     UrlPolicy,
+    _v4_int,
     check_host,
     check_ip_port,
     check_sip_uri,
@@ -800,8 +801,9 @@ def name_hosts(draw: st.DrawFn) -> str:
 
 @given(st.integers(0, 2**32 - 1))
 def test_every_ipv4_literal_is_judged_by_the_table(x: int) -> None:
-    """A dotted quad is read by arithmetic, not ``socket.inet_aton``: the same address as ipaddress reads."""
+    """A dotted quad is read by arithmetic, not ``socket.inet_aton``: the address ipaddress reads, judged by the table."""
     ip = ipaddress.IPv4Address(x)
+    assert _v4_int(str(ip)) == x
     url = f"https://{ip}/a.mp3"
     if is_blocked_address(ip):
         with pytest.raises(UnsafeUrl, match=f"^host {ip} is "):

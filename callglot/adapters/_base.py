@@ -896,14 +896,20 @@ def route_for(table: Mapping[str, Any], key: Any, path: str, what: str, *, part:
         raise UnknownCommand(path, f"unknown {what} {shown!r} (valid: {_valid_keys(table)})", part=part) from None
 
 
-#: id(route table) -> (the table, its size, its keys as route_for lists them): an unknown name is what a
-#: fuzzer or a misconfigured client sends on every request, and joining some 50 names was a third of it.
-_VALID_KEYS: dict[int, tuple[Mapping[str, Any], int, str]] = {}
+#: id(route table) -> (the table, its keys, route_for's list of them): an unknown name is what a fuzzer or a
+#: misconfigured client sends on every request, and joining some 50 names was a third of its refusal. The
+#: table is held (its id stays its own) and its keys compared (a table changed since is listed anew); at
+#: most _VALID_KEYS_MAX tables, so tables built per call cannot grow it.
+_VALID_KEYS: dict[int, tuple[Mapping[str, Any], tuple[Any, ...], str]] = {}
+_VALID_KEYS_MAX = 64
 
 
 def _valid_keys(table: Mapping[str, Any]) -> str:
+    keys = tuple(table)
     known = _VALID_KEYS.get(id(table))
-    if known is None or known[0] is not table or known[1] != len(table):  # the table is held: its id stays its own
-        known = (table, len(table), ", ".join(name for name in table if type(name) is str))
+    if known is None or known[0] is not table or known[1] != keys:
+        if len(_VALID_KEYS) >= _VALID_KEYS_MAX:
+            _VALID_KEYS.clear()
+        known = (table, keys, ", ".join(name for name in keys if type(name) is str))
         _VALID_KEYS[id(table)] = known
     return known[2]
