@@ -164,8 +164,7 @@ PLAIN = {str: "a", int: 1, bool: True, float: 1.5, Any: [1]}
 
 
 def _value(conv: Any, tp: Any, cap: int | None, data: st.DataObject, depth: int, plain: bool) -> Any:
-    args = [arg for arg in typing.get_args(tp) if arg is not type(None)]
-    inner = args[0] if typing.get_origin(tp) in (typing.Union, types.UnionType) and len(args) == 1 else tp
+    inner = _inner(tp)
     if not plain and (depth > 2 or data.draw(st.integers(0, 3), label="an edge") == 0):
         return data.draw(EDGES, label="edge")
     if inner in _structure._WIRE_OVERRIDES[id(conv)]:

@@ -31,6 +31,8 @@ __all__ = ["MISS", "Refusal", "fused"]
 #: What a fused function returns when the reference must decide.
 MISS: Any = object()
 _ABSENT_KEY = object()
+#: The source of a shape's fused function when it leaves every message to the reference.
+_DECLINE = "def fused(data):\n    return MISS\n"
 
 
 class Refusal(Exception):
@@ -52,7 +54,7 @@ def _refuse(tp: Any, optional: bool, key: str, cap: int | None) -> Callable[[Any
     ``optional``) that failed the fused check: raises :class:`Refusal` with its reason, or returns MISS
     when the reference must look closer (a string that is not ASCII, a float that may be integral, an
     array's items)."""
-    from ._structure import MAX_STRING, _json_type, too_many_items
+    from ._structure import MAX_STRING, NULL_NOT_ALLOWED, STRING_TOO_LONG, _json_type, too_many_items
 
     is_list = typing.get_origin(tp) is list
 
@@ -60,7 +62,7 @@ def _refuse(tp: Any, optional: bool, key: str, cap: int | None) -> Callable[[Any
         if value is _ABSENT_KEY:  # asked only of a field without a default
             raise Refusal(key, "required field missing")
         if value is None and optional:  # the optional hook's words; a plain type's hook names the null
-            raise Refusal(key, "null is not allowed: omit the field instead")
+            raise Refusal(key, NULL_NOT_ALLOWED)
         if is_list:
             if type(value) is not list:
                 raise Refusal(key, f"expected an array, got {_json_type(value)}")
@@ -69,7 +71,7 @@ def _refuse(tp: Any, optional: bool, key: str, cap: int | None) -> Callable[[Any
             return MISS
         if tp is str and type(value) is str:
             if len(value) > MAX_STRING:
-                raise Refusal(key, f"string longer than {MAX_STRING} characters")
+                raise Refusal(key, STRING_TOO_LONG)
             return MISS
         if tp is int and type(value) is float and value.is_integer() and abs(value) < 2**53:
             return MISS
@@ -195,7 +197,7 @@ def _source(
     namespace: dict[str, Any] = {"MISS": MISS, "_ABSENT": _ABSENT_KEY, "_cls": cls}
     if hasattr(cls, "__attrs_post_init__") or any(f.validator is not None or not f.init for f in fields):
         # The constructor could refuse (outside cattrs' error paths) or take other arguments: the reference.
-        return "def fused(data):\n    return MISS\n", namespace
+        return _DECLINE, namespace
     namespace["_keys"] = frozenset(keys.get(field.name, field.name) for field in fields)
     lines = [
         "def fused(data):",
@@ -210,7 +212,7 @@ def _source(
         kind = inner if inner is not None else field.type
         required = field.default is attrs.NOTHING
         if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-            return "def fused(data):\n    return MISS\n", namespace
+            return _DECLINE, namespace
         check = build = None
         if field.name not in hooked:
             check = _scalar(kind)
@@ -219,7 +221,7 @@ def _source(
         lines.append(f"    {value} = data.get({key!r}, _ABSENT)")
         if check is None and build is None:  # a type this code does not fuse: only its absence is plain
             if required:
-                return "def fused(data):\n    return MISS\n", namespace
+                return _DECLINE, namespace
             namespace[f"_d{index}"] = field.default
             lines.append(f"    if {value} is not _ABSENT:")
             lines.append("        return MISS")

@@ -27,6 +27,10 @@ if TYPE_CHECKING:  # cattrs itself loads with a converter's first use (see make_
     import cattrs
 
 MAX_STRING = 100_000  # longest string accepted anywhere on the wire
+#: The words for an explicit null where a field may only be left out (one normal form), and for a string
+#: over MAX_STRING: every hook, decoder and the fused path say them alike.
+NULL_NOT_ALLOWED = "null is not allowed: omit the field instead"
+STRING_TOO_LONG = f"string longer than {MAX_STRING} characters"
 
 
 # ---------------------------------------------------------------- wire converters
@@ -45,7 +49,7 @@ def _strict_str(value: Any, _type: Any) -> Any:
     if type(value) is not str:
         raise WireTypeError(f"expected a string, got {_json_type(value)}")
     if len(value) > MAX_STRING:
-        raise WireTypeError(f"string longer than {MAX_STRING} characters")
+        raise WireTypeError(STRING_TOO_LONG)
     if has_lone_surrogate(value):  # refused at the wire key, not later at the canonical field
         raise WireTypeError(LONE_SURROGATE)
     return value
@@ -73,14 +77,14 @@ def _optional_factory(tp: Any, conv: cattrs.Converter) -> Callable[[Any, Any], A
             if type(value) is str and len(value) <= MAX_STRING and value.isascii():  # has_lone_surrogate's fast path
                 return value
             if value is None:
-                raise WireTypeError("null is not allowed: omit the field instead")
+                raise WireTypeError(NULL_NOT_ALLOWED)
             return _strict_str(value, str)
 
         return structure_optional_str
 
     def structure_optional(value: Any, _type: Any) -> Any:
         if value is None:
-            raise WireTypeError("null is not allowed: omit the field instead")
+            raise WireTypeError(NULL_NOT_ALLOWED)
         return hook(value, inner)
 
     return structure_optional

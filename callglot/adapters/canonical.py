@@ -211,7 +211,7 @@ _LONG_TEXT: Mapping[type, tuple[str, ...]] = {TranscriptionEvent: ("text",), Voi
 
 def _long_text(value: Any, _type: Any) -> str:
     if value is None:
-        raise WireTypeError("null is not allowed: omit the field instead")
+        raise WireTypeError(_structure.NULL_NOT_ALLOWED)
     if type(value) is not str:
         raise WireTypeError(f"expected a string, got {_structure._json_type(value)}")
     return value

@@ -184,7 +184,7 @@ def _call_object_problem(data: Mapping[str, Any], *, need_id: bool = True) -> tu
         kind, nullable = _CALL_OBJECT[key]
         if value is None:
             if not nullable:
-                return f"$.{key}", "null is not allowed: omit the field instead"
+                return f"$.{key}", _structure.NULL_NOT_ALLOWED
             continue
         problem = _kind_problem(kind, value)
         if problem is not None:

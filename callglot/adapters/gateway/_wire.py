@@ -64,7 +64,7 @@ def check_detail(value: Any, path: str) -> dict[str, Any] | None:
     if value is _base.ABSENT:
         return None
     if value is None:
-        raise InvalidMessage(path, "null is not allowed: omit the field instead")
+        raise InvalidMessage(path, _structure.NULL_NOT_ALLOWED)
     if not isinstance(value, dict):
         raise InvalidMessage(path, "expected a JSON object")
     return value

@@ -188,7 +188,7 @@ def _wire_str(value: Any, path: str) -> str:
     if type(value) is not str:
         raise InvalidMessage(path, f"expected a string, got {_structure._json_type(value)}")
     if len(value) > _structure.MAX_STRING:
-        raise InvalidMessage(path, f"string longer than {_structure.MAX_STRING} characters")
+        raise InvalidMessage(path, _structure.STRING_TOO_LONG)
     return value
 
 

@@ -365,7 +365,7 @@ def _dec_tap(w: _TapEvt, base: str) -> dict[str, Any]:
 def _dec_transcript(w: _TranscriptEvt, base: str) -> dict[str, Any]:
     text = None if w.text is _base.ABSENT else w.text
     if text is None and w.text is not _base.ABSENT:
-        raise InvalidMessage(f"{base}.text", "null is not allowed: omit the field instead")
+        raise InvalidMessage(f"{base}.text", _structure.NULL_NOT_ALLOWED)
     if text is not None and type(text) is not str:
         raise InvalidMessage(f"{base}.text", f"expected a string, got {_structure._json_type(text)}")
     return {"text": text}
